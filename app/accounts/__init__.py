@@ -1,0 +1,1 @@
+"""Accounts: login, users, roles and territorial scopes."""

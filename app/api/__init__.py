@@ -1,0 +1,7 @@
+"""The /api/v1 JSON and GeoJSON API."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__)
+
+from app.api import routes  # noqa: E402, F401

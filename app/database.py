@@ -1,0 +1,57 @@
+"""Engine set-up per dialect and the write transaction every writer goes through."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from app.extensions import db
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def configure_engine(engine: Engine) -> None:
+    """Give SQLite connections WAL, foreign keys, a busy timeout and explicit BEGINs."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @sa.event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy emit BEGIN itself, so writers can ask for BEGIN IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def on_begin(connection):
+        # A writer takes the write lock up front: a deferred transaction that reads and
+        # then writes fails with "database is locked" instead of waiting its turn.
+        immediate = connection.get_execution_options().get("sqlite_immediate", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@contextmanager
+def write_transaction() -> Iterator[None]:
+    """Run the block in one write transaction, committed at the end or rolled back."""
+    session = db.session
+    if session.in_transaction():
+        # End the read transaction the request may have opened (loading the user...),
+        # so the write one starts with the lock (SQLite) and a fresh snapshot.
+        session.commit()
+    session.connection(execution_options={"sqlite_immediate": True})
+    try:
+        yield
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def is_sqlite() -> bool:
+    """Tell whether the app runs on the embedded SQLite database."""
+    return db.engine.dialect.name == "sqlite"

@@ -1,0 +1,107 @@
+"""The one parser of the shared filters (map, list, API, exports, embed)."""
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from werkzeug.datastructures import MultiDict
+
+from app.models import ACTOR_TYPES, KINDS
+from app.text import fold
+
+PUBLIC_STATUSES = {"active": ("published",), "archived": ("archived",),
+                   "all": ("published", "archived")}
+CODE = re.compile(r"^[0-9A-Za-z]{1,5}$")
+
+
+class FilterError(ValueError):
+    """A filter parameter that cannot be understood, with the parameter's name."""
+
+    def __init__(self, param: str, message: str):
+        super().__init__(message)
+        self.param = param
+
+
+@dataclass(frozen=True)
+class Filters:
+    q: str = ""
+    themes: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    actor_types: tuple[str, ...] = ()
+    commune: str | None = None
+    departement: str | None = None
+    region: str | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    research: bool = False
+    status: str = "active"
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        return PUBLIC_STATUSES[self.status]
+
+    @property
+    def terms(self) -> list[str]:
+        """The folded words of the full-text query."""
+        return fold(self.q).split()
+
+
+def parse_filters(args: MultiDict) -> Filters:
+    """Read the shared filters from query parameters; raise FilterError on a bad one."""
+    status = args.get("status", "active") or "active"
+    if status not in PUBLIC_STATUSES:
+        raise FilterError("status", "status must be one of active, archived, all.")
+    return Filters(
+        q=(args.get("q") or "").strip()[:200],
+        themes=multi(args, "theme"),
+        kinds=choices(args, "kind", KINDS),
+        actor_types=choices(args, "actor_type", ACTOR_TYPES),
+        commune=code(args, "commune"),
+        departement=code(args, "departement"),
+        region=code(args, "region"),
+        bbox=parse_bbox(args.get("bbox")),
+        research=args.get("research") in ("1", "true", "on", "yes"),
+        status=status,
+    )
+
+
+def multi(args: MultiDict, name: str) -> tuple[str, ...]:
+    """Values of a repeated or comma-separated parameter, without blanks or repeats."""
+    values = []
+    for raw in args.getlist(name):
+        values.extend(part.strip() for part in raw.split(","))
+    return tuple(dict.fromkeys(value for value in values if value))
+
+
+def choices(args: MultiDict, name: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    values = multi(args, name)
+    unknown = [value for value in values if value not in allowed]
+    if unknown:
+        raise FilterError(name, f"unknown {name} {unknown[0][:40]!r}; one of {', '.join(allowed)}.")
+    return values
+
+
+def code(args: MultiDict, name: str) -> str | None:
+    value = (args.get(name) or "").strip()
+    if not value:
+        return None
+    if not CODE.match(value):
+        raise FilterError(name, f"{name} must be an official code (INSEE, département, région).")
+    return value.upper()
+
+
+def parse_bbox(raw: str | None) -> tuple[float, float, float, float] | None:
+    """Parse minlon,minlat,maxlon,maxlat in WGS84."""
+    if not raw:
+        return None
+    parts = raw.split(",")
+    try:
+        numbers = tuple(float(part) for part in parts)
+    except ValueError:
+        numbers = ()
+    if len(numbers) != 4 or not all(math.isfinite(n) for n in numbers):
+        raise FilterError("bbox", "bbox must be four numbers: minlon,minlat,maxlon,maxlat.")
+    minlon, minlat, maxlon, maxlat = numbers
+    if not (-180 <= minlon <= maxlon <= 180 and -90 <= minlat <= maxlat <= 90):
+        raise FilterError("bbox", "bbox is out of range or its minimum exceeds its maximum.")
+    return numbers

@@ -1,0 +1,44 @@
+"""Territory of a point or a commune, derived from the gazetteer."""
+
+from flask import current_app
+
+from app.geo.gazetteer import Commune, Gazetteer, get_gazetteer
+
+
+class UnknownCommune(ValueError):
+    """Raised for an INSEE code the gazetteer does not know."""
+
+
+def current_gazetteer() -> Gazetteer:
+    """Return the gazetteer of the running app (opened once per process)."""
+    return get_gazetteer(current_app.config["GAZETTEER_PATH"])
+
+
+def territory_fields(commune: Commune | None) -> dict[str, str | None]:
+    """Return the initiative columns that describe a commune's territory."""
+    if commune is None:
+        return {"insee": None, "commune_name": None, "epci": None, "departement": None,
+                "region": None}
+    return {
+        "insee": commune.insee,
+        "commune_name": commune.name,
+        "epci": commune.epci,
+        "departement": commune.departement,
+        "region": commune.region,
+    }
+
+
+def locate(insee: str | None, lon: float | None, lat: float | None) -> dict:
+    """Resolve the point and territory of an initiative from a commune, a point or both.
+
+    A point wins when it falls in a commune; otherwise the commune gives the territory,
+    and its reference point when no point was given.
+    """
+    gazetteer = current_gazetteer()
+    declared = gazetteer.get(insee) if insee else None
+    if insee and declared is None:
+        raise UnknownCommune(f"Commune inconnue : code INSEE {insee}.")
+    if lon is not None and lat is not None:
+        found = gazetteer.locate(lon, lat)
+        return {"lon": lon, "lat": lat, **territory_fields(found or declared)}
+    return {"lon": declared.lon, "lat": declared.lat, **territory_fields(declared)}

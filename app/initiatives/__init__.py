@@ -1,0 +1,1 @@
+"""The one place that creates, changes, decides on and merges initiatives."""

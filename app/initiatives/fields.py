@@ -1,0 +1,140 @@
+"""Cleaning of initiative fields, whatever the channel they come from."""
+
+import math
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+
+from app.models import ACTOR_TYPES, KINDS, LOCATION_PRECISIONS
+
+MAX_LENGTHS = {
+    "name": 200,
+    "summary": 400,
+    "description": 20_000,
+    "actor_name": 200,
+    "website": 500,
+    "public_contact": 300,
+    "private_email": 254,
+    "source": 500,
+    "external_id": 200,
+}
+TEXT_FIELDS = tuple(MAX_LENGTHS)
+CHOICES = {"kind": KINDS, "actor_type": ACTOR_TYPES, "location_precision": LOCATION_PRECISIONS}
+
+
+class InvalidInitiative(ValueError):
+    """Raised with a message per field when initiative data cannot be stored."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
+        self.errors = errors
+
+
+def clean(data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """Return the known fields of data, typed and checked; raise InvalidInitiative."""
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+    for field, value in data.items():
+        try:
+            cleaned[field] = clean_field(field, value)
+        except ValueError as error:
+            errors[field] = str(error)
+    if not partial:
+        for field in ("name", "kind"):
+            if not cleaned.get(field) and field not in errors:
+                errors[field] = "Ce champ est obligatoire."
+        has_point = cleaned.get("lon") is not None and cleaned.get("lat") is not None
+        if not has_point and not cleaned.get("insee") and "lon" not in errors:
+            errors["location"] = "Indiquez une commune ou un point sur la carte."
+    if errors:
+        raise InvalidInitiative(errors)
+    return cleaned
+
+
+def clean_field(field: str, value: Any) -> Any:
+    """Check and type one field's value; raise ValueError with a French message."""
+    if field in TEXT_FIELDS:
+        return clean_text(field, value)
+    if field in CHOICES:
+        return clean_choice(field, value)
+    if field in ("lon", "lat"):
+        return clean_coordinate(field, value)
+    if field in ("started_on", "ended_on", "last_verified_on"):
+        return clean_date(value)
+    if field == "research_partnership":
+        return bool(value)
+    if field == "insee":
+        return clean_insee(value)
+    if field in ("themes", "tags"):
+        return clean_list(value)
+    raise ValueError("Champ inconnu.")
+
+
+def clean_text(field: str, value: Any) -> str | None:
+    text = "" if value is None else str(value)
+    if "\x00" in text:
+        raise ValueError("Caractère nul interdit.")
+    text = text.strip()
+    if len(text) > MAX_LENGTHS[field]:
+        raise ValueError(f"{MAX_LENGTHS[field]} caractères au plus ({len(text)} reçus).")
+    if field == "website" and text:
+        check_web_url(text)
+    if field == "private_email" and text and ("@" not in text or any(c in text for c in "\r\n ")):
+        raise ValueError("Adresse e-mail invalide.")
+    if field in ("website", "private_email", "external_id") and not text:
+        return None
+    return text
+
+
+def check_web_url(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise ValueError("Adresse web invalide : elle doit commencer par http:// ou https://.")
+
+
+def clean_choice(field: str, value: Any) -> str | None:
+    if value in (None, "") and field == "actor_type":
+        return None
+    if value not in CHOICES[field]:
+        raise ValueError(f"Valeur inconnue : {str(value)[:40]!r}.")
+    return value
+
+
+def clean_coordinate(field: str, value: Any) -> float | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = float(str(value).replace(",", "."))
+    except ValueError:
+        raise ValueError("Nombre attendu.") from None
+    limit = 180 if field == "lon" else 90
+    if not math.isfinite(number) or not -limit <= number <= limit:
+        raise ValueError(f"Coordonnée hors limites (entre -{limit} et {limit}).")
+    return round(number, 6)
+
+
+def clean_date(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError("Date attendue au format AAAA-MM-JJ.") from None
+
+
+def clean_insee(value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    code = str(value).strip().upper()
+    if len(code) != 5 or not code.isalnum():
+        raise ValueError("Code INSEE invalide (5 caractères).")
+    return code
+
+
+def clean_list(value: Any) -> list[str]:
+    if value in (None, ""):
+        return []
+    items = value.split(",") if isinstance(value, str) else list(value)
+    return [str(item).strip() for item in items if str(item).strip()]

@@ -1,0 +1,70 @@
+"""Revisions: the append-only record of everything done to an initiative."""
+
+from datetime import date, datetime
+from typing import Any
+
+from app.extensions import db
+from app.models import Initiative, Revision, User
+
+SNAPSHOT_FIELDS = (
+    "name",
+    "summary",
+    "description",
+    "kind",
+    "actor_name",
+    "actor_type",
+    "lon",
+    "lat",
+    "location_precision",
+    "insee",
+    "commune_name",
+    "epci",
+    "departement",
+    "region",
+    "website",
+    "public_contact",
+    "private_email",
+    "started_on",
+    "ended_on",
+    "research_partnership",
+    "source",
+    "external_id",
+    "status",
+    "last_verified_on",
+)
+
+
+def snapshot(initiative: Initiative) -> dict[str, Any]:
+    """Return the stored values of an initiative as JSON-ready data."""
+    values = {field: jsonable(getattr(initiative, field)) for field in SNAPSHOT_FIELDS}
+    values["themes"] = [theme.slug for theme in initiative.themes]
+    values["tags"] = [tag.name for tag in initiative.tags]
+    return values
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def record(
+    initiative: Initiative,
+    action: str,
+    *,
+    author: User | None,
+    reason: str = "",
+    before: dict[str, Any] | None,
+) -> Revision:
+    """Append a revision holding the initiative's values before and now; flush only."""
+    revision = Revision(
+        initiative_id=initiative.id,
+        author_id=author.id if author else None,
+        action=action,
+        reason=reason,
+        before=before,
+        after=snapshot(initiative),
+    )
+    db.session.add(revision)
+    db.session.flush()
+    return revision

@@ -1,0 +1,93 @@
+"""Creation and change of initiatives, each written with its revision."""
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.geo.territory import UnknownCommune, locate
+from app.initiatives.fields import InvalidInitiative, clean
+from app.initiatives.history import record
+from app.models import Initiative, Tag, Theme, User
+from app.models.base import utcnow
+from app.text import fold
+
+SCALAR_FIELDS = (
+    "name",
+    "summary",
+    "description",
+    "kind",
+    "actor_name",
+    "actor_type",
+    "location_precision",
+    "website",
+    "public_contact",
+    "private_email",
+    "started_on",
+    "ended_on",
+    "research_partnership",
+    "source",
+    "external_id",
+    "last_verified_on",
+)
+
+
+def create_initiative(
+    data: dict[str, Any],
+    *,
+    author: User | None = None,
+    status: str = "pending",
+    reason: str = "",
+) -> Initiative:
+    """Create an initiative from raw field values and record its creation; flush only."""
+    values = clean(data)
+    initiative = Initiative(status=status, created_by_id=author.id if author else None)
+    apply_values(initiative, values)
+    if status == "published":
+        initiative.published_at = utcnow()
+    db.session.add(initiative)
+    db.session.flush()
+    record(initiative, "create", author=author, reason=reason, before=None)
+    return initiative
+
+
+def apply_values(initiative: Initiative, values: dict[str, Any]) -> None:
+    """Set cleaned values on an initiative, deriving its territory and search text."""
+    for field in SCALAR_FIELDS:
+        if field in values:
+            setattr(initiative, field, values[field])
+    if {"insee", "lon", "lat"} & values.keys():
+        try:
+            place = locate(values.get("insee"), values.get("lon"), values.get("lat"))
+        except UnknownCommune as error:
+            raise InvalidInitiative({"insee": str(error)}) from None
+        for field, value in place.items():
+            setattr(initiative, field, value)
+    if "themes" in values:
+        initiative.themes = themes_by_slug(values["themes"])
+    if "tags" in values:
+        initiative.tags = tags_by_name(values["tags"])
+    initiative.search_text = fold(
+        " ".join([initiative.name, initiative.summary or "", initiative.description or "",
+                  initiative.actor_name or "", initiative.commune_name or ""])
+    )
+
+
+def themes_by_slug(slugs: list[str]) -> list[Theme]:
+    """Return the themes with these slugs; raise InvalidInitiative for an unknown one."""
+    found = db.session.scalars(sa.select(Theme).where(Theme.slug.in_(slugs))).all()
+    unknown = set(slugs) - {theme.slug for theme in found}
+    if unknown:
+        raise InvalidInitiative({"themes": f"Thème inconnu : {', '.join(sorted(unknown))}."})
+    return sorted(found, key=lambda theme: theme.position)
+
+
+def tags_by_name(names: list[str]) -> list[Tag]:
+    """Return the tags with these names, creating the missing ones."""
+    wanted = {name.lower()[:60] for name in names}
+    tags = db.session.scalars(sa.select(Tag).where(Tag.name.in_(wanted))).all()
+    for name in wanted - {tag.name for tag in tags}:
+        tag = Tag(name=name)
+        db.session.add(tag)
+        tags.append(tag)
+    return sorted(tags, key=lambda tag: tag.name)

@@ -1,0 +1,7 @@
+"""What a citizen sees: the map, the list, initiative and territory pages, the embed."""
+
+from flask import Blueprint
+
+bp = Blueprint("public", __name__)
+
+from app.public import routes  # noqa: E402, F401
