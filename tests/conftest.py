@@ -1,0 +1,117 @@
+"""Fixtures: a real database (SQLite file, or PostGIS from DATABASE_URL), migrated once."""
+
+import os
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from app import create_app
+from app.config import normalise_database_url
+from app.database import write_transaction
+from app.extensions import db
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PEERS_UMAP = PROJECT_ROOT.parent / "shared" / "peers" / "umap"
+
+
+def pytest_report_header(config):
+    return f"database: {describe(os.environ.get('DATABASE_URL') or 'sqlite (temporary file)')}"
+
+
+def describe(url: str) -> str:
+    return sa.engine.make_url(url).render_as_string(hide_password=True) if "://" in url else url
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """The database of this run: DATABASE_URL when it is PostgreSQL, else a fresh SQLite file."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql")):
+        name = sa.engine.make_url(normalise_database_url(url)).database or ""
+        if "test" not in name:
+            pytest.exit(f"Refusing to wipe database {name!r}: its name must contain 'test'.")
+        return normalise_database_url(url)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'maillage-test.db'}"
+
+
+def make_app(database_url: str, **overrides):
+    return create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False,
+         "RATELIMIT_ENABLED": False, **overrides}
+    )
+
+
+@pytest.fixture(scope="session")
+def migrated(database_url: str) -> str:
+    """Empty the database and run every migration once for the session."""
+    app = make_app(database_url)
+    with app.app_context():
+        drop_everything()
+        upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+def drop_everything() -> None:
+    """Drop our tables, keeping what PostGIS owns."""
+    engine = db.engine
+    if engine.dialect.name != "postgresql":
+        return  # a new SQLite file is empty already
+    with engine.begin() as connection:
+        tables = connection.scalars(sa.text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+            "AND tablename <> 'spatial_ref_sys'"
+        )).all()
+        for table in tables:
+            connection.execute(sa.text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
+        connection.execute(sa.text("DROP FUNCTION IF EXISTS revisions_append_only() CASCADE"))
+
+
+@pytest.fixture
+def app(migrated: str):
+    """The app on the session's database, emptied after each test."""
+    app = make_app(migrated)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        empty_tables()
+        db.engine.dispose()
+
+
+def empty_tables() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(sa.text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def themes(app):
+    from app.initiatives.taxonomy import ensure_default_themes
+
+    with write_transaction():
+        ensure_default_themes()
+
+
+@pytest.fixture
+def seeded(app):
+    """The seed initiatives, loaded as `flask seed` does."""
+    from app.initiatives.seed import load_seed
+
+    with write_transaction():
+        return load_seed(Path(app.config["SEED_PATH"]))

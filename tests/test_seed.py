@@ -1,0 +1,62 @@
+"""The seed data: the initiatives named in the source documents, loaded once."""
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Initiative, Revision, Theme
+
+NAMED_IN_THE_BRIEF = {
+    "Cluny": "71137",
+    "Parthenay": "79202",
+    "Mulhouse": "68224",
+    "Bègles": "33039",
+    "Rennes": "35238",
+    "Les Mureaux": "78440",
+    "Tours": "37261",
+    "Nanterre": "92050",
+    "Laon": "02408",
+}
+
+
+def test_seed_loads_published_initiatives_with_a_revision_each(app, seeded):
+    initiatives = db.session.scalars(sa.select(Initiative)).all()
+    assert len(initiatives) == seeded.created >= 35
+    assert {i.status for i in initiatives} == {"published"}
+    revisions = db.session.scalars(sa.select(Revision)).all()
+    assert sorted(r.initiative_id for r in revisions) == sorted(i.id for i in initiatives)
+    assert {r.action for r in revisions} == {"create"}
+    assert all(r.after["name"] and r.before is None for r in revisions)
+
+
+def test_seed_twice_adds_nothing(runner, seeded):
+    result = runner.invoke(args=["seed"])
+    assert result.exit_code == 0, result.output
+    assert "0 initiatives added" in result.output
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(Initiative))
+    assert count == seeded.created
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Revision)) == count
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Theme)) == 7
+
+
+def test_seed_covers_the_communes_of_the_source_documents(app, seeded):
+    communes = set(db.session.scalars(sa.select(Initiative.insee)))
+    assert set(NAMED_IN_THE_BRIEF.values()) <= communes
+
+
+def test_seed_initiatives_carry_territory_themes_and_source(app, seeded):
+    cluny = db.session.scalars(
+        sa.select(Initiative).where(Initiative.insee == "71137")
+    ).first()
+    assert cluny.commune_name == "Cluny"
+    assert (cluny.departement, cluny.region) == ("71", "27")
+    assert cluny.epci
+    assert 4.6 < cluny.lon < 4.7 and 46.4 < cluny.lat < 46.5
+    assert cluny.themes and cluny.source
+    assert "cluny" in cluny.search_text
+
+
+def test_seed_names_the_initiatives_of_the_brief(app, seeded):
+    names = " | ".join(db.session.scalars(sa.select(Initiative.name))).lower()
+    for expected in ("mulhouse c'est vous", "tilab", "vivre les mureaux", "résonance",
+                     "lab des possibles", "riposte créative", "visière"):
+        assert expected in names

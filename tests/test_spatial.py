@@ -1,0 +1,85 @@
+"""Bounding-box queries answer the same on SQLite and PostGIS, through the spatial index."""
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.datastructures import MultiDict
+
+from app.extensions import db
+from app.filters import FilterError, parse_filters
+from app.geo.spatial import explain, select_initiatives
+from app.models import Initiative
+
+BOXES = {
+    "brittany": (-5.2, 47.2, -1.0, 48.95),
+    "saone-et-loire": (3.6, 46.1, 5.5, 47.2),
+    "paris-region": (1.4, 48.1, 3.6, 49.3),
+    "atlantic": (-20.0, 40.0, -6.0, 45.0),
+}
+
+
+def in_box(initiative: Initiative, box) -> bool:
+    minlon, minlat, maxlon, maxlat = box
+    return minlon <= initiative.lon <= maxlon and minlat <= initiative.lat <= maxlat
+
+
+def ids(filters) -> list[int]:
+    return [i.id for i in db.session.scalars(select_initiatives(filters))]
+
+
+@pytest.mark.parametrize("name", BOXES)
+def test_bbox_query_returns_exactly_the_initiatives_inside(app, seeded, name):
+    box = BOXES[name]
+    everything = db.session.scalars(sa.select(Initiative)).all()
+    expected = sorted(i.id for i in everything if in_box(i, box))
+    bbox = ",".join(str(v) for v in box)
+    assert ids(parse_filters(MultiDict({"bbox": bbox}))) == expected
+
+
+def test_bbox_edge_points_are_included_exactly(app, seeded):
+    cluny = db.session.scalars(sa.select(Initiative).where(Initiative.insee == "71137")).first()
+    exact = f"{cluny.lon},{cluny.lat},{cluny.lon},{cluny.lat}"
+    assert cluny.id in ids(parse_filters(MultiDict({"bbox": exact})))
+    just_east = f"{cluny.lon + 1e-6},{cluny.lat},{cluny.lon + 1},{cluny.lat}"
+    assert cluny.id not in ids(parse_filters(MultiDict({"bbox": just_east})))
+
+
+def test_bbox_combines_with_theme_and_kind_filters(app, seeded):
+    box = BOXES["brittany"]
+    args = MultiDict([("bbox", ",".join(map(str, box))), ("theme", "territory-proximity"),
+                      ("kind", "initiative"), ("kind", "resource")])
+    everything = db.session.scalars(sa.select(Initiative)).all()
+    expected = sorted(
+        i.id for i in everything
+        if in_box(i, box) and i.kind in ("initiative", "resource")
+        and "territory-proximity" in {t.slug for t in i.themes}
+    )
+    assert expected, "the seed data should have Breton initiatives on proximity"
+    assert ids(parse_filters(args)) == expected
+
+
+def test_text_search_ignores_accents_and_case(app, seeded):
+    plain = ids(parse_filters(MultiDict({"q": "BEGLES"})))
+    accented = ids(parse_filters(MultiDict({"q": "bègles"})))
+    assert plain == accented and plain
+
+
+def test_bbox_query_plan_uses_the_spatial_index(app, seeded):
+    plan = explain(select_initiatives(parse_filters(MultiDict({"bbox": "-5,47,-1,49"}))))
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+        plan = explain(select_initiatives(parse_filters(MultiDict({"bbox": "-5,47,-1,49"}))))
+        assert "ix_initiatives_geom" in plan
+    else:
+        assert "VIRTUAL TABLE INDEX" in plan and "initiatives_rtree" in plan
+
+
+@pytest.mark.parametrize("bbox", ["1,2,3", "a,b,c,d", "10,0,5,1", "0,0,200,1", "nan,0,1,1"])
+def test_malformed_bbox_is_refused(bbox):
+    with pytest.raises(FilterError) as error:
+        parse_filters(MultiDict({"bbox": bbox}))
+    assert error.value.param == "bbox"
+
+
+def test_unknown_kind_is_refused():
+    with pytest.raises(FilterError, match="unknown kind"):
+        parse_filters(MultiDict({"kind": "spaceship"}))
