@@ -8,7 +8,7 @@ GAZETTEER := geodata/build/gazetteer.sqlite
 INSTALLED := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test setup database bench lint clean
+.PHONY: run test setup database geodata bench lint clean
 
 run: database
 	@echo
@@ -33,7 +33,9 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-$(GAZETTEER): $(INSTALLED) app/geo/gazetteer_build.py
+geodata: $(GAZETTEER)
+
+$(GAZETTEER): $(INSTALLED) app/geo/gazetteer_build.py app/text.py
 	$(BIN)/python geodata/build_gazetteer.py --out $@
 
 lint: $(INSTALLED)

@@ -38,7 +38,7 @@ def configure_engine(engine: Engine) -> None:
 @contextmanager
 def write_transaction() -> Iterator[None]:
     """Run the block in one write transaction, committed at the end or rolled back."""
-    session = db.session
+    session = db.session()
     if session.in_transaction():
         # End the read transaction the request may have opened (loading the user...),
         # so the write one starts with the lock (SQLite) and a fresh snapshot.

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.geo.territory import UnknownCommune, locate
 from app.initiatives.fields import InvalidInitiative, clean
-from app.initiatives.history import record
+from app.initiatives.history import record, snapshot
 from app.models import Initiative, Tag, Theme, User
 from app.models.base import utcnow
 from app.text import fold
@@ -91,3 +91,29 @@ def tags_by_name(names: list[str]) -> list[Tag]:
         db.session.add(tag)
         tags.append(tag)
     return sorted(tags, key=lambda tag: tag.name)
+
+
+class StaleInitiative(Exception):
+    """Raised when the initiative changed since the version the caller saw."""
+
+
+def update_initiative(
+    initiative: Initiative,
+    data: dict[str, Any],
+    *,
+    author: User | None,
+    reason: str = "",
+    expected_version: int | None = None,
+    action: str = "update",
+) -> Initiative:
+    """Change an initiative's fields and record the change; flush only.
+
+    With expected_version, refuse to overwrite someone else's newer change.
+    """
+    if expected_version is not None and expected_version != initiative.version:
+        raise StaleInitiative(initiative.id)
+    before = snapshot(initiative)
+    apply_values(initiative, clean(data, partial=True))
+    db.session.flush()
+    record(initiative, action, author=author, reason=reason, before=before)
+    return initiative

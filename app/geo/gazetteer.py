@@ -1,0 +1,258 @@
+"""Read-only gazetteer of French communes: autocomplete, lookup, reverse geocoding, outlines.
+
+The SQLite file is built by `app/geo/gazetteer_build.py` (`flask --app app geodata build`).
+Nothing is opened at import time; `get_gazetteer(path)` opens it once per process.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+import re
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import shapely
+
+from app.text import fold
+
+if TYPE_CHECKING:
+    import geopandas
+
+# The articles INSEE puts in front of names, so "havre" finds "Le Havre" as a prefix match.
+ARTICLES = ("", "l ", "la ", "le ", "les ", "aux ", "las ", "los ")
+ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+MIN_NAME_LENGTH = 2
+# Postcode or INSEE code, complete or being typed: "71", "71250", "2A004", "97411".
+CODE_QUERY = re.compile(r"[0-9][0-9AB][0-9]{0,3}")
+# name_norm holds only [a-z0-9 ], so this character sorts after every continuation of a prefix.
+PREFIX_END = "\x7f"
+
+COMMUNE_COLUMNS = """
+    c.insee, c.name, c.postcodes, c.departement, d.name, c.region, r.name,
+    c.epci, e.name, c.population, c.lon, c.lat
+"""
+COMMUNE_FROM = """
+    communes AS c
+    LEFT JOIN departements AS d ON d.code = c.departement
+    LEFT JOIN regions AS r ON r.code = c.region
+    LEFT JOIN epcis AS e ON e.code = c.epci
+"""
+
+
+class GazetteerMissing(RuntimeError):
+    """Raised when the gazetteer file has not been built."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"Gazetteer not found at {path}. Build it with `flask --app app geodata build` "
+            "or `make geodata` (it takes well under a minute)."
+        )
+        self.path = path
+
+
+@dataclass(frozen=True)
+class Commune:
+    """A commune with the names of its territories, as the app shows and stores it."""
+
+    insee: str
+    name: str
+    postcodes: tuple[str, ...]
+    departement: str
+    departement_name: str | None
+    region: str
+    region_name: str | None
+    epci: str | None
+    epci_name: str | None
+    population: int | None
+    # None for the few communes the source gives neither an outline nor a town hall.
+    lon: float | None
+    lat: float | None
+
+    @classmethod
+    def from_row(cls, row: tuple) -> Commune:
+        """Build a commune from a row selected with COMMUNE_COLUMNS."""
+        insee, name, postcodes, *middle, lon, lat = row
+        return cls(insee, name, tuple(postcodes.split()), *middle, lon, lat)
+
+
+class Gazetteer:
+    """Queries over one gazetteer file; safe to share between threads and forked workers."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path).resolve()
+        if not self.path.is_file():
+            raise GazetteerMissing(self.path)
+        self._local = threading.local()
+
+    def _connection(self) -> sqlite3.Connection:
+        """Return this thread's connection, reopened after a fork (gunicorn workers)."""
+        local = self._local
+        if getattr(local, "pid", None) != os.getpid():
+            # immutable: the file never changes in place (a rebuild replaces it), so skip locking.
+            uri = f"{self.path.as_uri()}?mode=ro&immutable=1"
+            local.connection = sqlite3.connect(uri, uri=True)
+            local.pid = os.getpid()
+        return local.connection
+
+    def _communes(self, where: str, params: tuple, order: str = "", limit: int = -1) -> list:
+        # Only constant SQL fragments are interpolated; every value is a bound parameter.
+        sql = f"SELECT {COMMUNE_COLUMNS} FROM {COMMUNE_FROM} WHERE {where} {order} LIMIT ?"  # noqa: S608
+        rows = self._connection().execute(sql, (*params, limit)).fetchall()
+        return [Commune.from_row(row) for row in rows]
+
+    def get(self, insee: str) -> Commune | None:
+        """Return the commune with this INSEE code, or None."""
+        found = self._communes("c.insee = ?", ((insee or "").strip().upper(),), limit=1)
+        return found[0] if found else None
+
+    def search(self, q: str, limit: int = 10) -> list[Commune]:
+        """Autocomplete communes by name, postcode or INSEE code, best matches first."""
+        text = (q or "").strip()
+        if limit <= 0 or not text:
+            return []
+        if CODE_QUERY.fullmatch(text.replace(" ", "").upper()):
+            return self._search_code(text.replace(" ", "").upper(), limit)
+        return self._search_name(fold(text), limit)
+
+    def _search_code(self, code: str, limit: int) -> list[Commune]:
+        """Postcode matches by population, then INSEE codes starting with the query."""
+        by_postcode = self._communes(
+            "c.insee IN (SELECT insee FROM commune_postcodes WHERE postcode >= ? AND postcode < ?)",
+            (code, code + PREFIX_END), "ORDER BY c.population DESC, c.insee", limit)
+        by_insee = self._communes("c.insee >= ? AND c.insee < ?", (code, code + PREFIX_END),
+                                  "ORDER BY c.insee", limit)
+        return _unique(by_postcode + by_insee)[:limit]
+
+    def _search_name(self, key: str, limit: int) -> list[Commune]:
+        """Exact names, then names starting with the query, then names with a word starting so."""
+        if len(key) < MIN_NAME_LENGTH:
+            # A lone letter only finds a commune of that name (there is one: Y, in the Somme).
+            return self._communes("c.name_norm = ?", (key,), "ORDER BY c.population DESC", limit)
+        starts = [article + variant for variant in _variants(key) for article in ARTICLES]
+        ranges = " OR ".join(["(name_norm >= ? AND name_norm < ?)"] * len(starts))
+        bounds = tuple(bound for start in starts for bound in (start, start + PREFIX_END))
+        exact = ", ".join("?" * len(starts))
+        rank = "ORDER BY {0}name_norm IN ({1}) DESC, {0}population DESC, {0}rowid"
+        # Ranked inside the (name_norm, population) index; only the best rows are then read.
+        best = f"SELECT rowid FROM communes WHERE {ranges} {rank.format('', exact)} LIMIT ?"  # noqa: S608
+        found = self._communes(f"c.rowid IN ({best})", (*bounds, *starts, limit, *starts),
+                               rank.format("c.", exact), limit)
+        if len(found) < limit:
+            found = _unique(found + self._search_words(_variants(key), limit))
+        return found[:limit]
+
+    def _search_words(self, variants: list[str], limit: int) -> list[Commune]:
+        """Communes with a later word starting with the query ("etienne" → Saint-Étienne)."""
+        ranges = " OR ".join(["(suffix >= ? AND suffix < ?)"] * len(variants))
+        bounds = tuple(bound for variant in variants for bound in (variant, variant + PREFIX_END))
+        where = f"c.rowid IN (SELECT commune FROM commune_words WHERE {ranges})"  # noqa: S608
+        return self._communes(where, bounds, "ORDER BY c.population DESC, c.insee", limit)
+
+    def locate(self, lon: float, lat: float) -> Commune | None:
+        """Return the commune whose outline covers the point, or None (sea, abroad, bad input)."""
+        try:
+            lon, lat = float(lon), float(lat)
+        except (TypeError, ValueError):
+            return None
+        if not (math.isfinite(lon) and math.isfinite(lat)):
+            return None
+        candidates = self._connection().execute(
+            "SELECT c.rowid, c.outline FROM communes_rtree AS t"
+            " JOIN communes AS c ON c.rowid = t.id"
+            " WHERE t.minx <= ? AND t.maxx >= ? AND t.miny <= ? AND t.maxy >= ? ORDER BY c.rowid",
+            (lon, lon, lat, lat),
+        ).fetchall()
+        point = shapely.Point(lon, lat)
+        for rowid, outline in candidates:
+            if shapely.from_wkb(outline).covers(point):
+                return self._communes("c.rowid = ?", (rowid,), limit=1)[0]
+        return None
+
+    def departement(self, code: str) -> dict | None:
+        """Return a département as {code, name, region, region_name}, or None."""
+        found = [d for d in self.departements() if d["code"] == (code or "").strip().upper()]
+        return found[0] if found else None
+
+    def departements(self) -> list[dict]:
+        """Return every département, in code order."""
+        rows = self._connection().execute(
+            "SELECT d.code, d.name, d.region, r.name FROM departements AS d"
+            " JOIN regions AS r ON r.code = d.region ORDER BY d.code"
+        ).fetchall()
+        keys = ("code", "name", "region", "region_name")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    def region(self, code: str) -> dict | None:
+        """Return a région as {code, name}, or None."""
+        found = [r for r in self.regions() if r["code"] == (code or "").strip()]
+        return found[0] if found else None
+
+    def regions(self) -> list[dict]:
+        """Return every région, in code order."""
+        rows = self._connection().execute("SELECT code, name FROM regions ORDER BY code")
+        return [{"code": code, "name": name} for code, name in rows]
+
+    def departement_outlines(self) -> geopandas.GeoDataFrame:
+        """Return the simplified outlines of the départements (code, name, region, geometry)."""
+        return self._frame("SELECT code, name, region, outline FROM departements ORDER BY code")
+
+    def region_outlines(self) -> geopandas.GeoDataFrame:
+        """Return the simplified outlines of the régions (code, name, geometry)."""
+        return self._frame("SELECT code, name, outline FROM regions ORDER BY code")
+
+    def commune_outlines(self, departement: str) -> geopandas.GeoDataFrame:
+        """Return the outlines of a département's communes (insee, name, population, geometry)."""
+        return self._frame(
+            "SELECT insee, name, population, outline FROM communes"
+            " WHERE departement = ? AND outline IS NOT NULL ORDER BY insee",
+            ((departement or "").strip().upper(),),
+        )
+
+    def _frame(self, sql: str, params: tuple = ()) -> geopandas.GeoDataFrame:
+        """Run a query whose last column is a WKB outline and return it as a GeoDataFrame."""
+        import geopandas  # heavy; only the map and export pages need it
+
+        cursor = self._connection().execute(sql, params)
+        columns = [description[0] for description in cursor.description][:-1]
+        rows = cursor.fetchall()
+        data = {name: [row[i] for row in rows] for i, name in enumerate(columns)}
+        outlines = shapely.from_wkb([row[-1] for row in rows])
+        return geopandas.GeoDataFrame(data, geometry=list(outlines), crs="EPSG:4326")
+
+    def meta(self) -> dict[str, str]:
+        """Return the build metadata: source, version, licence, counts."""
+        return dict(self._connection().execute("SELECT key, value FROM meta ORDER BY key"))
+
+
+@functools.lru_cache(maxsize=8)
+def _open(path: str) -> Gazetteer:
+    return Gazetteer(path)
+
+
+def get_gazetteer(path: str | Path) -> Gazetteer:
+    """Return the gazetteer for this file, opened once per process."""
+    return _open(os.fspath(Path(path).resolve()))
+
+
+def _variants(key: str) -> list[str]:
+    """Return the query and its spelled-out form ("st etienne" → "saint etienne")."""
+    words = key.split()
+    # The last word may still be being typed ("st" → "strasbourg"), so it stays as it is.
+    spelled = [ABBREVIATIONS.get(word, word) for word in words[:-1]] + words[-1:]
+    return list(dict.fromkeys([key, " ".join(spelled)]))
+
+
+def _unique(communes: list[Commune]) -> list[Commune]:
+    """Drop repeated communes, keeping the first (best ranked) occurrence."""
+    seen: set[str] = set()
+    unique = []
+    for commune in communes:
+        if commune.insee not in seen:
+            seen.add(commune.insee)
+            unique.append(commune)
+    return unique

@@ -1,0 +1,78 @@
+"""Possible duplicates: initiatives nearby with a similar name, or with the same website."""
+
+import math
+from difflib import SequenceMatcher
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.geo.spatial import bbox_clause
+from app.models import Initiative
+from app.text import fold
+
+RADIUS_M = 1_000
+SIMILARITY = 0.75
+METRES_PER_DEGREE = 111_320
+
+
+def find_duplicates(
+    name: str,
+    lon: float | None,
+    lat: float | None,
+    website: str | None = None,
+    *,
+    exclude_id: int | None = None,
+    statuses: tuple[str, ...] = ("pending", "published"),
+) -> list[Initiative]:
+    """Return initiatives within 1 km with a similar name, or with the same website."""
+    found: dict[int, Initiative] = {}
+    if lon is not None and lat is not None:
+        for candidate in nearby(lon, lat, statuses):
+            if similar(name, candidate.name):
+                found[candidate.id] = candidate
+    site = website_key(website)
+    if site:
+        stmt = sa.select(Initiative).where(Initiative.status.in_(statuses),
+                                           Initiative.website.is_not(None))
+        for candidate in db.session.scalars(stmt):
+            if website_key(candidate.website) == site:
+                found[candidate.id] = candidate
+    found.pop(exclude_id, None)
+    return sorted(found.values(), key=lambda initiative: initiative.id)
+
+
+def nearby(lon: float, lat: float, statuses: tuple[str, ...]) -> list[Initiative]:
+    """Initiatives within RADIUS_M of a point (a box through the index, then the distance)."""
+    dlat = RADIUS_M / METRES_PER_DEGREE
+    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
+    box = (max(lon - dlon, -180), max(lat - dlat, -90), min(lon + dlon, 180), min(lat + dlat, 90))
+    stmt = sa.select(Initiative).where(bbox_clause(box), Initiative.status.in_(statuses))
+    return [i for i in db.session.scalars(stmt) if distance_m(lon, lat, i.lon, i.lat) <= RADIUS_M]
+
+
+def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance in metres (haversine)."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlmb = phi2 - phi1, math.radians(lon2 - lon1)
+    h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(h))
+
+
+def similar(a: str, b: str) -> bool:
+    """Tell whether two names are alike once accents, case and punctuation are folded."""
+    folded_a, folded_b = fold(a), fold(b)
+    if not folded_a or not folded_b:
+        return False
+    if folded_a in folded_b or folded_b in folded_a:
+        return True
+    return SequenceMatcher(None, folded_a, folded_b).ratio() >= SIMILARITY
+
+
+def website_key(url: str | None) -> str | None:
+    """The host and path of a URL, without scheme, www. or trailing slash."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip().lower())
+    host = parts.netloc.removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/')}" if host else None
