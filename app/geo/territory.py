@@ -43,5 +43,7 @@ def locate(insee: str | None, lon: float | None, lat: float | None) -> dict:
         return {"lon": lon, "lat": lat, **territory_fields(found or declared)}
     if declared is None or declared.lon is None:
         # A few communes restored recently have neither outline nor town hall in the source.
-        raise UnknownCommune("Cette commune n'a pas de point de référence : placez le point sur la carte.")
+        raise UnknownCommune(
+            "Cette commune n'a pas de point de référence : placez le point sur la carte."
+        )
     return {"lon": declared.lon, "lat": declared.lat, **territory_fields(declared)}
