@@ -83,3 +83,38 @@ def test_malformed_bbox_is_refused(bbox):
 def test_unknown_kind_is_refused():
     with pytest.raises(FilterError, match="unknown kind"):
         parse_filters(MultiDict({"kind": "spaceship"}))
+
+
+def external_ids_in_boxes() -> dict[str, list[str]]:
+    """The seed identifiers found in each test box, by the current app's database."""
+    return {
+        name: sorted(
+            i.external_id
+            for i in db.session.scalars(
+                select_initiatives(parse_filters(MultiDict({"bbox": ",".join(map(str, box))})))
+            )
+        )
+        for name, box in BOXES.items()
+    }
+
+
+def test_bbox_results_are_identical_on_sqlite_and_postgis(app, seeded, tmp_path):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("compares with PostGIS: run the suite with DATABASE_URL on PostgreSQL")
+    from flask_migrate import upgrade
+
+    from app.database import write_transaction
+    from app.initiatives.seed import load_seed
+    from tests.conftest import make_app
+
+    on_postgis = external_ids_in_boxes()
+    sqlite_app = make_app(f"sqlite:///{tmp_path / 'compare.db'}")
+    with sqlite_app.app_context():
+        upgrade()
+        with write_transaction():
+            load_seed(sqlite_app.config["SEED_PATH"])
+        on_sqlite = external_ids_in_boxes()
+        db.session.remove()
+        db.engine.dispose()
+    assert on_sqlite == on_postgis
+    assert any(on_postgis.values())
