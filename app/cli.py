@@ -9,9 +9,11 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.database import write_transaction
+from app.exchange.cli_support import filter_options, site_url
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 geodata_cli = AppGroup("geodata", help="Build the communes gazetteer.")
+mail_cli = AppGroup("mail", help="Send the e-mails waiting in the outbox.")
 
 
 @click.command("seed")
@@ -63,7 +65,90 @@ def build_geodata_command(out: Path | None) -> None:
     click.echo(f"Gazetteer written to {target} in {time.perf_counter() - started:.1f} s: {summary}")
 
 
+@click.command("export")
+@click.option("--format", "format_name", required=True,
+              type=click.Choice(["geojson", "umap", "csv", "gpkg"]))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
+@click.option("--base-url", default=None, help="Root of the public pages (default PUBLIC_URL).")
+@filter_options
+def export_command(format_name: str, output: Path, base_url: str | None, **filters) -> None:
+    """Export the public initiatives matching the API's filters to a file."""
+    from app.exchange.cli_support import export_filters
+    from app.exchange.services import export
+
+    content = export(format_name, export_filters(filters), site_url(base_url))
+    output.write_bytes(content)
+    click.echo(f"Wrote {output} ({len(content):,} bytes).")
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Report what would happen; write nothing.")
+@click.option("--publish", is_flag=True, help="Create initiatives published (default pending).")
+@click.option("--map", "mappings", multiple=True, metavar="FIELD=COLUMN",
+              help="Take a field from a column, e.g. --map name=Titre (repeatable).")
+@click.option("--source", default="", help="Source recorded on the initiatives.")
+@click.option("--default-kind", default="initiative", help="Kind when the file has none.")
+@click.option("--shapes-to-points", is_flag=True, help="Import lines and polygons as a point.")
+@click.option("--include-duplicates", is_flag=True, help="Create possible duplicates too.")
+@click.option("--base-url", default=None, help="Our site's root, to recognise our exports.")
+def import_command(file: Path, dry_run: bool, publish: bool, mappings: tuple[str, ...],
+                   source: str, default_kind: str, shapes_to_points: bool,
+                   include_duplicates: bool, base_url: str | None) -> None:
+    """Import initiatives from GeoJSON, a uMap map (.umap) or CSV; print the per-row report."""
+    from app.exchange import imports
+    from app.exchange.cli_support import load_source, mapping_for
+    from app.exchange.errors import ImportFileError
+    from app.exchange.report_text import report_lines
+    from app.initiatives.fields import InvalidInitiative
+
+    parsed = load_source(file, current_app.config["IMPORT_MAX_BYTES"])
+    mapping = mapping_for(parsed, mappings)
+    options = imports.ImportOptions(
+        status="published" if publish else "pending", default_kind=default_kind,
+        shapes_to_points=shapes_to_points, include_duplicates=include_duplicates,
+        source_label=source or file.name, site=site_url(base_url))
+    try:
+        if dry_run:
+            report = imports.dry_run(parsed, mapping, options)
+        else:
+            with write_transaction():
+                report = imports.commit(parsed, mapping, options, author=None)
+    except (ImportFileError, InvalidInitiative) as error:
+        raise click.ClickException(f"Nothing written: {error}") from None
+    click.echo("\n".join(report_lines(report)))
+
+
+@users_cli.command("scope")
+@click.argument("email")
+@click.option("--level", required=True, type=click.Choice(["region", "departement", "commune"]))
+@click.option("--code", required=True, help="Région, département or commune (INSEE) code.")
+def add_scope_command(email: str, level: str, code: str) -> None:
+    """Limit a moderator to a territory (a moderator without any acts on all of France)."""
+    from app.accounts.services import AccountError, add_scope, user_by_email
+
+    try:
+        with write_transaction():
+            add_scope(user_by_email(email), level, code)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{email} now moderates {level} {code.upper()}.")
+
+
+@mail_cli.command("send")
+@click.option("--limit", default=200, help="At most this many messages in one run.")
+def send_mail_command(limit: int) -> None:
+    """Send the outbox: SMTP when MAIL_SERVER is set, else .eml files in instance/mail/."""
+    from app.notifications.sender import send_pending
+
+    report = send_pending(limit)
+    click.echo(f"Mail ({report.transport}): {report.sent} sent, {report.failed} failed.")
+
+
 def register(app: Flask) -> None:
+    app.cli.add_command(export_command)
+    app.cli.add_command(import_command)
     app.cli.add_command(seed_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(geodata_cli)
+    app.cli.add_command(mail_cli)

@@ -40,11 +40,19 @@ def from_environment(instance_path: Path) -> dict:
             "GAZETTEER_PATH", str(PROJECT_ROOT / "geodata" / "build" / "gazetteer.sqlite")
         ),
         "SEED_PATH": str(PROJECT_ROOT / "geodata" / "seed_initiatives.geojson"),
+        # Root of the public pages for absolute links (exports, API); the request's otherwise.
+        "PUBLIC_URL": env.get("PUBLIC_URL"),
         "TILE_URL": env.get("TILE_URL", DEFAULT_TILE_URL),
         "TILE_ATTRIBUTION": env.get("TILE_ATTRIBUTION", DEFAULT_TILE_ATTRIBUTION),
         "REDIS_URL": env.get("REDIS_URL"),
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 60 * 1024 * 1024)),
+        # The uMap instance "Open in uMap" sends people to.
+        "UMAP_URL": env.get("UMAP_URL", "https://umap.openstreetmap.fr"),
+        # Imports: size refused before parsing, where uploads wait and for how long.
+        "IMPORT_MAX_BYTES": int(env.get("IMPORT_MAX_BYTES", 32 * 1024 * 1024)),
+        "IMPORT_FOLDER": env.get("IMPORT_FOLDER", str(instance_path / "imports")),
+        "IMPORT_TTL_SECONDS": int(env.get("IMPORT_TTL_SECONDS", 3600)),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "BABEL_DEFAULT_LOCALE": "fr",
         "LANGUAGES": ("fr", "en"),

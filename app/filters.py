@@ -12,6 +12,7 @@ from app.text import fold
 PUBLIC_STATUSES = {"active": ("published",), "archived": ("archived",),
                    "all": ("published", "archived")}
 CODE = re.compile(r"^[0-9A-Za-z]{1,5}$")
+EPCI_CODE = re.compile(r"^[0-9]{9}$")  # SIREN number of the intercommunality
 
 
 class FilterError(ValueError):
@@ -29,6 +30,7 @@ class Filters:
     kinds: tuple[str, ...] = ()
     actor_types: tuple[str, ...] = ()
     commune: str | None = None
+    epci: str | None = None
     departement: str | None = None
     region: str | None = None
     bbox: tuple[float, float, float, float] | None = None
@@ -57,6 +59,7 @@ def parse_filters(args: MultiDict) -> Filters:
         kinds=choices(args, "kind", KINDS),
         actor_types=choices(args, "actor_type", ACTOR_TYPES),
         commune=code(args, "commune"),
+        epci=epci_code(args),
         departement=code(args, "departement"),
         region=code(args, "region"),
         bbox=parse_bbox(args.get("bbox")),
@@ -88,6 +91,13 @@ def code(args: MultiDict, name: str) -> str | None:
     if not CODE.match(value):
         raise FilterError(name, f"{name} must be an official code (INSEE, département, région).")
     return value.upper()
+
+
+def epci_code(args: MultiDict) -> str | None:
+    value = (args.get("epci") or "").strip()
+    if value and not EPCI_CODE.match(value):
+        raise FilterError("epci", "epci must be the 9-digit SIREN number of an EPCI.")
+    return value or None
 
 
 def parse_bbox(raw: str | None) -> tuple[float, float, float, float] | None:

@@ -4,4 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from app.api import routes  # noqa: E402, F401
+from app.api import (
+    points,  # noqa: E402, F401
+    routes,  # noqa: E402, F401
+)

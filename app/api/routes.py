@@ -1,11 +1,23 @@
 """API endpoints (HTTP only: the rules live in the services)."""
 
+from urllib.parse import urlencode
+
 import sqlalchemy as sa
-from flask import jsonify
+from flask import Response, jsonify, render_template, request
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.api import bp, openapi, services
+from app.api.caching import GEOJSON, allow_cross_origin, conditional, json_response
+from app.api.errors import ApiError, bad_parameter
+from app.api.errors import register as register_errors
+from app.api.params import parse_limit
 from app.extensions import db
+from app.initiatives import geojson
 from app.models import Initiative
+
+MAX_ID = 2**53 - 1
+register_errors(bp)
+bp.after_request(allow_cross_origin)
 
 
 def healthz():
@@ -24,3 +36,93 @@ def healthz():
         initiatives={"published": counts.get("published", 0), "total": sum(counts.values()),
                      "by_status": counts},
     )
+
+
+def query_salt(kind: str) -> str:
+    """What, beside the data, decides a response: the endpoint and its sorted parameters."""
+    return f"{kind}?{urlencode(sorted(request.args.items(multi=True)))}"
+
+
+def url_with(**changes: str) -> str:
+    """This request's URL with some parameters replaced, percent-encoded (a URI, not an IRI)."""
+    args = request.args.copy()
+    for key, value in changes.items():
+        args[key] = value
+    return f"{request.base_url}?{urlencode(list(args.items(multi=True)))}"
+
+
+@bp.get("/initiatives")
+def initiatives():
+    """The published initiatives matching the filters, as a paged FeatureCollection."""
+    query = services.page_query(request.args)
+    fp = geojson.fingerprint(query.statement, query_salt("collection"))
+
+    def build() -> Response:
+        features, next_cursor = services.collection_page(query, geojson.site_root(request.url_root))
+        links = [{"rel": "self", "type": GEOJSON, "href": url_with()}]
+        if next_cursor:
+            links.append({"rel": "next", "type": GEOJSON, "href": url_with(cursor=next_cursor)})
+        body = geojson.feature_collection(
+            features, numberReturned=len(features), next_cursor=next_cursor, links=links)
+        response = json_response(body, mimetype=GEOJSON)
+        if next_cursor:
+            response.headers["Link"] = f'<{links[-1]["href"]}>; rel="next"'
+        return response
+
+    return conditional(fp, build)
+
+
+@bp.get("/initiatives/<int:initiative_id>")
+def initiative(initiative_id: int):
+    """One public initiative as a GeoJSON Feature."""
+    stmt = geojson.public_statement().where(Initiative.id == initiative_id)
+    fp = geojson.fingerprint(stmt, f"one:{initiative_id}") if initiative_id <= MAX_ID else None
+    if fp is None or fp.count == 0:
+        raise ApiError(404, "not_found", f"No public initiative with id {initiative_id}.")
+    root = geojson.site_root(request.url_root)
+    return conditional(fp, lambda: json_response(
+        geojson.feature_for(initiative_id, root), mimetype=GEOJSON))
+
+
+@bp.get("/themes")
+def themes():
+    """The themes of the taxonomy, with their labels and colours."""
+    return content_conditional({"themes": services.themes_list()}, max_age=300)
+
+
+@bp.get("/communes")
+def communes():
+    """Communes whose name, postcode or INSEE code starts with q (autocomplete)."""
+    q = (request.args.get("q") or "").strip()
+    if not q:
+        raise bad_parameter("q", "q is required: the start of a commune name or code.")
+    limit = parse_limit(request.args, default=10, maximum=50)
+    return content_conditional({"communes": services.communes(q[:100], limit)}, max_age=3600)
+
+
+@bp.get("/stats")
+def stats():
+    """How many published initiatives match the filters, per theme, kind and département."""
+    matching = services.matching_statement(request.args)
+    fp = geojson.fingerprint(matching, query_salt("stats"))
+    return conditional(fp, lambda: json_response(services.counts(matching)))
+
+
+@bp.get("/openapi.json")
+def openapi_document():
+    """The OpenAPI 3.1 description of this API."""
+    return content_conditional(openapi.document(), max_age=3600)
+
+
+@bp.get("/docs")
+def docs():
+    """The API's documentation for people."""
+    return render_template("api/docs.html", spec=openapi.document(),
+                           api_root=request.url_root.rstrip("/") + "/api/v1")
+
+
+def content_conditional(data, max_age: int) -> Response:
+    """A JSON response whose ETag is the hash of its body (small, cheap answers)."""
+    response = json_response(data, max_age=max_age)
+    response.add_etag()
+    return response.make_conditional(request)

@@ -56,6 +56,7 @@ def select_initiatives(filters: Filters) -> Select:
     if filters.actor_types:
         stmt = stmt.where(Initiative.actor_type.in_(filters.actor_types))
     for column, value in ((Initiative.insee, filters.commune),
+                          (Initiative.epci, filters.epci),
                           (Initiative.departement, filters.departement),
                           (Initiative.region, filters.region)):
         if value:

@@ -114,6 +114,9 @@ def update_initiative(
         raise StaleInitiative(initiative.id)
     before = snapshot(initiative)
     apply_values(initiative, clean(data, partial=True))
+    # Set explicitly: a change of themes or tags alone would not touch the row, and so
+    # neither updated_at (API caching, updated_since) nor the version (conflicts).
+    initiative.updated_at = utcnow()
     db.session.flush()
     record(initiative, action, author=author, reason=reason, before=before)
     return initiative

@@ -1,0 +1,53 @@
+"""The map's compact data: /api/v1/map/points (HTTP only)."""
+
+import orjson
+from flask import Response, request, url_for
+
+from app.api import bp
+from app.errors import error_response
+from app.extensions import db
+from app.filters import FilterError, parse_filters
+from app.geo.points import compact_points
+from app.models import Initiative
+
+# Short enough for a moderation decision to show quickly, long enough to spare a panning user.
+MAX_AGE_SECONDS = 60
+
+
+@bp.get("/map/points")
+def map_points():
+    """The public initiatives matching the filters, as parallel arrays for the map."""
+    try:
+        filters = parse_filters(request.args)
+    except FilterError as error:
+        return error_response(400, "invalid_filter", f"{error.param}: {error}")
+    return json_response(compact_points(filters))
+
+
+@bp.get("/map/points/<int:initiative_id>")
+def map_point(initiative_id: int):
+    """What a map popup shows about one public initiative, as a GeoJSON feature."""
+    initiative = db.session.get(Initiative, initiative_id)
+    if initiative is None or not initiative.is_public:
+        return error_response(404, "not_found", "No public initiative has this id.")
+    return json_response({
+        "type": "Feature",
+        "id": initiative.id,
+        "geometry": {"type": "Point", "coordinates": [initiative.lon, initiative.lat]},
+        "properties": {
+            "name": initiative.name,
+            "summary": initiative.summary,
+            "kind": initiative.kind,
+            "commune": initiative.commune_name,
+            "url": url_for("public.initiative", initiative_id=initiative.id),
+        },
+    })
+
+
+def json_response(data: dict) -> Response:
+    """Answer JSON with an ETag and a short public cache lifetime."""
+    response = Response(orjson.dumps(data), mimetype="application/json")
+    response.cache_control.public = True
+    response.cache_control.max_age = MAX_AGE_SECONDS
+    response.add_etag()
+    return response.make_conditional(request)

@@ -1,0 +1,108 @@
+"""What the API reads: collections with paging, counts, communes."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.sql import Select
+from werkzeug.datastructures import MultiDict
+
+from app.api.errors import ApiError
+from app.api.params import encode_cursor, parse_cursor, parse_limit, parse_since
+from app.extensions import db
+from app.filters import parse_filters
+from app.geo.gazetteer import GazetteerMissing
+from app.geo.spatial import select_initiatives
+from app.geo.territory import current_gazetteer
+from app.initiatives import geojson
+from app.models import Initiative, Theme
+from app.models.initiative import initiative_themes
+
+
+@dataclass
+class PageQuery:
+    """A parsed collection request: one more row than the page, to know if another follows."""
+
+    statement: Select
+    limit: int
+
+
+def page_query(args: MultiDict) -> PageQuery:
+    """Read filters, updated_since, limit and cursor; raise FilterError or ApiError."""
+    limit, after_id = parse_limit(args), parse_cursor(args)
+    page = matching_statement(args).where(Initiative.id > after_id).limit(limit + 1)
+    return PageQuery(page, limit)
+
+
+def matching_statement(args: MultiDict) -> Select:
+    """The public initiatives matching the shared filters and updated_since."""
+    filters = parse_filters(args)
+    geojson.check_themes(filters)
+    stmt = select_initiatives(filters)
+    since = parse_since(args)
+    if since is not None:
+        stmt = stmt.where(Initiative.updated_at >= since)
+    return stmt
+
+
+def collection_page(query: PageQuery, base_url: str) -> tuple[list[dict], str | None]:
+    """The features of the page and the cursor of the next one (None on the last page)."""
+    records = geojson.public_records(query.statement)
+    next_cursor = None
+    if len(records.rows) > query.limit:
+        records.rows = records.rows[: query.limit]
+        next_cursor = encode_cursor(records.rows[-1].id)
+    return geojson.features(records, base_url), next_cursor
+
+
+def themes_list() -> list[dict]:
+    """Every theme, in the taxonomy's order."""
+    themes = db.session.scalars(sa.select(Theme).order_by(Theme.position, Theme.id))
+    return [
+        {"slug": t.slug, "label_fr": t.label_fr, "label_en": t.label_en, "colour": t.colour,
+         "icon": t.icon, "position": t.position}
+        for t in themes
+    ]
+
+
+def counts(matching: Select) -> dict:
+    """How many matching initiatives, in total and per theme, kind and département."""
+    inner = matching.order_by(None).with_only_columns(
+        Initiative.id, Initiative.kind, Initiative.departement).subquery()
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(inner))
+    by_theme = (
+        sa.select(Theme.slug, sa.func.count())
+        .join(initiative_themes, initiative_themes.c.theme_id == Theme.id)
+        .join(inner, inner.c.id == initiative_themes.c.initiative_id)
+        .group_by(Theme.slug)
+    )
+    return {
+        "total": total,
+        "themes": dict(db.session.execute(by_theme).all()),
+        "kinds": grouped(inner.c.kind, inner),
+        "departements": grouped(inner.c.departement, inner),
+    }
+
+
+def grouped(column: sa.ColumnElement, inner: sa.Subquery) -> dict[str, int]:
+    rows = db.session.execute(
+        sa.select(column, sa.func.count()).select_from(inner).where(column.is_not(None))
+        .group_by(column).order_by(column)
+    ).all()
+    return {key: count for key, count in rows}
+
+
+def communes(q: str, limit: int) -> list[dict]:
+    """Communes for an autocomplete, best matches first."""
+    try:
+        found = current_gazetteer().search(q, limit)
+    except GazetteerMissing:
+        raise ApiError(503, "gazetteer_unavailable",
+                       "The communes gazetteer has not been built on this server.") from None
+    return [
+        {"insee": c.insee, "name": c.name, "postcodes": list(c.postcodes),
+         "departement": c.departement, "departement_name": c.departement_name,
+         "region": c.region, "region_name": c.region_name, "epci": c.epci,
+         "population": c.population, "lon": c.lon, "lat": c.lat}
+        for c in found
+    ]
+

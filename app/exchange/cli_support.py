@@ -1,0 +1,84 @@
+"""What the import command needs beyond the services: reading the file, the --map options."""
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from werkzeug.datastructures import MultiDict
+
+from app.exchange.errors import ImportFileError
+from app.exchange.mapping import TARGETS, guess_mapping
+from app.exchange.sources import Source, parse_source
+from app.filters import FilterError, Filters, parse_filters
+from app.initiatives.geojson import check_themes
+
+DEV_SERVER = "http://127.0.0.1:5000"
+
+
+def load_source(path: Path, max_bytes: int) -> Source:
+    """Parse the file, refusing an oversized one before reading it."""
+    size = path.stat().st_size
+    try:
+        if size > max_bytes:
+            raise ImportFileError(f"Fichier trop volumineux ({size / 1e6:.1f} Mo) : "
+                                  f"{max_bytes / 1e6:.0f} Mo au plus.")
+        return parse_source(path.read_bytes(), path.name, max_bytes)
+    except ImportFileError as error:
+        raise click.ClickException(f"Nothing imported: {error}") from None
+
+
+def mapping_for(source: Source, options: tuple[str, ...]) -> dict[str, str]:
+    """The guessed mapping, changed by FIELD=COLUMN options (an empty COLUMN unmaps)."""
+    mapping = guess_mapping(source)
+    for option in options:
+        target, sep, column = option.partition("=")
+        if not sep or target not in TARGETS:
+            raise click.BadParameter(
+                f"{option!r}: expected FIELD=COLUMN with FIELD one of {', '.join(TARGETS)}.",
+                param_hint="--map")
+        if column and column not in source.columns:
+            raise click.BadParameter(f"no column {column!r} in the file; columns: "
+                                     f"{', '.join(source.columns)[:300]}.", param_hint="--map")
+        if column:
+            mapping[target] = column
+        else:
+            mapping.pop(target, None)
+    return mapping
+
+
+FILTER_OPTIONS = (
+    click.option("--q", default="", help="Words to search for."),
+    click.option("--theme", multiple=True, help="Theme slug (repeatable)."),
+    click.option("--kind", multiple=True, help="Kind (repeatable)."),
+    click.option("--actor-type", "actor_type", multiple=True, help="Actor type (repeatable)."),
+    click.option("--commune", default="", help="Commune INSEE code."),
+    click.option("--epci", default="", help="Intercommunality SIREN number."),
+    click.option("--departement", default="", help="Département code."),
+    click.option("--region", default="", help="Région code."),
+    click.option("--bbox", default="", help="minlon,minlat,maxlon,maxlat"),
+    click.option("--status", default="active", help="active, archived or all."),
+)
+
+
+def filter_options(command):
+    """Give a command the API's filters as options."""
+    for option in reversed(FILTER_OPTIONS):
+        command = option(command)
+    return command
+
+
+def export_filters(options: dict) -> Filters:
+    """The filters given as options, checked like the API checks its parameters."""
+    args = MultiDict([(key, value) for key, values in options.items()
+                      for value in (values if isinstance(values, tuple) else [values]) if value])
+    try:
+        filters = parse_filters(args)
+        check_themes(filters)
+    except FilterError as error:
+        raise click.BadParameter(str(error), param_hint=f"--{error.param}") from None
+    return filters
+
+
+def site_url(base_url: str | None) -> str:
+    """Our public root for absolute links: --base-url, else PUBLIC_URL, else the dev server."""
+    return (base_url or current_app.config.get("PUBLIC_URL") or DEV_SERVER).rstrip("/")

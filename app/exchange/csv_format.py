@@ -1,0 +1,129 @@
+"""CSV for spreadsheets: writing (formula injection neutralised) and reading (any delimiter)."""
+
+import csv
+import io
+import itertools
+
+from app.exchange.errors import ImportFileError
+from app.exchange.flat import ExportItem, flat_properties
+
+COLUMNS = (
+    "uid", "name", "summary", "description", "kind", "kind_label", "themes", "theme", "tags",
+    "actor_name", "actor_type", "commune", "insee", "epci", "departement", "region",
+    "location_precision", "lon", "lat", "website", "public_contact", "started_on", "ended_on",
+    "research_partnership", "source", "last_verified_on", "status", "url", "updated_at",
+)
+# A spreadsheet evaluates a cell starting with one of these as a formula (CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
+ESCAPE = "'"
+DELIMITERS = (",", ";", "\t", "|")
+SNIFF_LINES = 20
+SNIFF_BYTES = 64 * 1024
+
+
+def neutralise(value: str) -> str:
+    """Prefix a text cell that a spreadsheet would run as a formula with an apostrophe.
+
+    Cells already starting with the apostrophe get one more, so reading strips exactly one.
+    """
+    if value.startswith(FORMULA_TRIGGERS) or value.startswith(ESCAPE):
+        return ESCAPE + value
+    return value
+
+
+def unneutralise(value: str) -> str:
+    """Undo neutralise() on a cell read back."""
+    if len(value) > 1 and value[0] == ESCAPE and value[1] in (*FORMULA_TRIGGERS, ESCAPE):
+        return value[1:]
+    return value
+
+
+def cell(value) -> str | int | float:
+    """The CSV value of a property: numbers stay numbers, text is neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return value
+    return neutralise(str(value))
+
+
+def csv_export(items: list[ExportItem]) -> bytes:
+    """UTF-8 CSV (with a BOM, so spreadsheets detect the encoding), one line per initiative."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for item in items:
+        properties = flat_properties(item)
+        properties["lon"], properties["lat"] = item.lon, item.lat
+        writer.writerow([cell(properties.get(column)) for column in COLUMNS])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def decode(data: bytes) -> str:
+    """The text of an uploaded file, which must be UTF-8 (a BOM is accepted)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ImportFileError(
+            f"Le fichier n'est pas encodé en UTF-8 (octet invalide ligne {line}). "
+            "Enregistrez-le au format « CSV UTF-8 » et recommencez."
+        ) from None
+
+
+def detect_delimiter(text: str) -> str:
+    """The delimiter giving the same number (> 1) of columns on the first records.
+
+    Records are read as CSV (quoted cells may hold newlines), the last one of the sample
+    left out since the sample may cut it.
+    """
+    sample = text[:SNIFF_BYTES]
+    best, best_columns = ",", 0
+    for delimiter in DELIMITERS:
+        counts = record_lengths(sample, delimiter)
+        if counts and counts[0] > best_columns and len(set(counts)) == 1:
+            best, best_columns = delimiter, counts[0]
+    return best
+
+
+def record_lengths(sample: str, delimiter: str) -> list[int]:
+    reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+    try:
+        counts = [len(row) for row in itertools.islice(reader, SNIFF_LINES + 1) if row]
+    except csv.Error:
+        return []
+    return counts[:-1] if len(counts) > 1 and len(sample) == SNIFF_BYTES else counts
+
+
+def header_names(row: list[str]) -> list[str]:
+    """Column names, stripped, never empty, never repeated."""
+    names: list[str] = []
+    for index, raw in enumerate(row, start=1):
+        name = raw.strip() or f"colonne {index}"
+        while name in names:
+            name += "_"
+        names.append(name)
+    return names
+
+
+def read_csv(data: bytes) -> tuple[list[str], list[tuple[int, dict, str | None]]]:
+    """Columns and rows (line number, values, problem) of a CSV file."""
+    text = decode(data)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(text))
+    try:
+        columns = header_names(next(reader, []))
+        if not columns:
+            raise ImportFileError("Le fichier CSV est vide.")
+        rows = [parsed_row(reader.line_num, values, columns) for values in reader if any(values)]
+    except csv.Error as error:
+        raise ImportFileError(f"CSV illisible ligne {reader.line_num} : {error}.") from None
+    return columns, rows
+
+
+def parsed_row(line: int, values: list[str], columns: list[str]) -> tuple[int, dict, str | None]:
+    problem = None
+    if len(values) != len(columns):
+        problem = f"{len(values)} valeurs pour {len(columns)} colonnes"
+    return line, dict(zip(columns, (unneutralise(v) for v in values), strict=False)), problem

@@ -1,0 +1,49 @@
+"""Initiatives as flat records: the API feature with lists joined and labels added.
+
+uMap ignores properties holding objects or lists and spreadsheets want one value per cell,
+so every export format starts from these flat properties.
+"""
+
+from dataclasses import dataclass
+
+from app.initiatives.geojson import ThemeInfo
+
+KIND_LABELS = {"initiative": "Initiative", "field_site": "Terrain", "place": "Lieu",
+               "resource": "Ressource"}
+NO_THEME = "Sans thème"
+NO_THEME_COLOUR = "#4D4D4D"
+LIST_SEPARATOR = ", "
+
+
+@dataclass(frozen=True)
+class ExportItem:
+    """One initiative to export: its API feature and its themes, main theme first."""
+
+    feature: dict
+    themes: list[ThemeInfo]
+
+    @property
+    def main_theme(self) -> ThemeInfo | None:
+        return self.themes[0] if self.themes else None
+
+    @property
+    def colour(self) -> str:
+        return self.main_theme.colour if self.main_theme else NO_THEME_COLOUR
+
+    @property
+    def lon(self) -> float:
+        return self.feature["geometry"]["coordinates"][0]
+
+    @property
+    def lat(self) -> float:
+        return self.feature["geometry"]["coordinates"][1]
+
+
+def flat_properties(item: ExportItem) -> dict:
+    """The feature's properties without lists, plus the labels uMap filters show."""
+    properties = dict(item.feature["properties"])
+    properties["themes"] = LIST_SEPARATOR.join(properties["themes"])
+    properties["tags"] = LIST_SEPARATOR.join(properties["tags"])
+    properties["theme"] = item.main_theme.label_fr if item.main_theme else NO_THEME
+    properties["kind_label"] = KIND_LABELS.get(properties["kind"], properties["kind"])
+    return properties

@@ -1,0 +1,234 @@
+"""Imports: a dry run saying what each row will do, and a commit doing it in one transaction.
+
+A row will be created, will update the initiative it came from (same external id, or our own
+uid on a round trip), is unchanged, is a possible duplicate (find_duplicates, or a nearby
+row of the same file), or is in error with its reasons. Committing re-plans under the write
+lock, so what is written is what the data allows at that moment.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+
+from app.exchange import rows as r
+from app.exchange.mapping import check_mapping, theme_lookup
+from app.exchange.neighbours import Neighbours, WebsiteIndex
+from app.exchange.sources import Source
+from app.extensions import db
+from app.geo.territory import current_gazetteer
+from app.initiatives.duplicates import RADIUS_M, distance_m, find_duplicates, similar
+from app.initiatives.geojson import load_themes
+from app.initiatives.history import jsonable, snapshot
+from app.initiatives.services import create_initiative, update_initiative
+from app.models import Initiative, User
+
+ACTIONS = ("create", "update", "unchanged", "duplicate", "error")
+FEW_ROWS = 50  # below, asking find_duplicates row by row is cheaper than loading the grid
+LOCATED_BY = ("lon", "lat", "insee")
+
+
+@dataclass
+class ImportOptions:
+    status: str = "pending"
+    default_kind: str = "initiative"
+    shapes_to_points: bool = False
+    include_duplicates: bool = False
+    source_label: str = ""
+    site: str = ""
+
+
+@dataclass
+class RowReport:
+    """What one row will do (or did), and why."""
+
+    number: int
+    label: str
+    name: str
+    action: str = "create"
+    reasons: list[str] = field(default_factory=list)
+    data: dict = field(default_factory=dict)
+    target_id: int | None = None
+    written_id: int | None = None
+
+
+@dataclass
+class ImportReport:
+    filename: str
+    format: str
+    rows: list[RowReport]
+    committed: bool = False
+
+    @property
+    def counts(self) -> dict[str, int]:
+        found = Counter(row.action for row in self.rows)
+        return {action: found.get(action, 0) for action in ACTIONS}
+
+    @property
+    def written(self) -> int:
+        return sum(1 for row in self.rows if row.written_id is not None)
+
+
+def dry_run(source: Source, mapping: dict[str, str], options: ImportOptions) -> ImportReport:
+    """Say, without writing anything, what importing the source would do to each row.
+
+    Raise ImportFileError when the mapping cannot work for any row (no name, no place).
+    """
+    check_mapping(source, mapping)
+    ctx = r.RowContext(
+        source=source, mapping=mapping, themes=theme_lookup(list(load_themes().values())),
+        gazetteer=current_gazetteer(), default_kind=options.default_kind,
+        shapes_to_points=options.shapes_to_points,
+        source_key=r.source_key(options.source_label or source.filename),
+        site_host=urlsplit(options.site).netloc,
+    )
+    return ImportReport(source.filename, source.format, Planner(ctx).plan_all(source.rows))
+
+
+class Planner:
+    """Plans the rows: reads them all, loads the initiatives they may already be in a few
+    queries, then decides row by row, remembering the file's ids and points seen so far."""
+
+    def __init__(self, ctx: r.RowContext):
+        self.ctx = ctx
+        self.seen: dict[str, str] = {}
+        self.neighbours = Neighbours()
+        self.websites = WebsiteIndex()
+        self.known = KnownInitiatives([])
+        self.existing: Neighbours | None = None
+
+    def plan_all(self, rows: list) -> list[RowReport]:
+        prepared = [self.prepare(row) for row in rows]
+        self.known = KnownInitiatives([who for _, _, who in prepared if who is not None])
+        self.existing = Neighbours.of_initiatives() if len(rows) > FEW_ROWS else None
+        return [self.decide(*item) for item in prepared]
+
+    def prepare(self, row) -> tuple:
+        values = r.row_values(row, self.ctx)
+        who = None if values.problems else r.identity(row, values, self.ctx)
+        return row, values, who
+
+    def decide(self, row, values: r.RowValues, who: r.Identity | None) -> RowReport:
+        report = RowReport(row.number, row.label, str(values.data.get("name") or ""))
+        if who is None:
+            return fail(report, values.problems)
+        if who.key in self.seen:
+            return fail(report, [f"Même identifiant que {self.seen[who.key]} : ignorée."])
+        self.seen[who.key] = row.label
+        existing = self.known.match(who, values)
+        if existing is not None:
+            return planned_update(report, existing, values.data)
+        report.data = {**values.data, "external_id": who.key}
+        return self.check_duplicates(report, values.point, row.label, who.explicit)
+
+    def check_duplicates(self, report: RowReport, point, label: str, named: bool) -> RowReport:
+        """Compare with existing initiatives, and with earlier rows the file did not name
+        (two rows with their own ids are two things, however alike)."""
+        data = report.data
+        reasons = [f"Doublon possible de l'initiative n° {i.id} « {i.name} »."
+                   for i in self.duplicates(data, point)]
+        if not named:
+            reasons += [f"Doublon possible de {other} du fichier."
+                        for other in self.neighbours.similar(data["name"], point)]
+            self.neighbours.add(data["name"], point, label)
+        if reasons:
+            report.action, report.reasons = "duplicate", reasons
+        return report
+
+    def duplicates(self, data: dict, point) -> list[Initiative]:
+        """find_duplicates' answer (the website part from an index built once); on large
+        files, asked only when the grid of existing initiatives has a candidate."""
+        lon, lat = point if point else (None, None)
+        found = {}
+        if self.existing is None or self.existing.similar(data["name"], point):
+            found = {i.id: i for i in find_duplicates(data["name"], lon, lat, None)}
+        for initiative in self.websites.matching(data.get("website")):
+            found.setdefault(initiative.id, initiative)
+        return sorted(found.values(), key=lambda i: i.id)
+
+
+def fail(report: RowReport, reasons: list[str]) -> RowReport:
+    report.action, report.reasons = "error", reasons
+    return report
+
+
+class KnownInitiatives:
+    """The initiatives the file's rows may already be, loaded by batches of ids."""
+
+    BATCH = 500
+
+    def __init__(self, identities: list[r.Identity]):
+        self.by_key = self.load(Initiative.external_id, [who.key for who in identities])
+        self.by_id = self.load(Initiative.id, [w.own_id for w in identities if w.own_id])
+
+    def load(self, column: sa.Column, values: list) -> dict:
+        found = {}
+        for start in range(0, len(values), self.BATCH):
+            batch = values[start:start + self.BATCH]
+            for initiative in db.session.scalars(sa.select(Initiative).where(column.in_(batch))):
+                found[getattr(initiative, column.key)] = initiative
+        return found
+
+    def match(self, who: r.Identity, values: r.RowValues) -> Initiative | None:
+        """The initiative this row already is: same external id, or our own uid (same
+        place or a similar name: another database's id is not ours)."""
+        found = self.by_key.get(who.key)
+        if found is not None or who.own_id is None:
+            return found
+        candidate = self.by_id.get(who.own_id)
+        if candidate is None:
+            return None
+        point = values.point
+        near = point and distance_m(*point, candidate.lon, candidate.lat) <= RADIUS_M
+        return candidate if near or similar(values.data["name"], candidate.name) else None
+
+
+def planned_update(report: RowReport, initiative: Initiative, data: dict) -> RowReport:
+    report.target_id = initiative.id
+    changes = changed_values(initiative, data)
+    report.data = changes
+    report.action = "update" if changes else "unchanged"
+    if changes:
+        report.reasons = [f"Initiative n° {initiative.id} : {', '.join(sorted(changes))}."]
+    return report
+
+
+def changed_values(initiative: Initiative, data: dict) -> dict:
+    """The fields of data that differ from the initiative's stored values."""
+    current = snapshot(initiative)
+    changes = {key: value for key, value in data.items()
+               if key != "external_id" and not same(key, current.get(key), value)}
+    if "insee" in changes and "lon" in data:
+        changes.pop("insee")  # derived from the point, not compared
+    if set(LOCATED_BY) & changes.keys():
+        changes.update({key: data[key] for key in LOCATED_BY if key in data})
+    return changes
+
+
+def same(key: str, stored, new) -> bool:
+    if key == "themes":
+        return set(stored or ()) == set(new or ())
+    if key == "tags":
+        return {t.lower()[:60] for t in stored or ()} == {t.lower()[:60] for t in new or ()}
+    if key in ("lon", "lat"):
+        return stored is not None and new is not None and round(stored, 6) == round(new, 6)
+    return (jsonable(stored) or None) == (jsonable(new) or None)
+
+
+def commit(source: Source, mapping: dict[str, str], options: ImportOptions,
+           author: User | None) -> ImportReport:
+    """Write every accepted row (run inside write_transaction: all rows or none)."""
+    report = dry_run(source, mapping, options)
+    reason = f"Import : {options.source_label or source.filename}"
+    for row in report.rows:
+        if row.action == "create" or (row.action == "duplicate" and options.include_duplicates):
+            data = {"source": options.source_label or source.filename, **row.data}
+            row.written_id = create_initiative(data, author=author, status=options.status,
+                                               reason=reason).id
+        elif row.action == "update":
+            initiative = db.session.get(Initiative, row.target_id)
+            update_initiative(initiative, row.data, author=author, reason=reason)
+            row.written_id = initiative.id
+    report.committed = True
+    return report

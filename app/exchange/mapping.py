@@ -1,0 +1,178 @@
+"""The mapping step: which column (or property) holds which initiative field, and how
+cell values become field values (themes by slug or label, kinds, dates, yes/no)."""
+
+import re
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+
+from app.exchange.errors import ImportFileError
+from app.exchange.flat import KIND_LABELS
+from app.exchange.sources import Source
+from app.initiatives.geojson import ThemeInfo
+from app.models import ACTOR_TYPES, KINDS
+from app.text import fold
+
+TARGETS = {
+    "name": _l("Nom"), "description": _l("Description"), "summary": _l("Résumé"),
+    "themes": _l("Thèmes"), "kind": _l("Nature"), "website": _l("Site web"),
+    "actor_name": _l("Porteur"), "actor_type": _l("Type de porteur"),
+    "public_contact": _l("Contact public"), "tags": _l("Mots-clés"),
+    "started_on": _l("Date de début"), "ended_on": _l("Date de fin"),
+    "research_partnership": _l("Ouvert à la recherche"),
+    "location_precision": _l("Précision de la localisation"), "source": _l("Source"),
+    "last_verified_on": _l("Dernière vérification"),
+    "lon": _l("Longitude"), "lat": _l("Latitude"), "insee": _l("Code INSEE de la commune"),
+    "commune": _l("Nom de la commune"), "postcode": _l("Code postal"),
+    "id": _l("Identifiant dans la source"),
+}
+SYNONYMS = {
+    "name": ("name", "nom", "title", "titre", "intitule", "libelle"),
+    "description": ("description", "desc", "descriptif", "presentation"),
+    "summary": ("summary", "resume", "chapo", "accroche"),
+    "themes": ("themes", "theme", "thematique", "thematiques"),
+    "kind": ("kind", "nature"),
+    "website": ("website", "site", "site web", "site internet", "web"),
+    "actor_name": ("actor name", "porteur", "structure", "organisme", "acteur"),
+    "actor_type": ("actor type", "type de porteur", "type porteur", "type d acteur"),
+    "public_contact": ("public contact", "contact"),
+    "tags": ("tags", "mots cles", "keywords", "etiquettes"),
+    "started_on": ("started on", "date de debut", "debut"),
+    "ended_on": ("ended on", "date de fin", "fin"),
+    "research_partnership": ("research partnership", "partenariat recherche"),
+    "location_precision": ("location precision", "precision"),
+    "source": ("source",),
+    "last_verified_on": ("last verified on",),
+    "lon": ("lon", "lng", "long", "longitude", "x"),
+    "lat": ("lat", "latitude", "y"),
+    "insee": ("insee", "code insee", "code commune", "codgeo", "cog", "insee com",
+              "com insee", "citycode", "code insee commune"),
+    "commune": ("commune", "ville", "city", "nom commune", "localite", "municipality"),
+    "postcode": ("code postal", "cp", "postcode", "zip", "zipcode", "postal code"),
+    "id": ("uid", "id", "identifiant", "ref", "reference"),
+}
+# "geo_Longitude", "WGS84 latitude": a last word that can only mean a coordinate.
+COORDINATE_SUFFIXES = {"lon": ("longitude", "lng"), "lat": ("latitude",)}
+ACTOR_TYPE_LABELS = {
+    "commune": "Commune", "intercommunality": "Intercommunalité", "departement": "Département",
+    "region": "Région", "state_service": "Service de l'État", "association": "Association",
+    "citizen_collective": "Collectif citoyen", "company": "Entreprise",
+    "research": "Recherche", "public_establishment": "Établissement public",
+}
+LIST_SPLIT = re.compile(r"[,;|\n]")
+FRENCH_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+TRUE_WORDS = {"1", "true", "vrai", "oui", "yes", "x", "o", "y"}
+FALSE_WORDS = {"", "0", "false", "faux", "non", "no", "n"}
+
+
+def guess_mapping(source: Source) -> dict[str, str]:
+    """The column each field most likely comes from, by its (folded) header."""
+    folded = {column: fold(column) for column in source.columns}
+    mapping: dict[str, str] = {}
+    for target in SYNONYMS:
+        column = guess_column(target, folded, set(mapping.values()))
+        if column:
+            mapping[target] = column
+    return mapping
+
+
+def guess_column(target: str, folded: dict[str, str], taken: set[str]) -> str | None:
+    """The best free column for a field: a synonym first, then a coordinate suffix."""
+    words = SYNONYMS[target]
+    exact = sorted((c for c, f in folded.items() if f in words and c not in taken),
+                   key=lambda c: words.index(folded[c]))
+    if exact:
+        return exact[0]
+    suffixes = COORDINATE_SUFFIXES.get(target, ())
+    return next((c for c, f in folded.items()
+                 if f.rsplit(" ", 1)[-1] in suffixes and c not in taken), None)
+
+
+def text(value) -> str:
+    """A cell or property as text: numbers without a trailing .0, lists joined."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list):
+        return ", ".join(text(item) for item in value)
+    return str(value).strip()
+
+
+def split_list(value) -> list[str]:
+    """Items of a list property or of a text joined with commas, semicolons or bars."""
+    items = value if isinstance(value, list) else LIST_SPLIT.split(text(value))
+    return [text(item) for item in items if text(item)]
+
+
+def by_folded(choices: dict[str, list[str]]) -> dict[str, str]:
+    """A lookup from every folded name of each choice to the choice."""
+    return {fold(name): key for key, names in choices.items() for name in (key, *names)}
+
+
+def theme_lookup(themes: list[ThemeInfo]) -> dict[str, str]:
+    return by_folded({t.slug: [t.label_fr, t.label_en] for t in themes})
+
+
+def resolve_themes(value, lookup: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Theme slugs for the names in the value, and the names no theme answers to."""
+    slugs, unknown = [], []
+    for name in split_list(value):
+        slug = lookup.get(fold(name))
+        if slug is None:
+            unknown.append(name)
+        elif slug not in slugs:
+            slugs.append(slug)
+    return slugs, unknown
+
+
+KIND_LOOKUP = by_folded({kind: [KIND_LABELS[kind]] for kind in KINDS})
+ACTOR_TYPE_LOOKUP = by_folded({key: [ACTOR_TYPE_LABELS[key]] for key in ACTOR_TYPES})
+
+
+def parse_date(value) -> str:
+    """ISO dates pass; French dates (31/12/2020) become ISO; anything else is left to fail."""
+    raw = text(value)
+    match = FRENCH_DATE.match(raw)
+    if match:
+        day, month, year = (int(part) for part in match.groups())
+        try:
+            return date(year, month, day).isoformat()
+        except ValueError:
+            return raw
+    return raw[:10] if re.match(r"^\d{4}-\d{2}-\d{2}T", raw) else raw
+
+
+def parse_bool(value) -> bool | None:
+    """Yes/no words in French or English; None when the value means neither."""
+    word = fold(text(value))
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return None
+
+
+def website(value) -> str:
+    """A web address, with https:// added to a bare "www." one."""
+    raw = text(value)
+    return f"https://{raw}" if raw.lower().startswith("www.") else raw
+
+
+def check_mapping(source: Source, mapping: dict[str, str]) -> None:
+    """Refuse a table whose mapping cannot give a name and a place to any row."""
+    if source.has_geometry:
+        return  # each feature brings its geometry; a nameless one is reported on its own
+    columns = ", ".join(source.columns)[:300]
+    if "name" not in mapping:
+        raise ImportFileError(f"Aucune colonne ne donne le nom : choisissez-la "
+                              f"(--map name=COLONNE). Colonnes du fichier : {columns}.")
+    if ("lat" in mapping) != ("lon" in mapping):
+        raise ImportFileError("Une colonne de latitude sans colonne de longitude (ou "
+                              f"l'inverse). Colonnes du fichier : {columns}.")
+    if not {"lat", "insee", "commune", "postcode"} & mapping.keys():
+        raise ImportFileError(
+            "Aucune colonne de coordonnées (latitude et longitude) ni de commune (code INSEE, "
+            f"nom, code postal). Colonnes du fichier : {columns}.")

@@ -1,0 +1,187 @@
+"""Exports and imports: GeoJSON, uMap, CSV, GeoPackage (HTTP only)."""
+
+from functools import wraps
+from urllib.parse import quote
+
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.api.caching import allow_cross_origin, conditional
+from app.database import write_transaction
+from app.errors import error_response
+from app.exchange import bp, services, uploads
+from app.exchange.errors import ImportFileError
+from app.exchange.forms import UploadForm, mapping_form
+from app.exchange.imports import ImportOptions, commit, dry_run
+from app.exchange.mapping import TARGETS, guess_mapping
+from app.exchange.services import FORMATS
+from app.exchange.sources import parse_source
+from app.exchange.umap import open_in_umap_url
+from app.filters import FilterError, parse_filters
+from app.initiatives import geojson
+from app.initiatives.fields import InvalidInitiative
+
+IMPORT_ROLES = ("admin", "moderator")
+PUBLIC_ENDPOINTS = ("exchange.export", "exchange.export_page", "exchange.open_in_umap")
+
+
+@bp.errorhandler(FilterError)
+def bad_filter(error: FilterError):
+    return error_response(400, "invalid_parameter", f"{error.param}: {error}")
+
+
+@bp.after_request
+def cross_origin_exports(response: Response) -> Response:
+    """Exports are readable from any site (uMap fetches the GeoJSON from the browser)."""
+    return allow_cross_origin(response) if request.endpoint in PUBLIC_ENDPOINTS else response
+
+
+def umap_link(args=None) -> str:
+    """The "Open in uMap" URL for the given filters (the current request's by default)."""
+    args = request.args if args is None else args
+    if hasattr(args, "to_dict"):
+        args = args.to_dict(flat=False)  # keep repeated filters (theme=a&theme=b)
+    data_url = url_for("exchange.export", fmt="geojson", _external=True, **args)
+    return open_in_umap_url(data_url, current_app.config["UMAP_URL"], str(get_locale() or "fr"))
+
+
+bp.add_app_template_global(umap_link, "open_in_umap_url")
+
+
+@bp.get("/export")
+def export_page():
+    """The open data page: every export format for the current filters, and the API."""
+    filters = parse_filters(request.args)
+    geojson.check_themes(filters)
+    args = request.args.to_dict(flat=False)
+    return render_template("exchange/export.html", args=args, formats=list(FORMATS))
+
+
+@bp.get("/export/initiatives.<fmt>")
+def export(fmt: str):
+    """The public initiatives matching the map's filters, as a file."""
+    if fmt not in FORMATS:
+        abort(404)
+    filters = parse_filters(request.args)
+    salt = f"export.{fmt}?{request.query_string.decode('latin-1')}"
+    fp = geojson.fingerprint(services.export_statement(filters), salt)
+    site = geojson.site_root(request.url_root)
+
+    def build() -> Response:
+        response = Response(services.export(fmt, filters, site), mimetype=FORMATS[fmt].mimetype)
+        response.headers["Content-Disposition"] = f'attachment; filename="initiatives.{fmt}"'
+        return response
+
+    return conditional(fp, build, max_age=300)
+
+
+@bp.get("/export/umap")
+def open_in_umap():
+    """Send the visitor to uMap with our live GeoJSON (current filters) as a remote layer."""
+    parse_filters(request.args)
+    return redirect(umap_link())
+
+
+def importers_only(view):
+    """Let moderators and admins in; send others to the login page or answer 403."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(f"/login?next={quote(request.full_path.rstrip('?'), safe='/')}")
+        if getattr(current_user, "role", None) not in IMPORT_ROLES:
+            abort(403)
+        return view(*args, **kwargs)
+    return wrapped
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@importers_only
+def import_upload():
+    """Step 1: upload a file; it is parsed at once so a broken file is refused here."""
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return render_template("exchange/import_upload.html", form=form)
+    data, filename = form.file.data.read(), form.file.data.filename or "fichier"
+    try:
+        parse_source(data, filename, current_app.config["IMPORT_MAX_BYTES"])
+    except ImportFileError as error:
+        form.file.errors = [str(error)]
+        return render_template("exchange/import_upload.html", form=form), 400
+    token = uploads.store(data, filename, current_user.id)
+    return redirect(url_for("exchange.import_mapping", token=token,
+                            source=form.source.data or None))
+
+
+def uploaded_source(token: str):
+    try:
+        upload = uploads.load(token, current_user.id)
+    except uploads.UploadMissing:
+        abort(404, description="Ce fichier n'est plus disponible : recommencez l'import.")
+    return upload, parse_source(upload.data, upload.filename,
+                                current_app.config["IMPORT_MAX_BYTES"])
+
+
+@bp.get("/import/<token>")
+@importers_only
+def import_mapping(token: str):
+    """Step 2: say which column is which field (guessed from the headers)."""
+    upload, source = uploaded_source(token)
+    guessed = {f"map_{target}": column for target, column in guess_mapping(source).items()}
+    form = mapping_form(source.columns, data={
+        **guessed, "source": request.args.get("source") or upload.filename,
+        "status": "pending", "default_kind": "initiative"})
+    return mapping_page(form, source, token)
+
+
+def mapping_page(form, source, token: str, error: str | None = None) -> str:
+    return render_template("exchange/import_mapping.html", form=form, source=source,
+                           token=token, sample=source.rows[:5], error=error)
+
+
+def options_from(form) -> ImportOptions:
+    return ImportOptions(
+        status=form.status.data, default_kind=form.default_kind.data,
+        shapes_to_points=form.shapes_to_points.data,
+        include_duplicates=form.include_duplicates.data,
+        source_label=form.source.data.strip(), site=geojson.site_root(request.url_root))
+
+
+def posted_mapping(token: str):
+    """The uploaded file and the mapping form posted for it, validated."""
+    _, source = uploaded_source(token)
+    form = mapping_form(source.columns)
+    return source, form, form.validate()
+
+
+@bp.post("/import/<token>/apercu")
+@importers_only
+def import_preview(token: str):
+    """Step 3: the dry run, row by row, with the button that commits it."""
+    source, form, valid = posted_mapping(token)
+    if not valid:
+        return mapping_page(form, source, token, error=_("Formulaire invalide : réessayez.")), 400
+    try:
+        report = dry_run(source, form.mapping(), options_from(form))
+    except ImportFileError as error:
+        return mapping_page(form, source, token, error=str(error)), 400
+    return render_template("exchange/import_report.html", form=form, report=report,
+                           token=token, targets=TARGETS)
+
+
+@bp.post("/import/<token>/valider")
+@importers_only
+def import_commit(token: str):
+    """Step 4: write every accepted row in one transaction, then forget the file."""
+    source, form, valid = posted_mapping(token)
+    if not valid:
+        abort(400)
+    try:
+        with write_transaction():
+            report = commit(source, form.mapping(), options_from(form),
+                            current_user._get_current_object())
+    except (ImportFileError, InvalidInitiative) as error:
+        return error_response(409, "import_failed", f"Rien n'a été écrit : {error}")
+    uploads.discard(token)
+    return render_template("exchange/import_done.html", report=report)

@@ -1,0 +1,191 @@
+"""One imported row as initiative values: mapped fields, place, and a stable identity."""
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from flask import has_request_context
+from flask_babel import force_locale
+
+from app.exchange import mapping as m
+from app.exchange.placing import PlaceProblem, find_commune, geometry_point
+from app.exchange.sources import RawRow, Source
+from app.geo.gazetteer import Gazetteer
+from app.initiatives.fields import InvalidInitiative, clean
+from app.initiatives.geojson import slugify, umap_to_markdown
+from app.text import fold
+
+TEXT_TARGETS = ("name", "summary", "actor_name", "public_contact", "source")
+DATE_TARGETS = ("started_on", "ended_on", "last_verified_on")
+# Our own exports: the uid and the page URL ending with it tell the site they come from.
+OUR_URL = re.compile(r"^https?://([^/\s]+)/initiatives/(\d+)(?:-[^/\s]*)?/?$")
+TEMPLATE_KEY = re.compile(r"\{([^{}]+)\}")
+EXTERNAL_ID_MAX = 200
+
+
+@dataclass
+class RowContext:
+    """What every row of one import shares."""
+
+    source: Source
+    mapping: dict[str, str]
+    themes: dict[str, str]
+    gazetteer: Gazetteer
+    default_kind: str
+    shapes_to_points: bool
+    source_key: str
+    site_host: str
+
+
+@dataclass
+class RowValues:
+    """The values of a row, the problems found, and the point used to look for duplicates."""
+
+    data: dict = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    point: tuple[float, float] | None = None
+
+
+def mapped(row: RawRow, ctx: RowContext, target: str):
+    column = ctx.mapping.get(target)
+    return row.properties.get(column) if column else None
+
+
+def row_values(row: RawRow, ctx: RowContext) -> RowValues:
+    """Read, convert and check a row; problems are French sentences for the report."""
+    values = RowValues(problems=[row.problem] if row.problem else [])
+    values.data = {target: m.text(mapped(row, ctx, target)) for target in TEXT_TARGETS}
+    values.data["name"] = values.data["name"] or label_name(row)
+    values.data["description"] = umap_to_markdown(m.text(mapped(row, ctx, "description")))
+    values.data["website"] = m.website(mapped(row, ctx, "website"))
+    values.data = {key: value for key, value in values.data.items() if value}
+    if ctx.mapping.get("source"):  # the file says where each row comes from, even if blank
+        values.data["source"] = m.text(mapped(row, ctx, "source"))
+    read_choices(row, ctx, values)
+    try:
+        placed = place(row, ctx, values)
+    except PlaceProblem as problem:
+        values.problems.append(str(problem))
+    else:
+        # The file's own precision (our exports carry it) wins over the one guessed here.
+        values.data.setdefault("location_precision", placed.pop("location_precision"))
+        values.data.update(placed)
+    return checked(values)
+
+
+def label_name(row: RawRow) -> str:
+    """The label uMap would show: the layer's labelKey (a key or a {key} template), else
+    the title."""
+    key = row.label_key or "title"
+    if "{" in key:
+        return TEMPLATE_KEY.sub(lambda match: m.text(row.properties.get(match[1])), key).strip()
+    return m.text(row.properties.get(key) or row.properties.get("title"))
+
+
+def read_choices(row: RawRow, ctx: RowContext, values: RowValues) -> None:
+    """Kind, actor type, themes, tags, dates and yes/no fields."""
+    data, problems = values.data, values.problems
+    kind = m.text(mapped(row, ctx, "kind"))
+    data["kind"] = m.KIND_LOOKUP.get(fold(kind), kind) if kind else ctx.default_kind
+    actor_type = m.text(mapped(row, ctx, "actor_type"))
+    if actor_type:
+        data["actor_type"] = m.ACTOR_TYPE_LOOKUP.get(fold(actor_type), actor_type)
+    if ctx.mapping.get("themes"):
+        data["themes"], unknown = m.resolve_themes(mapped(row, ctx, "themes"), ctx.themes)
+        if unknown:
+            problems.append(f"Thème inconnu : {', '.join(unknown)[:120]}.")
+    if ctx.mapping.get("tags"):
+        data["tags"] = m.split_list(mapped(row, ctx, "tags"))
+    for target in DATE_TARGETS:
+        if m.text(mapped(row, ctx, target)):
+            data[target] = m.parse_date(mapped(row, ctx, target))
+    if m.text(mapped(row, ctx, "location_precision")):
+        data["location_precision"] = m.text(mapped(row, ctx, "location_precision"))
+    if m.text(mapped(row, ctx, "research_partnership")):
+        data["research_partnership"] = m.parse_bool(mapped(row, ctx, "research_partnership"))
+        if data["research_partnership"] is None:
+            problems.append("Partenariat de recherche : oui ou non attendu.")
+
+
+def place(row: RawRow, ctx: RowContext, values: RowValues) -> dict:
+    """The point (from the geometry or lon/lat columns) or the commune of a row."""
+    if ctx.source.has_geometry and row.geometry is not None:
+        lon, lat = geometry_point(row.geometry, ctx.shapes_to_points)
+        return {"lon": lon, "lat": lat, "location_precision": "address"}
+    lon, lat = (m.text(mapped(row, ctx, target)) for target in ("lon", "lat"))
+    if lon or lat:
+        if not (lon and lat):
+            raise PlaceProblem("Longitude ou latitude manquante.")
+        return {"lon": lon, "lat": lat, "location_precision": "address"}
+    insee, name, postcode = (m.text(mapped(row, ctx, t)) for t in ("insee", "commune", "postcode"))
+    if not (insee or name or postcode):
+        raise PlaceProblem("Pas de géométrie." if ctx.source.has_geometry
+                           else "Ni coordonnées ni commune.")
+    commune = find_commune(ctx.gazetteer, insee, name, postcode)
+    values.point = (commune.lon, commune.lat) if commune.lon is not None else None
+    return {"insee": commune.insee, "location_precision": "commune"}
+
+
+def checked(values: RowValues) -> RowValues:
+    """Run the initiative field rules on the values (lengths, URLs, ranges, required)."""
+    if values.problems:
+        return values
+    try:
+        cleaned = clean(values.data)
+    except InvalidInitiative as invalid:
+        values.problems += [f"{field_label(name)} : {message}"
+                            for name, message in invalid.errors.items()]
+        return values
+    values.data = cleaned
+    if cleaned.get("lon") is not None:
+        values.point = (cleaned["lon"], cleaned["lat"])
+    return values
+
+
+def field_label(name: str) -> str:
+    """The field's name in the report (French outside a request: the command line)."""
+    if name == "location":
+        return "Localisation"
+    if has_request_context():
+        return str(m.TARGETS.get(name, name))
+    with force_locale("fr"):
+        return str(m.TARGETS.get(name, name))
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a row is: its external id, our own id when it comes from this site, and whether
+    the file named it (an id column, a feature id) rather than us hashing its content."""
+
+    key: str
+    own_id: int | None = None
+    explicit: bool = True
+
+
+def identity(row: RawRow, values: RowValues, ctx: RowContext) -> Identity:
+    """A stable external id for the row, and our own id when it comes from this very site."""
+    uid = m.text(row.properties.get("uid"))
+    ours = OUR_URL.match(m.text(row.properties.get("url")))
+    if ours and uid.isdigit() and ours[2] == uid:
+        own_id = int(uid) if ours[1] == ctx.site_host else None
+        return Identity(external_id(ours[1], uid), own_id)
+    row_id = m.text(mapped(row, ctx, "id")) or row.feature_id
+    if row_id:
+        return Identity(external_id(ctx.source_key, row_id))
+    lon, lat = values.point or (0.0, 0.0)
+    content = f"{fold(values.data.get('name'))}|{lon:.5f}|{lat:.5f}|{values.data.get('insee')}"
+    digest = hashlib.sha256(content.encode()).hexdigest()[:16]
+    return Identity(external_id(ctx.source_key, digest), explicit=False)
+
+
+def external_id(source_key: str, row_id: str) -> str:
+    """"import:<source>:<id>", hashed when too long for the column."""
+    value = f"import:{source_key}:{row_id}"
+    if len(value) <= EXTERNAL_ID_MAX:
+        return value
+    return f"import:{source_key[:80]}:{hashlib.sha256(row_id.encode()).hexdigest()}"
+
+
+def source_key(label: str) -> str:
+    """The short name of a source in external ids ("Export communes.csv" → "export-communes")."""
+    return slugify(re.sub(r"\.[A-Za-z0-9]{1,8}$", "", label)) or "fichier"

@@ -1,0 +1,137 @@
+"""Reading an uploaded file into rows: GeoJSON, uMap map files (.umap) and CSV.
+
+Nothing here trusts the file: its size is checked before parsing, JSON is parsed by orjson
+(strict: no NaN, bounded nesting, UTF-8 only) and every row keeps its own problem instead of
+failing the whole file.
+"""
+
+import codecs
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+import orjson
+
+from app.exchange.csv_format import decode, read_csv
+from app.exchange.errors import ImportFileError
+from app.exchange.umap import umap_layers
+
+GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon",
+                  "MultiPolygon", "GeometryCollection")
+MAX_COLUMNS = 200
+
+
+@dataclass
+class RawRow:
+    """One row or feature of the file, before any mapping."""
+
+    number: int
+    label: str
+    properties: dict
+    geometry: dict | None = None
+    feature_id: str | None = None
+    label_key: str | None = None
+    problem: str | None = None
+
+
+@dataclass
+class Source:
+    """A parsed file: its format, its columns (or property keys) and its rows."""
+
+    format: str
+    filename: str
+    rows: list[RawRow]
+    columns: list[str] = field(default_factory=list)
+
+    @property
+    def has_geometry(self) -> bool:
+        return self.format in ("geojson", "umap")
+
+
+def parse_source(data: bytes, filename: str, max_bytes: int) -> Source:
+    """Parse an uploaded file; raise ImportFileError when nothing can be read from it."""
+    if len(data) > max_bytes:
+        raise ImportFileError(
+            f"Fichier trop volumineux ({len(data) / 1e6:.1f} Mo) : "
+            f"{max_bytes / 1e6:.0f} Mo au plus. Découpez-le et importez les parties.")
+    if not data.strip():
+        raise ImportFileError("Le fichier est vide.")
+    suffix = PurePath(filename or "").suffix.lower()
+    looks_json = data.lstrip(codecs.BOM_UTF8 + b" \t\r\n")[:1] in (b"{", b"[")
+    if suffix == ".csv" or (suffix not in (".json", ".geojson", ".umap") and not looks_json):
+        columns, rows = read_csv(data)
+        raw = [RawRow(line, f"ligne {line}", values, problem=problem)
+               for line, values, problem in rows]
+        return Source("csv", filename, raw, columns[:MAX_COLUMNS])
+    return json_source(load_json(data), filename)
+
+
+def load_json(data: bytes):
+    """Parse JSON strictly, with an error saying where it breaks."""
+    decode(data)  # a clear message for a file that is not UTF-8
+    try:
+        return orjson.loads(data.removeprefix(codecs.BOM_UTF8))
+    except orjson.JSONDecodeError as error:
+        raise ImportFileError(
+            f"JSON invalide (ligne {error.lineno}, colonne {error.colno}) : {error.msg}."
+        ) from None
+
+
+def json_source(document, filename: str) -> Source:
+    """The rows of a GeoJSON object or a uMap map file."""
+    if isinstance(document, dict) and document.get("type") == "umap":
+        rows = []
+        for layer in umap_layers(document):
+            rows += feature_rows(layer.features, f"calque « {layer.name} », ",
+                                 layer.label_key, start=len(rows) + 1)
+        return with_columns(Source("umap", filename, rows))
+    return with_columns(Source("geojson", filename, feature_rows(geojson_features(document))))
+
+
+def geojson_features(document) -> list:
+    """The features of any GeoJSON object (collection, feature, geometry or a list)."""
+    kind = document.get("type") if isinstance(document, dict) else None
+    if kind == "FeatureCollection" and isinstance(document.get("features"), list):
+        return document["features"]
+    if kind == "Feature":
+        return [document]
+    if kind == "GeometryCollection" and isinstance(document.get("geometries"), list):
+        return [{"type": "Feature", "geometry": g, "properties": {}}
+                for g in document["geometries"]]
+    if kind in GEOMETRY_TYPES:
+        return [{"type": "Feature", "geometry": document, "properties": {}}]
+    if isinstance(document, list):
+        return document
+    raise ImportFileError("Ce fichier JSON n'est ni du GeoJSON (FeatureCollection, Feature) "
+                          "ni une carte uMap (.umap).")
+
+
+def feature_rows(features: list, prefix: str = "", label_key: str | None = None,
+                 start: int = 1) -> list[RawRow]:
+    rows = []
+    for number, feature in enumerate(features, start=start):
+        label = f"{prefix}objet {number - start + 1}"
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            rows.append(RawRow(number, label, {}, problem="Objet qui n'est pas un Feature GeoJSON"))
+            continue
+        properties = feature.get("properties")
+        geometry = feature.get("geometry")
+        feature_id = feature.get("id")
+        rows.append(RawRow(
+            number, label, properties if isinstance(properties, dict) else {},
+            geometry if isinstance(geometry, dict) else None,
+            str(feature_id) if isinstance(feature_id, str | int) else None, label_key,
+            None if properties is None or isinstance(properties, dict)
+            else "Propriétés illisibles (pas un objet)",
+        ))
+    return rows
+
+
+def with_columns(source: Source) -> Source:
+    """Set the property keys uMap would turn into fields: no "_" prefix, no objects."""
+    keys: dict[str, None] = {}
+    for row in source.rows:
+        for key, value in row.properties.items():
+            if isinstance(key, str) and not key.startswith("_") and not isinstance(value, dict):
+                keys[key] = None
+    source.columns = list(keys)[:MAX_COLUMNS]
+    return source
