@@ -33,8 +33,11 @@ def find_duplicates(
                 found[candidate.id] = candidate
     site = website_key(website)
     if site:
-        stmt = sa.select(Initiative).where(Initiative.status.in_(statuses),
-                                           Initiative.website.is_not(None))
+        # The host narrows the scan in SQL; the exact key is compared below.
+        host = site.split("/")[0]
+        stmt = sa.select(Initiative).where(
+            Initiative.status.in_(statuses),
+            sa.func.lower(Initiative.website).contains(host, autoescape=True))
         for candidate in db.session.scalars(stmt):
             if website_key(candidate.website) == site:
                 found[candidate.id] = candidate

@@ -1,5 +1,7 @@
 """Typed SQLAlchemy models shared by every feature."""
 
+from app.models.change_set import CHANGE_SET_STATUSES, ChangeSet
+from app.models.follow_up import FollowUp
 from app.models.initiative import (
     ACTOR_TYPES,
     KINDS,
@@ -9,17 +11,28 @@ from app.models.initiative import (
     Tag,
     Theme,
 )
+from app.models.outbox import OutboxMessage
+from app.models.reject_reason import RejectReason
+from app.models.report import REPORT_KINDS, REPORT_STATUSES, Report
 from app.models.revision import Revision
 from app.models.user import ROLES, SCOPE_LEVELS, User, UserScope
 
 __all__ = [
     "ACTOR_TYPES",
+    "CHANGE_SET_STATUSES",
     "KINDS",
     "LOCATION_PRECISIONS",
+    "REPORT_KINDS",
+    "REPORT_STATUSES",
     "ROLES",
     "SCOPE_LEVELS",
     "STATUSES",
+    "ChangeSet",
+    "FollowUp",
     "Initiative",
+    "OutboxMessage",
+    "RejectReason",
+    "Report",
     "Revision",
     "Tag",
     "Theme",

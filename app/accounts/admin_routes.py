@@ -1,0 +1,259 @@
+"""Admin pages: users, roles and scopes; themes; reject reasons; erasure (HTTP only)."""
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.accounts import bp
+from app.accounts.forms import (
+    ConfirmForm,
+    EraseForm,
+    ReasonForm,
+    ScopeForm,
+    ThemeForm,
+    UserCreateForm,
+    UserEditForm,
+)
+from app.accounts.permissions import admin_required, is_admin, permission_required
+from app.accounts.services import (
+    AccountError,
+    add_scope,
+    create_user,
+    remove_scope,
+    territory_name,
+    update_user,
+)
+from app.database import write_transaction
+from app.extensions import db
+from app.initiatives.erasure import erase_initiative, purge_deleted_rows
+from app.initiatives.themes import InvalidTheme, delete_theme, save_theme, theme_usage
+from app.models import Initiative, OutboxMessage, RejectReason, Theme, User
+from app.moderation.reasons import InvalidReason, save_reason
+
+
+def account_error_message(error: AccountError) -> str:
+    return {
+        "duplicate_email": _("Un compte existe déjà avec cette adresse."),
+        "email": _("Adresse e-mail invalide."),
+        "password": _("Mot de passe trop court."),
+        "role": _("Rôle inconnu."),
+        "territory": _("Territoire inconnu : vérifiez le code."),
+        "duplicate_scope": _("Ce territoire est déjà attribué."),
+    }.get(error.code, str(error))
+
+
+def show_errors(form, errors: dict[str, str]) -> None:
+    for name, message in errors.items():
+        form[name].errors = [*form[name].errors, message]
+
+
+@bp.get("/admin/")
+@admin_required
+def admin_index():
+    """The admin home: links and what needs attention."""
+    failed_mail = db.session.scalar(sa.select(sa.func.count()).where(
+        OutboxMessage.status == "failed"))
+    return render_template("admin/index.html", failed_mail=failed_mail)
+
+
+@bp.route("/admin/users", methods=["GET", "POST"])
+@admin_required
+def admin_users():
+    """Every account; create one."""
+    form = UserCreateForm()
+    if form.validate_on_submit():
+        try:
+            with write_transaction():
+                user = create_user(form.email.data, form.password.data, form.role.data,
+                                   form.display_name.data or "")
+        except AccountError as error:
+            form.email.errors = [account_error_message(error)]
+        else:
+            flash(_("Compte créé : %(email)s.", email=user.email), "success")
+            return redirect(url_for("accounts.admin_user", user_id=user.id))
+    users = db.session.scalars(sa.select(User).order_by(User.role, User.email)).all()
+    return render_template("admin/users.html", users=users, form=form), 400 if form.errors else 200
+
+
+def load_user(user_id: int) -> User:
+    return db.get_or_404(User, user_id)
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@permission_required(is_admin, load_user)
+def admin_user(user: User):
+    """Change an account's role, name, state or password; see and change its scopes."""
+    form = UserEditForm(obj=user)
+    if form.validate_on_submit():
+        if user.id == current_user.id and (form.role.data != "admin" or not form.active.data):
+            form.role.errors = [_("Vous ne pouvez pas retirer vos propres droits.")]
+        else:
+            with write_transaction():
+                update_user(user, role=form.role.data, display_name=form.display_name.data or "",
+                            active=form.active.data, password=form.password.data or "")
+            flash(_("Compte mis à jour."), "success")
+            return redirect(url_for("accounts.admin_user", user_id=user.id))
+    return render_user(user, form)
+
+
+def render_user(user: User, form=None, scope_form=None):
+    form = form or UserEditForm(formdata=None, obj=user)
+    scope_form = scope_form or ScopeForm(formdata=None)
+    scopes = [(scope, territory_name(scope.level, scope.code)) for scope in user.scopes]
+    status = 400 if form.errors or scope_form.errors else 200
+    return render_template("admin/user.html", user=user, form=form, scope_form=scope_form,
+                           scopes=scopes, delete_form=ConfirmForm(formdata=None)), status
+
+
+@bp.post("/admin/users/<int:user_id>/scopes")
+@permission_required(is_admin, load_user)
+def admin_add_scope(user: User):
+    """Give a moderator a territory (région, département or commune)."""
+    form = ScopeForm()
+    if form.validate():
+        try:
+            with write_transaction():
+                add_scope(user, form.level.data, form.code.data)
+        except AccountError as error:
+            form.code.errors = [account_error_message(error)]
+        else:
+            flash(_("Territoire ajouté."), "success")
+            return redirect(url_for("accounts.admin_user", user_id=user.id))
+    return render_user(user, scope_form=form)
+
+
+@bp.post("/admin/users/<int:user_id>/scopes/<int:scope_id>/delete")
+@admin_required
+def admin_remove_scope(user_id: int, scope_id: int):
+    """Take a territory away from a moderator."""
+    user = db.get_or_404(User, user_id)
+    if ConfirmForm().validate():
+        with write_transaction():
+            remove_scope(user, scope_id)
+        flash(_("Territoire retiré."), "success")
+    return redirect(url_for("accounts.admin_user", user_id=user.id))
+
+
+@bp.route("/admin/themes", methods=["GET", "POST"])
+@admin_required
+def admin_themes():
+    """The theme taxonomy; add a theme."""
+    form = ThemeForm()
+    if form.validate_on_submit() and save_or_show(form, None):
+        flash(_("Thème ajouté."), "success")
+        return redirect(url_for("accounts.admin_themes"))
+    themes = db.session.scalars(sa.select(Theme).order_by(Theme.position)).all()
+    usage = {theme.id: theme_usage(theme) for theme in themes}
+    return render_template("admin/themes.html", themes=themes, usage=usage, form=form), \
+        400 if form.errors else 200
+
+
+def save_or_show(form: ThemeForm, theme: Theme | None) -> bool:
+    try:
+        with write_transaction():
+            save_theme(form.data, theme)
+    except InvalidTheme as error:
+        show_errors(form, error.errors)
+        return False
+    return True
+
+
+def load_theme(theme_id: int) -> Theme:
+    return db.get_or_404(Theme, theme_id)
+
+
+@bp.route("/admin/themes/<int:theme_id>", methods=["GET", "POST"])
+@permission_required(is_admin, load_theme)
+def admin_theme(theme: Theme):
+    """Change a theme's labels, colour, icon or position; delete an unused one."""
+    form = ThemeForm(obj=theme)
+    delete_form = ConfirmForm()
+    if form.validate_on_submit() and save_or_show(form, theme):
+        flash(_("Thème mis à jour."), "success")
+        return redirect(url_for("accounts.admin_themes"))
+    return render_template("admin/theme.html", theme=theme, form=form, delete_form=delete_form,
+                           usage=theme_usage(theme)), 400 if form.errors else 200
+
+
+@bp.post("/admin/themes/<int:theme_id>/delete")
+@permission_required(is_admin, load_theme)
+def admin_delete_theme(theme: Theme):
+    try:
+        with write_transaction():
+            delete_theme(theme)
+    except InvalidTheme as error:
+        flash(" ".join(error.errors.values()), "error")
+        return redirect(url_for("accounts.admin_theme", theme_id=theme.id))
+    flash(_("Thème supprimé."), "success")
+    return redirect(url_for("accounts.admin_themes"))
+
+
+@bp.route("/admin/reasons", methods=["GET", "POST"])
+@admin_required
+def admin_reasons():
+    """The reusable reject reasons; add one."""
+    form = ReasonForm()
+    if form.validate_on_submit() and save_reason_or_show(form, None):
+        flash(_("Motif ajouté."), "success")
+        return redirect(url_for("accounts.admin_reasons"))
+    reasons = db.session.scalars(sa.select(RejectReason).order_by(RejectReason.position)).all()
+    return render_template("admin/reasons.html", reasons=reasons, form=form), \
+        400 if form.errors else 200
+
+
+def save_reason_or_show(form: ReasonForm, reason: RejectReason | None) -> bool:
+    try:
+        with write_transaction():
+            save_reason(form.label.data, form.text.data, form.position.data or 0,
+                        form.active.data, reason)
+    except InvalidReason as error:
+        show_errors(form, error.errors)
+        return False
+    return True
+
+
+def load_reason(reason_id: int) -> RejectReason:
+    return db.get_or_404(RejectReason, reason_id)
+
+
+@bp.route("/admin/reasons/<int:reason_id>", methods=["GET", "POST"])
+@permission_required(is_admin, load_reason)
+def admin_reason(reason: RejectReason):
+    form = ReasonForm(obj=reason)
+    if form.validate_on_submit() and save_reason_or_show(form, reason):
+        flash(_("Motif mis à jour."), "success")
+        return redirect(url_for("accounts.admin_reasons"))
+    return render_template("admin/reason.html", reason=reason, form=form), \
+        400 if form.errors else 200
+
+
+def load_initiative(initiative_id: int) -> Initiative:
+    return db.get_or_404(Initiative, initiative_id)
+
+
+@bp.route("/admin/initiatives/<int:initiative_id>/erase", methods=["GET", "POST"])
+@permission_required(is_admin, load_initiative)
+def admin_erase(initiative: Initiative):
+    """RGPD erasure: really delete an initiative and its traces, keeping an audit event."""
+    form = EraseForm()
+    if form.validate_on_submit():
+        if form.confirm_id.data.strip() != str(initiative.id):
+            form.confirm_id.errors = [_("Le numéro ne correspond pas.")]
+        else:
+            with write_transaction():
+                erase_initiative(initiative, admin=current_user, reason=form.reason.data)
+            purge_deleted_rows()
+            flash(_("L'initiative et ses données ont été effacées."), "success")
+            return redirect(url_for("accounts.admin_index"))
+    return render_template("admin/erase.html", initiative=initiative, form=form), \
+        400 if form.errors else 200
+
+
+@bp.get("/admin/outbox")
+@admin_required
+def admin_outbox():
+    """The last e-mails of the outbox and their state (sent by `flask mail send`)."""
+    messages = db.session.scalars(sa.select(OutboxMessage).order_by(
+        OutboxMessage.id.desc()).limit(100)).all()
+    return render_template("admin/outbox.html", messages=messages)

@@ -1,0 +1,86 @@
+"""Account forms: sign-in and the admin pages for users and scopes."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from app.accounts.services import EMAIL, MIN_PASSWORD_LENGTH
+
+ROLE_CHOICES = [("contributor", _l("Contributeur·rice")), ("moderator", _l("Modérateur·rice")),
+                ("admin", _l("Administrateur·rice"))]
+LEVEL_CHOICES = [("region", _l("Région")), ("departement", _l("Département")),
+                 ("commune", _l("Commune"))]
+REQUIRED = _l("Ce champ est obligatoire.")
+PASSWORD_LENGTH = _l("Au moins %(num)d caractères.", num=MIN_PASSWORD_LENGTH)
+
+
+class LoginForm(FlaskForm):
+    email = StringField(_l("Adresse e-mail"), validators=[DataRequired(REQUIRED), Length(max=254)],
+                        render_kw={"autocomplete": "username", "type": "email"})
+    password = PasswordField(_l("Mot de passe"), validators=[DataRequired(REQUIRED)],
+                             render_kw={"autocomplete": "current-password"})
+
+
+class LogoutForm(FlaskForm):
+    """Only the CSRF token: signing out is a POST."""
+
+
+class UserCreateForm(FlaskForm):
+    email = StringField(_l("Adresse e-mail"), validators=[
+        DataRequired(REQUIRED), Length(max=254),
+        Regexp(EMAIL, message=_l("Adresse e-mail invalide."))])
+    display_name = StringField(_l("Nom affiché"), validators=[Optional(), Length(max=120)])
+    role = SelectField(_l("Rôle"), choices=ROLE_CHOICES)
+    password = PasswordField(_l("Mot de passe"), validators=[
+        DataRequired(REQUIRED), Length(min=MIN_PASSWORD_LENGTH, message=PASSWORD_LENGTH)],
+        render_kw={"autocomplete": "new-password"})
+
+
+class UserEditForm(FlaskForm):
+    display_name = StringField(_l("Nom affiché"), validators=[Optional(), Length(max=120)])
+    role = SelectField(_l("Rôle"), choices=ROLE_CHOICES)
+    active = BooleanField(_l("Compte actif"))
+    password = PasswordField(_l("Nouveau mot de passe (laisser vide pour le garder)"), validators=[
+        Optional(), Length(min=MIN_PASSWORD_LENGTH, message=PASSWORD_LENGTH)],
+        render_kw={"autocomplete": "new-password"})
+
+
+class ScopeForm(FlaskForm):
+    level = SelectField(_l("Niveau"), choices=LEVEL_CHOICES)
+    code = StringField(_l("Code (région, département ou INSEE de la commune)"),
+                       validators=[DataRequired(REQUIRED), Length(max=5)])
+
+
+class ConfirmForm(FlaskForm):
+    """A bare confirmation (CSRF token only), for deletions."""
+
+
+class ThemeForm(FlaskForm):
+    slug = StringField(_l("Identifiant (slug)"), render_kw={"maxlength": 60})
+    label_fr = StringField(_l("Libellé en français"), render_kw={"maxlength": 120})
+    label_en = StringField(_l("Libellé en anglais"), render_kw={"maxlength": 120})
+    colour = StringField(_l("Couleur (#RRGGBB)"), render_kw={"maxlength": 7})
+    icon = StringField(_l("Icône"), render_kw={"maxlength": 40})
+    position = IntegerField(_l("Position"), default=0, validators=[Optional()])
+
+
+class ReasonForm(FlaskForm):
+    label = StringField(_l("Libellé court"), render_kw={"maxlength": 120})
+    text = TextAreaField(_l("Message envoyé à la personne"), render_kw={"maxlength": 2000})
+    position = IntegerField(_l("Position"), default=0, validators=[Optional()])
+    active = BooleanField(_l("Proposé aux modérateur·rices"), default=True)
+
+
+class EraseForm(FlaskForm):
+    confirm_id = StringField(_l("Recopiez le numéro de l'initiative pour confirmer"),
+                             validators=[DataRequired(REQUIRED)])
+    reason = StringField(_l("Motif (sans donnée personnelle, il reste dans le journal)"),
+                         validators=[DataRequired(REQUIRED), Length(max=300)])

@@ -1,0 +1,67 @@
+"""Accounts: sign-in, sign-out and "my contributions" (HTTP only)."""
+
+from flask import current_app, redirect, render_template, request, session
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from app.accounts import bp
+from app.accounts.forms import LoginForm, LogoutForm
+from app.accounts.permissions import login_required
+from app.accounts.redirects import safe_next
+from app.accounts.services import authenticate, record_login
+from app.contribute.services import contributions_of
+from app.database import write_transaction
+from app.extensions import limiter
+
+
+def login_limit() -> str:
+    return current_app.config.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"],
+               error_message=lambda: _("Trop de tentatives de connexion : réessayez plus tard."))
+def login():
+    """Sign in with e-mail and password, then go back where the visitor was."""
+    next_url = safe_next(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_url)
+    form = LoginForm()
+    failed = False
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is not None:
+            start_session(user, form.password.data)
+            return redirect(next_url)
+        failed = True
+    status = 401 if failed else 200
+    return render_template("accounts/login.html", form=form, failed=failed,
+                           next=request.args.get("next") and next_url), status
+
+
+def start_session(user, password: str) -> None:
+    """A fresh session for the signed-in user: nothing from before the login survives."""
+    with write_transaction():
+        record_login(user, password)
+    session.clear()
+    login_user(user)
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout():
+    """Sign out (POST, with its CSRF token); a GET shows the button."""
+    form = LogoutForm()
+    if form.validate_on_submit():
+        logout_user()
+        session.clear()
+        return redirect("/")
+    return render_template("accounts/logout.html", form=form)
+
+
+@bp.get("/mes-contributions")
+@login_required
+def my_contributions():
+    """The signed-in user's proposals and corrections, with their status."""
+    initiatives, change_sets = contributions_of(current_user)
+    return render_template("accounts/my_contributions.html", initiatives=initiatives,
+                           change_sets=change_sets)

@@ -1,0 +1,36 @@
+"""Spam checks without third parties: a honeypot field and a minimum time to fill the form."""
+
+from flask import current_app
+from flask_babel import gettext as _
+from itsdangerous import BadData, URLSafeTimedSerializer
+
+from app.models.base import utcnow
+
+SALT = "maillage.form-stamp"
+DEFAULT_MIN_SECONDS = 3
+DEFAULT_MAX_AGE = 2 * 24 * 3600
+
+
+def serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def issue_stamp() -> str:
+    """A signed token holding the time the form is shown."""
+    return serializer().dumps("form")
+
+
+def submission_problem(form) -> str | None:
+    """Why this submission looks automated (a message for people), or None."""
+    if form.nickname.data:
+        return _("Votre envoi n'a pas pu être accepté.")
+    config = current_app.config
+    try:
+        _payload, shown_at = serializer().loads(
+            form.stamp.data or "", max_age=config.get("FORM_MAX_AGE", DEFAULT_MAX_AGE),
+            return_timestamp=True)
+    except BadData:
+        return _("Le formulaire a expiré : vérifiez votre saisie et envoyez-le à nouveau.")
+    if (utcnow() - shown_at).total_seconds() < config.get("FORM_MIN_SECONDS", DEFAULT_MIN_SECONDS):
+        return _("Envoi trop rapide : vérifiez votre saisie et envoyez-le à nouveau.")
+    return None

@@ -1,0 +1,121 @@
+"""The proposer's follow-up link: status, decision, and edits while pending (HTTP only)."""
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.contribute import bp
+from app.contribute.follow_up import find_follow_up
+from app.contribute.forms import ChangeSetFollowUpForm, FollowUpForm
+from app.contribute.location_map import location_map
+from app.contribute.services import (
+    Submission,
+    attach_errors,
+    change_set_form_data,
+    check_submission,
+    initiative_form_data,
+    themes,
+)
+from app.database import write_transaction
+from app.initiatives.change_sets import revise_change_set, withdraw_change_set
+from app.initiatives.fields import InvalidInitiative
+from app.initiatives.moderation import DecisionNotAllowed, awaiting_proposer, resubmit
+from app.initiatives.services import StaleInitiative
+from app.models import FollowUp
+from app.moderation.history import diff_rows
+
+RESUBMITTED = "Modifiée par la personne qui l'a proposée"
+CONFLICTS = (StaleInitiative, StaleDataError, DecisionNotAllowed)
+
+
+@bp.route("/suivi/<token>", methods=["GET", "POST"])
+def follow_up(token: str):
+    """What became of a proposal or a correction; edit it while it is pending."""
+    link = find_follow_up(token)
+    if link is None:
+        abort(404, _("Ce lien de suivi est inconnu ou a expiré."))
+    if link.change_set is not None:
+        response = change_set_page(link, token)
+    else:
+        response = proposal_page(link, token)
+    return private(response)
+
+
+def private(response):
+    """The page's URL is a secret: keep it out of caches, referrers and search engines."""
+    response = make_response(response)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def proposal_page(link: FollowUp, token: str):
+    initiative = link.initiative
+    form = FollowUpForm(data={**initiative_form_data(initiative),
+                              "private_email": initiative.private_email,
+                              "version": initiative.version})
+    form.set_theme_choices(themes())
+    submission = Submission()
+    if form.is_submitted() and initiative.status == "pending":
+        submission = check_submission(form, anti_abuse=False)
+        if submission.ready and request.form.get("action") != "preview":
+            if save(form, lambda: resubmit(initiative, submission.values, reason=RESUBMITTED,
+                                           expected_version=int(form.version.data or 0))):
+                flash(_("Vos modifications ont été enregistrées et seront relues."), "success")
+                return redirect(url_for("contribute.follow_up", token=token))
+    editable = initiative.status == "pending"
+    return render_template("contribute/follow_up.html", initiative=initiative, form=form,
+                           submission=submission, token=token,
+                           awaiting_proposer=awaiting_proposer(initiative),
+                           location_map=location_map(form) if editable else None), \
+        page_status(form)
+
+
+def change_set_page(link: FollowUp, token: str):
+    change_set = link.change_set
+    form = ChangeSetFollowUpForm(data=change_set_form_data(change_set))
+    form.set_theme_choices(themes())
+    submission = Submission()
+    if form.is_submitted() and change_set.status == "pending":
+        if request.form.get("action") == "withdraw":
+            if save(form, lambda: withdraw_change_set(change_set)):
+                flash(_("Votre correction a été retirée."), "success")
+                return redirect(url_for("contribute.follow_up", token=token))
+        else:
+            submission = check_submission(form, anti_abuse=False, partial=True)
+            if submission.ready and request.form.get("action") != "preview" and save(
+                    form, lambda: revise_change_set(change_set, submission.values,
+                                                    email=form.private_email.data,
+                                                    message=form.message.data)):
+                flash(_("Vos modifications ont été enregistrées et seront relues."), "success")
+                return redirect(url_for("contribute.follow_up", token=token))
+    editable = change_set.status == "pending"
+    return render_template("contribute/follow_up_change_set.html", change_set=change_set,
+                           initiative=change_set.initiative, form=form, submission=submission,
+                           token=token, rows=diff_rows(change_set),
+                           location_map=location_map(form) if editable else None), \
+        page_status(form)
+
+
+def page_status(form) -> int:
+    """409 after a conflict, 400 when something must be fixed, else 200."""
+    if getattr(form, "conflict", False):
+        return 409
+    return 400 if form.errors else 200
+
+
+def save(form, write) -> bool:
+    """Run a write; on a conflict or a rule broken, say so on the form and return False."""
+    try:
+        with write_transaction():
+            write()
+    except CONFLICTS:
+        form.conflict = True
+        form.form_errors.append(_("Votre proposition a été traitée ou modifiée entre-temps : "
+                                  "rechargez la page pour voir son état."))
+        return False
+    except InvalidInitiative as error:
+        attach_errors(form, error.errors)
+        return False
+    return True

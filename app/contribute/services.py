@@ -1,0 +1,165 @@
+"""From the contribution forms to initiatives, change sets and reports: checks and writes."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from app.contribute.anti_abuse import submission_problem
+from app.extensions import db
+from app.geo.gazetteer import Commune
+from app.geo.territory import current_gazetteer
+from app.initiatives.duplicates import find_duplicates
+from app.initiatives.fields import InvalidInitiative, clean
+from app.models import ChangeSet, Initiative, Theme, User
+from app.public.rendering import render_markdown
+from app.text import fold
+
+VALUE_FIELDS = ("name", "summary", "description", "kind", "actor_name", "actor_type", "website",
+                "public_contact", "started_on", "ended_on", "research_partnership", "themes",
+                "tags", "insee", "lon", "lat")
+# Errors about the place all show next to the commune field (the point is a hidden field).
+ERROR_FIELDS = {"location": "commune", "insee": "commune", "lon": "commune", "lat": "commune"}
+COMMUNE_CHOICES = 8
+
+
+@dataclass
+class Submission:
+    """What the checks made of a submitted form."""
+
+    values: dict[str, Any] | None = None  # cleaned, when there is no error
+    duplicates: list[Initiative] = field(default_factory=list)
+    preview: Markup | None = None
+    blocked: bool = False  # looked automated
+
+    @property
+    def ready(self) -> bool:
+        return self.values is not None and not self.duplicates
+
+
+def themes() -> list[Theme]:
+    return list(db.session.scalars(sa.select(Theme).order_by(Theme.position)))
+
+
+def form_values(form) -> dict[str, Any]:
+    """The initiative values typed in a form, with the point's precision; nothing else."""
+    data = {name: form[name].data for name in VALUE_FIELDS}
+    if "private_email" in form:
+        data["private_email"] = form.private_email.data
+    data["location_precision"] = "address" if data["lon"] and data["lat"] else "commune"
+    return data
+
+
+def check_submission(form, *, anti_abuse: bool = True, partial: bool = False,
+                     duplicates: bool = False) -> Submission:
+    """Run every check of a submitted form, putting French messages next to the fields."""
+    if anti_abuse and (problem := submission_problem(form)):
+        form.form_errors.append(problem)
+        return Submission(blocked=True)
+    form.validate()
+    resolve_commune(form)
+    submission = Submission()
+    submission.preview = render_markdown(form.description.data) if form.description.data else None
+    try:
+        values = clean(form_values(form), partial=partial)
+    except InvalidInitiative as error:
+        attach_errors(form, error.errors)
+        return submission
+    if not form.errors:
+        submission.values = values
+        if duplicates and not form.confirm_distinct.data:
+            submission.duplicates = possible_duplicates(values)
+    return submission
+
+
+def attach_errors(form, errors: dict[str, str]) -> None:
+    """Show each rule's message next to its field, or above the form."""
+    for name, message in errors.items():
+        name = ERROR_FIELDS.get(name, name)
+        if name in form:
+            form[name].errors = [*form[name].errors, message]
+        else:
+            form.form_errors.append(message)
+
+
+def resolve_commune(form) -> None:
+    """Find the INSEE code of the typed commune when no script did; offer the namesakes."""
+    typed = (form.commune.data or "").strip()
+    if form.commune_choice.data:
+        form.insee.data = form.commune_choice.data
+        return
+    if form.insee.data and matches(current_gazetteer().get(form.insee.data), typed):
+        return
+    form.insee.data = ""
+    if not typed:
+        return
+    found = current_gazetteer().search(typed, limit=COMMUNE_CHOICES)
+    exact = [commune for commune in found if matches(commune, typed)]
+    if len(exact) == 1 or len(found) == 1:
+        form.insee.data = (exact or found)[0].insee
+        return
+    form.commune.errors = [_("Plusieurs communes correspondent : choisissez la vôtre.")
+                           if found else _("Commune introuvable : vérifiez son nom.")]
+    form.commune_choice.choices = [(c.insee, commune_label(c)) for c in found]
+
+
+def matches(commune: Commune | None, typed: str) -> bool:
+    """Tell whether what was typed names this commune (its name, postcode or INSEE code)."""
+    if commune is None:
+        return False
+    return fold(typed) in (fold(commune.name), fold(commune_label(commune))) or \
+        typed in (commune.insee, *commune.postcodes)
+
+
+def commune_label(commune: Commune) -> str:
+    """"Cluny (71250, Saône-et-Loire)": enough to tell namesakes apart."""
+    postcode = commune.postcodes[0] if commune.postcodes else commune.insee
+    return f"{commune.name} ({postcode}, {commune.departement_name or commune.departement})"
+
+
+def possible_duplicates(values: dict[str, Any], *, exclude_id: int | None = None,
+                        statuses: tuple[str, ...] = ("published",)) -> list[Initiative]:
+    """Published initiatives that look like these values (a pending one is nobody's business)."""
+    lon, lat = values.get("lon"), values.get("lat")
+    if lon is None and values.get("insee"):
+        commune = current_gazetteer().get(values["insee"])
+        lon, lat = (commune.lon, commune.lat) if commune else (None, None)
+    return find_duplicates(values.get("name", ""), lon, lat, values.get("website"),
+                           exclude_id=exclude_id, statuses=statuses)
+
+
+def initiative_form_data(initiative: Initiative) -> dict[str, Any]:
+    """An initiative's values as a form shows them (the pin only when it was placed by hand)."""
+    data = {name: getattr(initiative, name) for name in VALUE_FIELDS
+            if name not in ("themes", "tags", "lon", "lat")}
+    data.update(themes=[t.slug for t in initiative.themes],
+                tags=", ".join(t.name for t in initiative.tags),
+                commune=initiative.commune_name or "", started_on=iso(initiative.started_on),
+                ended_on=iso(initiative.ended_on))
+    if initiative.location_precision == "address":
+        data.update(lon=str(initiative.lon), lat=str(initiative.lat))
+    return data
+
+
+def change_set_form_data(change_set: ChangeSet) -> dict[str, Any]:
+    """The live values with a change set's proposals over them, as a form shows them."""
+    changes = dict(change_set.changes)
+    if "tags" in changes:
+        changes["tags"] = ", ".join(changes["tags"])
+    return {**initiative_form_data(change_set.initiative), **changes,
+            "message": change_set.message, "private_email": change_set.proposer_email}
+
+
+def iso(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def contributions_of(user: User) -> tuple[list[Initiative], list[ChangeSet]]:
+    """A user's proposals and corrections, newest first."""
+    initiatives = db.session.scalars(sa.select(Initiative).where(
+        Initiative.created_by_id == user.id).order_by(Initiative.created_at.desc())).all()
+    change_sets = db.session.scalars(sa.select(ChangeSet).where(
+        ChangeSet.author_id == user.id).order_by(ChangeSet.created_at.desc())).all()
+    return list(initiatives), list(change_sets)

@@ -1,0 +1,117 @@
+"""Moderation decisions on initiatives: the one place their status changes after creation.
+
+A pending initiative whose moderator_id is set is waiting for its proposer: a moderator asked
+for changes (moderator_comment says which). Editing it through the follow-up link sends it
+back to the queue.
+"""
+
+from typing import Any
+
+from app.extensions import db
+from app.initiatives.history import record, snapshot
+from app.initiatives.services import StaleInitiative, update_initiative
+from app.models import Initiative, User
+from app.models.base import utcnow
+
+# decision → (statuses it applies to, resulting status, revision action)
+TRANSITIONS = {
+    "approve": (("pending",), "published", "publish"),
+    "reject": (("pending",), "rejected", "reject"),
+    "request_changes": (("pending",), "pending", "request_changes"),
+    "archive": (("pending", "published"), "archived", "archive"),
+}
+DECISIONS = tuple(TRANSITIONS)
+
+
+class DecisionNotAllowed(Exception):
+    """The initiative is no longer in a status the decision applies to (decided meanwhile)."""
+
+
+def awaiting_proposer(initiative: Initiative) -> bool:
+    """Tell whether a moderator asked the proposer for changes that have not come yet."""
+    return initiative.status == "pending" and initiative.moderator_id is not None
+
+
+def decide(
+    initiative: Initiative,
+    decision: str,
+    *,
+    moderator: User,
+    reason: str = "",
+    expected_version: int | None,
+    changes: dict[str, Any] | None = None,
+) -> Initiative:
+    """Apply a moderator's decision, after their edits if any; flush only.
+
+    Raise StaleInitiative when the initiative changed since expected_version, and
+    DecisionNotAllowed when its status does not allow the decision.
+    """
+    check_version(initiative, expected_version)
+    allowed, status, action = TRANSITIONS[decision]
+    if initiative.status not in allowed:
+        raise DecisionNotAllowed(initiative.status)
+    if changes:
+        update_initiative(initiative, changes, author=moderator, reason=reason)
+    before = snapshot(initiative)
+    initiative.status = status
+    initiative.moderator_id = moderator.id
+    initiative.moderator_comment = reason.strip() or None
+    if status == "published" and initiative.published_at is None:
+        initiative.published_at = utcnow()
+    db.session.flush()  # the version check of the UPDATE raises StaleDataError on a race
+    record(initiative, action, author=moderator, reason=reason, before=before)
+    return initiative
+
+
+def check_version(initiative: Initiative, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != initiative.version:
+        raise StaleInitiative(initiative.id)
+
+
+def resubmit(initiative: Initiative, data: dict[str, Any], *, expected_version: int | None,
+             reason: str) -> Initiative:
+    """The proposer's edit of a pending initiative, which goes back to the queue; flush only."""
+    check_version(initiative, expected_version)
+    if initiative.status != "pending":
+        raise DecisionNotAllowed(initiative.status)
+    initiative.moderator_id = None
+    update_initiative(initiative, data, author=None, reason=reason)
+    return initiative
+
+
+def merge(source: Initiative, target: Initiative, *, moderator: User, reason: str,
+          expected_version: int | None) -> Initiative:
+    """Merge a duplicate into another initiative; flush only.
+
+    The target keeps its values and gains what it lacked (empty fields, themes, tags); the
+    source leaves the map (rejected if it was pending, archived otherwise).
+    """
+    check_version(source, expected_version)
+    if source.id == target.id or source.status not in ("pending", "published"):
+        raise DecisionNotAllowed(source.status)
+    note = reason.strip() or f"Fusion avec l'initiative n° {target.id}"
+    update_initiative(target, merged_values(source, target), author=moderator,
+                      reason=f"Fusion de l'initiative n° {source.id} : {note}", action="merge")
+    before = snapshot(source)
+    source.status = "rejected" if source.status == "pending" else "archived"
+    source.moderator_id = moderator.id
+    source.moderator_comment = note
+    db.session.flush()
+    record(source, "merge", author=moderator, reason=f"Fusionnée dans l'initiative n° {target.id}",
+           before=before)
+    return target
+
+
+MERGE_FILLS = ("summary", "description", "actor_name", "actor_type", "website", "public_contact",
+               "private_email", "started_on", "ended_on")
+
+
+def merged_values(source: Initiative, target: Initiative) -> dict[str, Any]:
+    """The target's empty fields filled from the source, and the union of themes and tags."""
+    values = {field: getattr(source, field) for field in MERGE_FILLS
+              if not getattr(target, field) and getattr(source, field)}
+    values["themes"] = list(dict.fromkeys(
+        [t.slug for t in target.themes] + [t.slug for t in source.themes]))
+    values["tags"] = list(dict.fromkeys(
+        [t.name for t in target.tags] + [t.name for t in source.tags]))
+    return values

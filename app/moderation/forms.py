@@ -1,0 +1,80 @@
+"""Moderation forms: decisions, edits, merges, reports and bulk decisions."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional
+
+from app.contribute.forms import InitiativeForm, ProposalForm
+
+DECISION_LABELS = {
+    "approve": _l("Publier"),
+    "reject": _l("Refuser"),
+    "request_changes": _l("Demander des précisions"),
+    "archive": _l("Archiver"),
+}
+REASON_MAX = 2_000
+CHOOSE = _l("Choisissez une décision.")
+
+
+class DecisionForm(FlaskForm):
+    decision = RadioField(_l("Décision"), choices=list(DECISION_LABELS.items()),
+                          validators=[InputRequired(message=CHOOSE)])
+    reason_id = SelectField(_l("Motif type"), choices=[], validate_choice=False)
+    reason = TextAreaField(_l("Message à la personne qui a proposé (motif, précisions)"),
+                           validators=[Optional(), Length(max=REASON_MAX)], render_kw={"rows": 3})
+    version = HiddenField()
+
+    def set_reasons(self, reasons) -> None:
+        self.reason_id.choices = [("", _l("— Aucun —"))] + [(str(r.id), r.label) for r in reasons]
+
+
+class ChangeSetDecisionForm(DecisionForm):
+    decision = RadioField(_l("Décision"), validators=[InputRequired(message=CHOOSE)], choices=[
+        ("approve", _l("Appliquer la correction")), ("reject", _l("Refuser")),
+        ("request_changes", _l("Demander des précisions"))])
+
+
+class EditForm(InitiativeForm):
+    """A moderator's edit: every field, the private e-mail, and why."""
+
+    private_email = ProposalForm.private_email
+    reason = TextAreaField(_l("Motif de la modification"),
+                           validators=[Optional(), Length(max=REASON_MAX)], render_kw={"rows": 2})
+    version = HiddenField()
+
+
+class MergeForm(FlaskForm):
+    target_id = IntegerField(_l("Fusionner dans l'initiative n°"),
+                             validators=[InputRequired(message=_l("Indiquez l'initiative."))])
+    reason = TextAreaField(_l("Motif"), validators=[Optional(), Length(max=REASON_MAX)],
+                           render_kw={"rows": 2})
+    version = HiddenField()
+
+
+class ReportDecisionForm(FlaskForm):
+    decision = RadioField(_l("Décision"), validators=[InputRequired(message=CHOOSE)], choices=[
+        ("resolve", _l("Traité")), ("dismiss", _l("Classer sans suite"))])
+    archive = BooleanField(_l("Archiver aussi l'initiative"))
+    comment = TextAreaField(_l("Commentaire"), validators=[Optional(), Length(max=REASON_MAX)],
+                            render_kw={"rows": 2})
+    version = HiddenField()
+
+
+class BulkForm(FlaskForm):
+    items = SelectMultipleField(_l("Éléments"), choices=[], validate_choice=False)
+    decision = RadioField(_l("Décision pour la sélection"),
+                          validators=[InputRequired(message=CHOOSE)],
+                          choices=[("approve", _l("Publier")), ("reject", _l("Refuser"))])
+    reason_id = DecisionForm.reason_id
+    reason = DecisionForm.reason
+
+    set_reasons = DecisionForm.set_reasons

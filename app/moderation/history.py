@@ -1,0 +1,117 @@
+"""Readable history: field labels, shown values and the diff of each revision."""
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.extensions import db
+from app.geo.territory import current_gazetteer
+from app.initiatives.change_sets import diff
+from app.models import ChangeSet, Initiative, Report, Revision, User
+from app.public.labels import actor_type_label, kind_label
+
+FIELD_LABELS = {
+    "name": _l("Nom"), "summary": _l("Résumé"), "description": _l("Description"),
+    "kind": _l("Nature"), "actor_name": _l("Porteur"), "actor_type": _l("Type de porteur"),
+    "lon": _l("Longitude"), "lat": _l("Latitude"), "location_precision": _l("Précision du point"),
+    "insee": _l("Commune"), "commune_name": _l("Nom de la commune"), "epci": _l("EPCI"),
+    "departement": _l("Département"), "region": _l("Région"), "website": _l("Site web"),
+    "public_contact": _l("Contact public"), "private_email": _l("E-mail privé"),
+    "started_on": _l("Début"), "ended_on": _l("Fin"),
+    "research_partnership": _l("Partenariat recherche"), "source": _l("Source"),
+    "external_id": _l("Identifiant externe"), "status": _l("Statut"),
+    "last_verified_on": _l("Vérifiée le"), "themes": _l("Thèmes"), "tags": _l("Mots-clés"),
+}
+ACTION_LABELS = {
+    "create": _l("Création"), "update": _l("Modification"), "publish": _l("Publication"),
+    "reject": _l("Refus"), "archive": _l("Archivage"),
+    "request_changes": _l("Précisions demandées"), "merge": _l("Fusion"),
+    "erase": _l("Effacement"),
+}
+CODE_LABELS = {
+    "status": {"pending": _l("en attente de modération"), "published": _l("publiée"),
+               "rejected": _l("refusée"), "archived": _l("archivée")},
+    "location_precision": {"address": _l("à l'adresse"), "commune": _l("centre de la commune"),
+                           "territory": _l("territoire")},
+}
+# Derived from the commune: the commune's own line says it all.
+DERIVED = ("commune_name", "epci", "departement", "region")
+
+
+@dataclass
+class Change:
+    field: str
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class HistoryEntry:
+    revision: Revision
+    author: str
+    action: str
+    changes: list[Change]
+
+
+def shown(field: str, value: Any) -> str:
+    """A stored value as a person reads it."""
+    if value in (None, "", []):
+        return "—"
+    if field == "kind":
+        return kind_label(value)
+    if field == "actor_type":
+        return actor_type_label(value)
+    if field in CODE_LABELS:
+        return str(CODE_LABELS[field].get(value, value))
+    if field == "insee":
+        commune = current_gazetteer().get(value)
+        return f"{commune.name} ({value})" if commune else value
+    if isinstance(value, bool):
+        return str(_l("oui") if value else _l("non"))
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+def diff_rows(change_set: ChangeSet) -> list[tuple[str, str, str]]:
+    """A change set against the live record: (field label, live value, proposed value)."""
+    return [(str(FIELD_LABELS.get(field, field)), shown(field, live), shown(field, proposed))
+            for field, live, proposed in diff(change_set)]
+
+
+def changes_between(before: dict | None, after: dict | None) -> list[Change]:
+    """The fields that differ between two snapshots (all filled ones for a creation)."""
+    before, after = before or {}, after or {}
+    fields = [f for f in FIELD_LABELS if f not in DERIVED and f in (before.keys() | after.keys())]
+    return [Change(f, str(FIELD_LABELS[f]), shown(f, before.get(f)), shown(f, after.get(f)))
+            for f in fields if before.get(f) != after.get(f)]
+
+
+def history_of(initiative: Initiative) -> list[HistoryEntry]:
+    """Every revision of an initiative, oldest first, with its author and diff."""
+    revisions = db.session.scalars(sa.select(Revision).where(
+        Revision.initiative_id == initiative.id).order_by(Revision.created_at, Revision.id)).all()
+    names = author_names({r.author_id for r in revisions})
+    return [HistoryEntry(r, names.get(r.author_id, str(_l("anonyme ou système"))),
+                         str(ACTION_LABELS.get(r.action, r.action)),
+                         changes_between(r.before, r.after)) for r in revisions]
+
+
+def author_names(ids: set[int | None]) -> dict[int, str]:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    users = db.session.scalars(sa.select(User).where(User.id.in_(ids)))
+    return {user.id: user.display_name or user.email for user in users}
+
+
+def side_items(initiative: Initiative) -> tuple[list[ChangeSet], list[Report]]:
+    """The corrections and reports ever made on an initiative, newest first."""
+    change_sets = db.session.scalars(sa.select(ChangeSet).where(
+        ChangeSet.initiative_id == initiative.id).order_by(ChangeSet.created_at.desc())).all()
+    reports = db.session.scalars(sa.select(Report).where(
+        Report.initiative_id == initiative.id).order_by(Report.created_at.desc())).all()
+    return list(change_sets), list(reports)

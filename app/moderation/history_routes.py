@@ -1,0 +1,17 @@
+"""The history of an initiative, for its moderators (HTTP only)."""
+
+from flask import render_template
+
+from app.accounts.permissions import moderates
+from app.models import Initiative
+from app.moderation.history import history_of, side_items
+from app.moderation.pages import load_initiative
+
+
+@moderates(load_initiative)
+def history(initiative: Initiative):
+    """Every creation, change, decision and merge, as readable diffs."""
+    change_sets, reports = side_items(initiative)
+    return render_template("moderation/history.html", initiative=initiative,
+                           entries=history_of(initiative), change_sets=change_sets,
+                           reports=reports)

@@ -1,0 +1,97 @@
+"""The moderation pages, rendered the same after a GET, an error or a conflict."""
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.accounts.services import territory_name
+from app.contribute.forms import REPORT_LABELS
+from app.contribute.services import themes
+from app.extensions import db
+from app.geo.territory import current_gazetteer
+from app.initiatives.duplicates import find_duplicates
+from app.initiatives.moderation import TRANSITIONS, awaiting_proposer
+from app.models import ChangeSet, Initiative, Report
+from app.moderation import bp
+from app.moderation.forms import (
+    DECISION_LABELS,
+    BulkForm,
+    ChangeSetDecisionForm,
+    DecisionForm,
+    MergeForm,
+    ReportDecisionForm,
+)
+from app.moderation.history import FIELD_LABELS, diff_rows, shown, side_items
+from app.moderation.services import active_reasons, load_queue, parse_queue_filters
+from app.public.labels import KIND_LABELS
+from app.public.mapping import initiative_map
+from app.public.rendering import render_markdown
+
+
+@bp.context_processor
+def moderation_labels() -> dict:
+    """Words for the codes the moderation pages show."""
+    return {"report_labels": REPORT_LABELS}
+
+
+def load_initiative(initiative_id: int) -> Initiative:
+    return db.get_or_404(Initiative, initiative_id)
+
+
+def load_change_set(change_set_id: int) -> ChangeSet:
+    return db.get_or_404(ChangeSet, change_set_id)
+
+
+def load_report(report_id: int) -> Report:
+    return db.get_or_404(Report, report_id)
+
+
+def render_queue():
+    filters = parse_queue_filters(request.args)
+    bulk_form = BulkForm(formdata=None)
+    bulk_form.set_reasons(active_reasons())
+    gazetteer = current_gazetteer()
+    return render_template(
+        "moderation/queue.html", queue=load_queue(current_user, filters), filters=filters,
+        bulk_form=bulk_form, report_form=ReportDecisionForm(formdata=None), themes=themes(),
+        kinds=KIND_LABELS, departements=gazetteer.departements(), regions=gazetteer.regions(),
+        awaiting_proposer=awaiting_proposer,
+        territories=[territory_name(s.level, s.code) for s in current_user.scopes])
+
+
+def decisions_for(initiative: Initiative) -> list[tuple[str, str]]:
+    """The decisions the initiative's status allows, with their labels."""
+    return [(decision, label) for decision, label in DECISION_LABELS.items()
+            if initiative.status in TRANSITIONS[decision][0]]
+
+
+def render_review(initiative: Initiative, *, decision_form=None, merge_form=None,
+                  status: int = 200):
+    if decision_form is None:
+        decision_form = DecisionForm(formdata=None, data={"version": initiative.version})
+    decision_form.decision.choices = decisions_for(initiative)
+    decision_form.set_reasons(active_reasons())
+    merge_form = merge_form or MergeForm(formdata=None, data={"version": initiative.version})
+    duplicates = find_duplicates(initiative.name, initiative.lon, initiative.lat,
+                                 initiative.website, exclude_id=initiative.id)
+    change_sets, reports = side_items(initiative)
+    return render_template(
+        "moderation/review.html", initiative=initiative, decision_form=decision_form,
+        merge_form=merge_form, duplicates=duplicates, shown=shown, labels=FIELD_LABELS,
+        change_sets=[c for c in change_sets if c.status == "pending"],
+        reports=[r for r in reports if r.status == "open"],
+        awaiting_proposer=awaiting_proposer(initiative),
+        description_html=render_markdown(initiative.description),
+        map=initiative_map(initiative, _("Emplacement de l'initiative"))), status
+
+
+def render_change_set(change_set: ChangeSet, *, decision_form=None, status: int = 200):
+    if decision_form is None:
+        decision_form = ChangeSetDecisionForm(formdata=None, data={"version": change_set.version})
+    decision_form.set_reasons(active_reasons())
+    rows = diff_rows(change_set)
+    initiative = change_set.initiative
+    return render_template(
+        "moderation/change_set.html", change_set=change_set, initiative=initiative, rows=rows,
+        decision_form=decision_form, outdated=change_set.base_version != initiative.version,
+        map=initiative_map(initiative, _("Emplacement actuel de l'initiative"))), status

@@ -1,0 +1,155 @@
+"""The moderation queue and the decisions taken from it, with their e-mails; flush only."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from werkzeug.datastructures import MultiDict
+
+from app.accounts.scopes import scope_condition
+from app.extensions import db
+from app.initiatives import change_sets, moderation, reports
+from app.models import KINDS, ChangeSet, Initiative, RejectReason, Report, Theme, User
+from app.models.base import utcnow
+from app.notifications import messages
+
+ITEM_TYPES = ("proposal", "correction", "report")
+AGES = (0, 7, 30)
+QUEUE_LIMIT = 200
+CODE_LENGTHS = {"departement": 3, "region": 2}
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    type: str = ""
+    kind: str = ""
+    theme: str = ""
+    departement: str = ""
+    region: str = ""
+    older_than: int = 0  # days waiting, at least
+
+    def shows(self, item_type: str) -> bool:
+        return not self.type or self.type == item_type
+
+
+@dataclass
+class Queue:
+    proposals: list[Initiative]
+    change_sets: list[ChangeSet]
+    reports: list[Report]
+
+    @property
+    def total(self) -> int:
+        return len(self.proposals) + len(self.change_sets) + len(self.reports)
+
+
+def parse_queue_filters(args: MultiDict) -> QueueFilters:
+    """Read the queue filters from the query string, dropping values that make no sense."""
+    def pick(name: str, allowed) -> str:
+        value = (args.get(name) or "").strip()
+        return value if value in allowed else ""
+
+    def code(name: str) -> str:
+        value = (args.get(name) or "").strip().upper()
+        return value if value.isalnum() and len(value) <= CODE_LENGTHS[name] else ""
+
+    older = args.get("older_than", "0")
+    return QueueFilters(type=pick("type", ITEM_TYPES), kind=pick("kind", KINDS),
+                        theme=(args.get("theme") or "").strip()[:60],
+                        departement=code("departement"), region=code("region"),
+                        older_than=int(older) if older in {str(age) for age in AGES} else 0)
+
+
+def initiative_conditions(user: User, filters: QueueFilters) -> list[sa.ColumnElement[bool]]:
+    """Conditions on Initiative: the user's territories, then the filters."""
+    conditions = [scope_condition(user)]
+    if filters.kind:
+        conditions.append(Initiative.kind == filters.kind)
+    if filters.theme:
+        conditions.append(Initiative.themes.any(Theme.slug == filters.theme))
+    if filters.departement:
+        conditions.append(Initiative.departement == filters.departement)
+    if filters.region:
+        conditions.append(Initiative.region == filters.region)
+    return conditions
+
+
+def load_queue(user: User, filters: QueueFilters) -> Queue:
+    """What waits for this moderator, oldest first, within their territories."""
+    conditions = initiative_conditions(user, filters)
+    cutoff = utcnow() - timedelta(days=filters.older_than)
+
+    def waiting(model, status: str, join: bool) -> list:
+        if not filters.shows({Initiative: "proposal", ChangeSet: "correction",
+                              Report: "report"}[model]):
+            return []
+        stmt = sa.select(model)
+        if join:
+            stmt = stmt.join(model.initiative)
+        stmt = stmt.where(model.status == status, model.created_at <= cutoff, *conditions)
+        return list(db.session.scalars(stmt.order_by(model.created_at).limit(QUEUE_LIMIT)))
+
+    return Queue(proposals=waiting(Initiative, "pending", False),
+                 change_sets=waiting(ChangeSet, "pending", True),
+                 reports=waiting(Report, "open", True))
+
+
+def active_reasons() -> list[RejectReason]:
+    return list(db.session.scalars(sa.select(RejectReason).where(
+        RejectReason.active.is_(True)).order_by(RejectReason.position, RejectReason.id)))
+
+
+def reason_text(reason_id: Any, typed: str) -> str:
+    """What the moderator typed, else the text of the reusable reason they picked."""
+    if typed and typed.strip():
+        return typed.strip()
+    reason = db.session.get(RejectReason, int(reason_id)) if str(reason_id).isdigit() else None
+    return reason.text if reason else ""
+
+
+def decide_initiative(initiative: Initiative, decision: str, *, moderator: User, reason: str,
+                      expected_version: int | None,
+                      changes: dict[str, Any] | None = None) -> Initiative:
+    """Decide on an initiative and tell its proposer."""
+    moderation.decide(initiative, decision, moderator=moderator, reason=reason,
+                      expected_version=expected_version, changes=changes)
+    messages.decision(initiative, decision, reason)
+    return initiative
+
+
+def decide_change_set(change_set: ChangeSet, decision: str, *, moderator: User, reason: str,
+                      expected_version: int | None) -> ChangeSet:
+    """Decide on a change set and tell its proposer."""
+    change_sets.decide_change_set(change_set, decision, moderator=moderator, reason=reason,
+                                  expected_version=expected_version)
+    messages.change_set_decision(change_set, decision, reason)
+    return change_set
+
+
+def close_report(report: Report, decision: str, *, moderator: User, comment: str,
+                 expected_version: int | None, archive: bool) -> Report:
+    """Close a report, archiving its initiative when the moderator asks for it."""
+    reports.decide_report(report, decision, moderator=moderator, comment=comment,
+                          expected_version=expected_version)
+    if archive and report.initiative.status == "published":
+        moderation.decide(report.initiative, "archive", moderator=moderator,
+                          reason=comment or f"Signalement n° {report.id}", expected_version=None)
+    return report
+
+
+def load_bulk_item(key: str) -> tuple[Initiative | ChangeSet, int] | None:
+    """The item behind a bulk checkbox value ("proposal:12:3": type, id, version seen)."""
+    parts = key.split(":")
+    if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
+        return None
+    model = {"proposal": Initiative, "correction": ChangeSet}.get(parts[0])
+    item = db.session.get(model, int(parts[1])) if model else None
+    return (item, int(parts[2])) if item is not None else None
+
+
+def decide_item(item: Initiative | ChangeSet, decision: str, *, moderator: User, reason: str,
+                expected_version: int) -> None:
+    """One decision of a bulk: on a proposal or on a correction."""
+    decide = decide_initiative if isinstance(item, Initiative) else decide_change_set
+    decide(item, decision, moderator=moderator, reason=reason, expected_version=expected_version)

@@ -1,0 +1,20 @@
+"""Put messages in the outbox; flush only."""
+
+from flask import render_template
+
+from app.extensions import db
+from app.models import Initiative, OutboxMessage
+
+
+def enqueue(recipient: str | None, template: str, *, initiative: Initiative | None = None,
+            **context) -> OutboxMessage | None:
+    """Render templates/notifications/<template>.txt (subject, blank line, body) and queue it."""
+    if not recipient:
+        return None
+    subject, _, body = render_template(f"notifications/{template}.txt", initiative=initiative,
+                                       **context).strip().partition("\n\n")
+    message = OutboxMessage(recipient=recipient, subject=subject.strip()[:300], body=body.strip(),
+                            initiative_id=initiative.id if initiative else None)
+    db.session.add(message)
+    db.session.flush()
+    return message

@@ -1,0 +1,118 @@
+"""Send the outbox: SMTP when MAIL_SERVER is set, else .eml files in instance/mail/."""
+
+import os
+import smtplib
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app.database import write_transaction
+from app.extensions import db
+from app.models import OutboxMessage
+from app.models.base import utcnow
+
+MAX_ATTEMPTS = 5
+DEFAULT_SENDER = "Maillage <ne-pas-repondre@maillage.localhost>"
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    failed: int = 0
+    transport: str = ""
+
+
+def setting(name: str, default=None):
+    """A mail setting from the app config, else from the environment."""
+    value = current_app.config.get(name)
+    return value if value not in (None, "") else os.environ.get(name, default)
+
+
+def flag(name: str) -> bool:
+    return str(setting(name, "")).lower() in ("1", "true", "yes", "on")
+
+
+def build_email(message: OutboxMessage) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = setting("MAIL_DEFAULT_SENDER", DEFAULT_SENDER)
+    email["To"] = message.recipient
+    email["Subject"] = message.subject
+    email["Date"] = formatdate(localtime=False)
+    email["Message-ID"] = make_msgid(domain="maillage")
+    email.set_content(message.body)
+    return email
+
+
+def eml_transport() -> Callable[[EmailMessage, int], None]:
+    """Write each message as <outbox id>.eml in MAIL_EML_DIR (default instance/mail/)."""
+    directory = Path(setting("MAIL_EML_DIR") or Path(current_app.instance_path) / "mail")
+    directory.mkdir(parents=True, exist_ok=True)
+
+    def deliver(email: EmailMessage, message_id: int) -> None:
+        (directory / f"{message_id:06d}.eml").write_bytes(bytes(email))
+    return deliver
+
+
+def smtp_transport() -> Callable[[EmailMessage, int], None]:
+    """Deliver through the configured SMTP server (one connection per message: few messages)."""
+    host, port = setting("MAIL_SERVER"), int(setting("MAIL_PORT", 25))
+    timeout = float(setting("MAIL_TIMEOUT", 10))
+
+    def deliver(email: EmailMessage, _message_id: int) -> None:
+        factory = smtplib.SMTP_SSL if flag("MAIL_USE_SSL") else smtplib.SMTP
+        with factory(host, port, timeout=timeout) as smtp:
+            if flag("MAIL_USE_TLS"):
+                smtp.starttls()
+            if setting("MAIL_USERNAME"):
+                smtp.login(setting("MAIL_USERNAME"), setting("MAIL_PASSWORD", ""))
+            smtp.send_message(email)
+    return deliver
+
+
+def send_pending(limit: int = 200) -> SendReport:
+    """Send the waiting messages, each committed on its own; failures are kept for a retry."""
+    report = SendReport(transport="smtp" if setting("MAIL_SERVER") else "eml")
+    ids = db.session.scalars(sa.select(OutboxMessage.id).where(
+        OutboxMessage.status == "pending").order_by(OutboxMessage.id).limit(limit)).all()
+    if not ids:
+        return report
+    transport = smtp_transport() if report.transport == "smtp" else eml_transport()
+    for message_id in ids:
+        if send_one(message_id, transport):
+            report.sent += 1
+        else:
+            report.failed += 1
+    return report
+
+
+def send_one(message_id: int, transport: Callable[[EmailMessage, int], None]) -> bool:
+    """Send one message, then record the outcome; return whether it left.
+
+    The write lock is taken after the SMTP exchange, never during it.
+    """
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None or message.status != "pending":
+        return False
+    error = None
+    try:
+        transport(build_email(message), message_id)
+    except (OSError, smtplib.SMTPException) as failure:
+        error = f"{type(failure).__name__}: {failure}"[:1000]
+    with write_transaction():
+        record_attempt(db.session.get(OutboxMessage, message_id), error)
+    return error is None
+
+
+def record_attempt(message: OutboxMessage, error: str | None) -> None:
+    message.attempts += 1
+    message.last_error = error
+    if error is None:
+        message.status, message.sent_at = "sent", utcnow()
+    elif message.attempts >= MAX_ATTEMPTS:
+        message.status = "failed"
+    db.session.flush()

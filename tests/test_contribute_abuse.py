@@ -1,0 +1,104 @@
+"""Anti-abuse without third parties: CSRF, honeypot, minimum fill time, rate limits."""
+
+import re
+
+import pytest
+
+from app.extensions import limiter
+from app.models import ChangeSet, Initiative, Report
+from tests.conftest import make_app
+from tests.contribution_fixtures import *  # noqa: F403
+from tests.contribution_fixtures import PASSWORD, count, make_initiative, proposal_data
+
+
+def csrf_token(page: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+@pytest.fixture
+def csrf_client(migrated, themes):
+    app = make_app(migrated, WTF_CSRF_ENABLED=True, FORM_MIN_SECONDS=0)
+    return app.test_client()
+
+
+def test_proposal_without_csrf_token_is_refused(csrf_client):
+    response = csrf_client.post("/initiatives/new", data=proposal_data())
+    assert response.status_code == 400
+    assert count(Initiative) == 0
+
+
+def test_proposal_with_the_forms_csrf_token_goes_through(csrf_client):
+    token = csrf_token(csrf_client.get("/initiatives/new").text)
+    response = csrf_client.post("/initiatives/new", data=proposal_data(csrf_token=token))
+    assert response.status_code == 302 and count(Initiative) == 1
+
+
+@pytest.mark.parametrize("path", ["/login", "/logout", "/moderation/bulk"])
+def test_other_posts_need_the_token_too(csrf_client, accounts, path):
+    response = csrf_client.post(path, data={"email": accounts.admin.email, "password": PASSWORD})
+    assert response.status_code == 400
+    with csrf_client.session_transaction() as session:
+        assert "_user_id" not in session
+
+
+def test_correction_and_report_need_the_token(csrf_client):
+    initiative = make_initiative(status="published")
+    for path in (f"/initiatives/{initiative.id}/correction",
+                 f"/initiatives/{initiative.id}/signaler"):
+        assert csrf_client.post(path, data={"kind": "closed", "name": "x"}).status_code == 400
+    assert count(ChangeSet) == count(Report) == 0
+
+
+def test_filled_honeypot_is_refused_and_nothing_is_written(client, fast_forms, themes):
+    response = client.post("/initiatives/new", data=proposal_data(nickname="buy pills"))
+    assert response.status_code == 400
+    assert "Votre envoi n&#39;a pas pu être accepté." in response.text
+    assert count(Initiative) == 0
+
+
+def test_too_fast_a_submission_is_refused_but_keeps_what_was_typed(client, app, themes):
+    app.config["FORM_MIN_SECONDS"] = 60
+    response = client.post("/initiatives/new", data=proposal_data(name="Jardin des Lilas"))
+    assert response.status_code == 400
+    assert "Envoi trop rapide" in response.text and 'value="Jardin des Lilas"' in response.text
+    assert count(Initiative) == 0
+
+
+@pytest.mark.parametrize("stamp", ["", "forged", "InZvcm0i.ZXhwaXJlZA.forged"])
+def test_missing_or_forged_stamp_is_refused(client, fast_forms, themes, stamp):
+    response = client.post("/initiatives/new", data=proposal_data(stamp=stamp))
+    assert response.status_code == 400 and "expiré" in response.text
+    assert count(Initiative) == 0
+    assert re.search(r'name="stamp" type="hidden" value="[^"]+"', response.text)
+
+
+def test_report_honeypot_is_refused(client, fast_forms, themes):
+    initiative = make_initiative(status="published")
+    response = client.post(f"/initiatives/{initiative.id}/signaler",
+                           data={"kind": "closed", "nickname": "x", "stamp": ""})
+    assert response.status_code == 400 and count(Report) == 0
+
+
+def test_proposals_are_rate_limited_per_address(migrated, themes):
+    limited = make_app(migrated, RATELIMIT_ENABLED=True, SUBMISSION_RATE_LIMIT="2 per hour",
+                       FORM_MIN_SECONDS=0)
+    limiter.reset()
+    client = limited.test_client()
+    with limited.app_context():
+        statuses = [client.post("/initiatives/new", data=proposal_data(
+            name=f"Initiative {n}", confirm_distinct="y")).status_code for n in range(3)]
+        other_address = client.post("/initiatives/new", data=proposal_data(
+            name="Depuis ailleurs", confirm_distinct="y"),
+            environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    assert statuses == [302, 302, 429]
+    assert other_address.status_code == 302
+    assert client.get("/initiatives/new").status_code == 200  # reading is never limited
+    assert count(Initiative) == 3
+
+
+def test_oversized_request_is_refused(migrated, themes):
+    small = make_app(migrated, MAX_CONTENT_LENGTH=10_000, FORM_MIN_SECONDS=0)
+    client = small.test_client()
+    response = client.post("/initiatives/new", data=proposal_data(description="x" * 20_000))
+    assert response.status_code == 413
+    assert count(Initiative) == 0
