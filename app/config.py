@@ -54,6 +54,10 @@ def from_environment(instance_path: Path) -> dict:
         "IMPORT_FOLDER": env.get("IMPORT_FOLDER", str(instance_path / "imports")),
         "IMPORT_TTL_SECONDS": int(env.get("IMPORT_TTL_SECONDS", 3600)),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # Behind HTTPS in production; plain http://127.0.0.1 in local development.
+        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "") in ("1", "true"),
         "BABEL_DEFAULT_LOCALE": "fr",
         "LANGUAGES": ("fr", "en"),
         "JSON_SORT_KEYS": False,
