@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Flask, request
+from werkzeug.routing import IntegerConverter
 
 from app import config
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -58,11 +59,28 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or "fr"
 
 
+class DatabaseIdConverter(IntegerConverter):
+    """<int:...> in URLs, capped to the databases' 32-bit integer ids (else a 404, not a 500)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseIdConverter
+    from app.accounts import bp as accounts_bp
     from app.api import bp as api_bp
+    from app.contribute import bp as contribute_bp
+    from app.exchange import bp as exchange_bp
+    from app.moderation import bp as moderation_bp
     from app.public import bp as public_bp
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(contribute_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(moderation_bp, url_prefix="/moderation")
+    app.register_blueprint(exchange_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)
 

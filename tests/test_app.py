@@ -68,3 +68,9 @@ def test_unexpected_error_answers_500_without_details(app, client):
     assert response.status_code == 500
     assert response.get_json()["error"]["code"] == "internal_server_error"
     assert "secret internals" not in response.get_data(as_text=True)
+
+
+def test_ids_beyond_the_database_integer_range_are_not_found(client):
+    response = client.get("/api/v1/initiatives/3204427728659781")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
