@@ -8,7 +8,7 @@ GAZETTEER := geodata/build/gazetteer.sqlite
 INSTALLED := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test setup database geodata bench lint clean
+.PHONY: run test setup database geodata bench lint clean translations messages browser-deps
 
 run: database
 	@echo
@@ -18,10 +18,10 @@ run: database
 	@echo
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: setup
+test: setup browser-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-setup: $(INSTALLED) $(GAZETTEER)
+setup: $(INSTALLED) $(GAZETTEER) translations
 
 database: setup
 	$(FLASK) db upgrade
@@ -37,6 +37,43 @@ geodata: $(GAZETTEER)
 
 $(GAZETTEER): $(INSTALLED) app/geo/gazetteer_build.py app/text.py
 	$(BIN)/python geodata/build_gazetteer.py --out $@
+
+# UI translations: the .po catalogues are committed, the compiled .mo files are built here.
+TRANSLATIONS := app/translations
+CATALOGUES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
+
+translations: $(CATALOGUES:.po=.mo)
+
+%.mo: %.po $(INSTALLED)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+# Re-extract the French UI strings and merge them into every catalogue, to translate.
+messages: $(INSTALLED)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --sort-output --no-wrap \
+		--project=Maillage --copyright-holder='Maillage contributors' --msgid-bugs-address='' \
+		-o $(TRANSLATIONS)/messages.pot app templates
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-wrap \
+		--no-fuzzy-matching --ignore-obsolete
+
+# Browser tests: Debian's Chromium (never a downloaded one) and axe-core from npm.
+AXE := build/npm/node_modules/axe-core/axe.min.js
+
+browser-deps: $(AXE)
+	@test -x /usr/bin/chromium || { echo "Install Chromium: apt-get install -y chromium"; exit 1; }
+
+$(AXE):
+	npm install --prefix build/npm --no-audit --no-fund --silent axe-core@4
+
+# Benchmarks: every standard scale up to SIZE (1000, 10000, 100000) on SQLite and PostGIS;
+# writes BENCHMARKS.md. BENCH_ARGS adds options, e.g. BENCH_ARGS=--profile.
+SIZE ?= 10000
+BENCH_ARGS ?=
+APT := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
+
+bench: setup
+	@command -v wrk >/dev/null || { $(APT) update -qq && $(APT) install -y -qq wrk; }
+	@test -x /usr/bin/chromium || { $(APT) update -qq && $(APT) install -y -qq chromium; }
+	$(BIN)/python -m benchmarks --size $(SIZE) --postgres $(BENCH_ARGS)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check app tests geodata migrations

@@ -38,12 +38,13 @@ def test_healthz_on_empty_database_reports_zero(client):
     assert body["initiatives"] == {"published": 0, "total": 0, "by_status": {}}
 
 
-def test_home_page_lists_published_initiatives(client, seeded):
-    response = client.get("/")
-    assert response.status_code == 200
-    page = response.get_data(as_text=True)
-    assert '<html lang="fr">' in page
-    assert "Cluny" in page
+def test_home_page_serves_the_map_and_the_list_names_the_seeded_initiatives(client, seeded):
+    home = client.get("/")
+    assert home.status_code == 200
+    assert '<html lang="fr"' in home.get_data(as_text=True)
+    listing = client.get("/initiatives?q=cluny")
+    assert listing.status_code == 200
+    assert "Cluny" in listing.get_data(as_text=True)
 
 
 def test_unknown_api_path_answers_json_error(client):

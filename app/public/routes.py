@@ -1,17 +1,63 @@
-"""Public pages (HTTP only)."""
+"""Public pages: the map, the list, the embed and an initiative's page (HTTP only)."""
 
-from flask import render_template, request
-from werkzeug.datastructures import MultiDict
-
-from app.extensions import db
-from app.filters import parse_filters
-from app.geo.spatial import select_initiatives
+from flask import abort, redirect, render_template, request
+from flask_babel import gettext as _
 
 from app.public import bp
+from app.public.browse import browse, canonical_redirect
+from app.public.initiative_page import json_ld, page_url, slugify, territory_links
+from app.public.labels import SORT_LABELS
+from app.public.mapping import initiative_map, initiatives_map
+from app.public.query import query_string
+from app.public.rendering import render_markdown
+from app.public.services import SORTS, public_initiative, result_page
 
 
 @bp.get("/")
 def index():
-    """The home page: the published initiatives (the map comes with its own issue)."""
-    initiatives = db.session.scalars(select_initiatives(parse_filters(MultiDict()))).all()
-    return render_template("public/index.html", initiatives=initiatives, args=request.args)
+    """The map of the initiatives matching the filters."""
+    if (target := canonical_redirect()) is not None:
+        return target
+    state = browse()
+    rendered = initiatives_map(state.args, _("Carte des initiatives"), fit=state.narrowed,
+                               sync_view=True)
+    return render_template("public/index.html", state=state, map=rendered)
+
+
+@bp.get("/initiatives")
+def initiatives():
+    """The same initiatives as the map, as a sortable, paginated list."""
+    if (target := canonical_redirect()) is not None:
+        return target
+    state = browse()
+    sort = request.args.get("sort") if request.args.get("sort") in SORTS else "name"
+    page = result_page(state.filters, sort, request.args.get("page", 1, type=int))
+    return render_template("public/list.html", state=state, page=page, sort=sort,
+                           sorts=SORT_LABELS, page_link=lambda number: request.path
+                           + query_string(state.args, sort=sort, page=number))
+
+
+@bp.get("/embed")
+def embed():
+    """The map alone, for partners to put in an iframe (the only page that may be framed)."""
+    state = browse()
+    rendered = initiatives_map(state.args, _("Carte des initiatives"), fit=state.narrowed,
+                               sync_view=True)
+    return render_template("public/embed.html", state=state, map=rendered)
+
+
+@bp.get("/initiatives/<int:initiative_id>")
+@bp.get("/initiatives/<int:initiative_id>-<slug>")
+def initiative(initiative_id: int, slug: str | None = None):
+    """An initiative's page; its id alone or an old slug redirect to the canonical URL."""
+    found = public_initiative(initiative_id)
+    if found is None:
+        abort(404, _("Aucune initiative publiée ne porte ce numéro."))
+    if slug != slugify(found.name):
+        return redirect(page_url(found) + query_string(request.args), 302)
+    return render_template(
+        "public/initiative.html", initiative=found,
+        description=render_markdown(found.description),
+        territory=territory_links(found), json_ld=json_ld(found),
+        map=initiative_map(found, _("Localisation de l'initiative")),
+    )

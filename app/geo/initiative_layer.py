@@ -1,0 +1,33 @@
+"""The custom Folium element that loads the initiatives from the API and clusters them.
+
+The same element serves the home map, the embed and the territory pages. The page only
+carries a small configuration; the data comes from /api/v1/map/points with the page's
+filters, and each popup's details from the initiative's own API URL when it opens.
+"""
+
+from folium.elements import JSCSSMixin
+from folium.template import Template
+
+from app.geo.maps import MapAssets
+
+
+class InitiativeLayer(JSCSSMixin):
+    """Fetch the matching initiatives and show them as clustered markers (static/js/map.js)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        MaillageMap.attach({{ this._parent.get_name() }}, {{ this.config|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, assets: MapAssets, config: dict):
+        super().__init__()
+        self._name = "InitiativeLayer"
+        self.config = config
+        self.default_js = [("leaflet_markercluster", assets.cluster_js),
+                           ("maillage_map", assets.app_js)]
+        self.default_css = [(f"markercluster_css_{index}", url)
+                            for index, url in enumerate(assets.cluster_css)]
+        self.default_css.append(("maillage_map_css", assets.app_css))

@@ -1,0 +1,77 @@
+"""The state shared by the browsing pages (map, list, territory): filters, counts, links."""
+
+from dataclasses import dataclass
+
+from flask import redirect, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from app.filters import Filters
+from app.public.filter_form import FilterForm, filter_form
+from app.public.mapping import points_url
+from app.public.query import (
+    FILTER_PARAMS,
+    export_links,
+    filter_args,
+    query_string,
+    read_filters,
+    resolve_commune_text,
+)
+from app.public.services import Facets, facet_counts
+
+
+@dataclass(frozen=True)
+class Browse:
+    """The current filters of a browsing page and what the page shows about them."""
+
+    args: MultiDict
+    filters: Filters
+    facets: Facets
+    form: FilterForm
+    exports: list[tuple[str, str]]
+    query: str
+
+    @property
+    def narrowed(self) -> bool:
+        """True when the filters restrict the results (the map then fits them)."""
+        return self.form.active_count > 0
+
+    @property
+    def points_url(self) -> str:
+        """The map's data request for these filters (preloaded by the page's <head>)."""
+        return points_url(self.args)
+
+    def link(self, endpoint: str, external: bool = False, **values) -> str:
+        """The URL of another view of the same filters (map, list, embed)."""
+        return url_for(endpoint, _external=external, **values) + self.query
+
+    def link_with(self, endpoint: str, **changes) -> str:
+        """The URL of a view of these filters with some of them replaced."""
+        return url_for(endpoint) + query_string(self.args, **changes)
+
+
+def canonical_redirect():
+    """Redirect a filtered view to its clean URL: commune as INSEE code, no empty fields.
+
+    The filter form submits every field, empty or not; the shareable URL keeps only
+    what narrows the results. None when the URL is clean already.
+    """
+    args = resolve_commune_text(request.args) or request.args
+    clean = filter_args(args)
+    for name, value in args.items(multi=True):
+        if name not in FILTER_PARAMS and value.strip():
+            clean.add(name, value)
+    if sorted(clean.items(multi=True)) == sorted(request.args.items(multi=True)):
+        return None
+    return redirect(request.path + query_string(clean))
+
+
+def browse(extra: dict | None = None) -> Browse:
+    """Read the request's filters (plus fixed ones, e.g. a territory) and count the results."""
+    args = MultiDict(request.args)
+    for name, value in (extra or {}).items():
+        args.setlist(name, [value])
+    filters = read_filters(args)
+    facets = facet_counts(filters)
+    kept = filter_args(args)
+    return Browse(kept, filters, facets, filter_form(args, filters, facets),
+                  export_links(kept), query_string(kept))

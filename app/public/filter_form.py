@@ -1,0 +1,104 @@
+"""What the shared filter form shows: choices, counts and the current values."""
+
+from dataclasses import dataclass
+
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from app.filters import Filters
+from app.geo.gazetteer import GazetteerMissing
+from app.geo.territory import current_gazetteer
+from app.public.labels import ACTOR_TYPE_LABELS, KIND_LABELS, STATUS_FILTER_LABELS
+from app.public.mapping import safe_colour
+from app.public.services import Facets, all_themes
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    checked: bool
+    count: int | None = None
+    colour: str | None = None
+
+
+@dataclass(frozen=True)
+class FilterForm:
+    q: str
+    themes: list[Choice]
+    kinds: list[Choice]
+    actor_types: list[Choice]
+    statuses: list[Choice]
+    regions: list[Choice]
+    departements: list[Choice]
+    commune_text: str
+    commune_error: str
+    research: bool
+    active_count: int
+
+
+def filter_form(args: MultiDict, filters: Filters, facets: Facets) -> FilterForm:
+    """The filter form's content for these filters and counts."""
+    locale = str(get_locale())
+    regions, departements = territory_choices(filters)
+    commune_text, commune_error = commune_field(args, filters)
+    return FilterForm(
+        q=filters.q,
+        themes=[Choice(t.slug, t.label(locale), t.slug in filters.themes,
+                       facets.themes.get(t.slug, 0), safe_colour(t.colour))
+                for t in all_themes()],
+        kinds=[Choice(kind, str(label), kind in filters.kinds, facets.kinds.get(kind, 0))
+               for kind, label in KIND_LABELS.items()],
+        actor_types=[Choice(code, str(label), code in filters.actor_types)
+                     for code, label in ACTOR_TYPE_LABELS.items()],
+        statuses=[Choice(code, str(label), code == filters.status)
+                  for code, label in STATUS_FILTER_LABELS.items()],
+        regions=regions,
+        departements=departements,
+        commune_text=commune_text,
+        commune_error=commune_error,
+        research=filters.research,
+        active_count=active_filter_count(filters),
+    )
+
+
+def territory_choices(filters: Filters) -> tuple[list[Choice], list[Choice]]:
+    """The régions and départements to choose from (none when the gazetteer is missing)."""
+    try:
+        gazetteer = current_gazetteer()
+        regions, departements = gazetteer.regions(), gazetteer.departements()
+    except GazetteerMissing:
+        return [], []
+    return (
+        [Choice(r["code"], r["name"], r["code"] == filters.region) for r in regions],
+        [Choice(d["code"], f"{d['name']} ({d['code']})", d["code"] == filters.departement)
+         for d in departements],
+    )
+
+
+def commune_field(args: MultiDict, filters: Filters) -> tuple[str, str]:
+    """The commune field's text ("Name (INSEE)") and its error, if the typed one is unknown."""
+    if "commune_q" in args:
+        typed = args.get("commune_q", "").strip()
+        return typed, _("Aucune commune ne correspond à « %(text)s ».", text=typed)
+    if not filters.commune:
+        return "", ""
+    return commune_label(filters.commune), ""
+
+
+def commune_label(insee: str) -> str:
+    """A commune as "Name (INSEE)", or its code alone when the gazetteer does not know it."""
+    try:
+        commune = current_gazetteer().get(insee)
+    except GazetteerMissing:
+        commune = None
+    return f"{commune.name} ({commune.insee})" if commune else insee
+
+
+def active_filter_count(filters: Filters) -> int:
+    """How many filters narrow the results, to tell the visitor when the panel is closed."""
+    narrowing = [filters.q, filters.commune, filters.epci, filters.departement, filters.region,
+                 filters.bbox, filters.research, filters.status != "active"]
+    return (sum(1 for value in narrowing if value) + len(filters.themes) + len(filters.kinds)
+            + len(filters.actor_types))

@@ -1,0 +1,89 @@
+"""The shared filters as they travel in URLs: reading, cleaning, links that keep them."""
+
+import re
+from urllib.parse import urlencode
+
+from flask import abort, make_response, request
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from app.errors import error_response
+from app.filters import FilterError, Filters, parse_filters
+from app.geo.gazetteer import GazetteerMissing
+from app.geo.territory import current_gazetteer
+
+# The parameters of the shared filter form (parse_filters reads them all).
+FILTER_PARAMS = ("q", "theme", "kind", "actor_type", "commune", "epci", "departement",
+                 "region", "research", "status", "bbox")
+EXPORT_FORMATS = (("geojson", "GeoJSON"), ("umap", "uMap"), ("csv", "CSV"),
+                  ("gpkg", "GeoPackage"))
+# "Cluny (71137)", as the autocomplete writes it; a bare number may be a postcode.
+INSEE_IN_TEXT = re.compile(r"\(([0-9][0-9AB][0-9]{3})\)\s*$")
+
+
+def filter_args(args: MultiDict) -> MultiDict:
+    """Only the filter parameters of a query, without empty values or the default status."""
+    kept = MultiDict()
+    for name in FILTER_PARAMS:
+        for value in args.getlist(name):
+            if value.strip() and not (name == "status" and value == "active"):
+                kept.add(name, value.strip())
+    return kept
+
+
+def query_string(args: MultiDict, **changes) -> str:
+    """`args` as a query string ("?..." or ""), with some parameters replaced or removed."""
+    merged = MultiDict(args)
+    for name, value in changes.items():
+        merged.poplist(name)
+        if value not in (None, ""):
+            merged.add(name, value)
+    encoded = urlencode(list(merged.items(multi=True)))
+    return f"?{encoded}" if encoded else ""
+
+
+def read_filters(args: MultiDict) -> Filters:
+    """Parse the filters of a page, answering 400 with the reason when one is wrong."""
+    try:
+        return parse_filters(args)
+    except FilterError as error:
+        message = _("Le filtre « %(param)s » de l'adresse n'est pas valide.", param=error.param)
+        abort(make_response(error_response(400, "invalid_filter", message)))
+
+
+def export_links(args: MultiDict) -> list[tuple[str, str]]:
+    """(label, URL) of each export of the filtered initiatives (open-data team's routes)."""
+    query = query_string(filter_args(args))
+    return [(label, f"{request.script_root}/export/initiatives.{fmt}{query}")
+            for fmt, label in EXPORT_FORMATS]
+
+
+def resolve_commune_text(args: MultiDict) -> MultiDict | None:
+    """The query with a typed commune (`commune_q`) turned into its INSEE code.
+
+    Without JavaScript the visitor types a name; with it, the autocomplete puts
+    "Name (INSEE)" in the field. Either way the shareable URL carries the code.
+    None when there is no typed commune, or when it matches no commune (the page says so).
+    """
+    if "commune_q" not in args:
+        return None
+    text = args.get("commune_q", "").strip()
+    found = INSEE_IN_TEXT.search(text.upper())
+    insee = found.group(1) if found else (first_commune(text) if text else "")
+    if insee is None:
+        return None
+    resolved = MultiDict(args)
+    resolved.poplist("commune_q")
+    resolved.poplist("commune")
+    if insee:
+        resolved.add("commune", insee)
+    return resolved
+
+
+def first_commune(text: str) -> str | None:
+    """The INSEE code of the best gazetteer match for a typed commune, if any."""
+    try:
+        found = current_gazetteer().search(text, 1)
+    except GazetteerMissing:
+        return None
+    return found[0].insee if found else None

@@ -1,0 +1,35 @@
+"""Markdown descriptions rendered to HTML that is safe to show."""
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+# Raw HTML in the Markdown is shown as text; nh3 then keeps only these tags and link schemes.
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
+ALLOWED_TAGS = {"p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code", "pre",
+                "h3", "h4", "h5", "h6", "hr"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def demote_headings(html: str) -> str:
+    """Make the description's headings start at level 3, under the page's own h1 and h2."""
+    for level in (6, 5, 4, 3, 2, 1):
+        target = min(level + 2, 6)
+        html = html.replace(f"<h{level}>", f"<h{target}>").replace(f"</h{level}>", f"</h{target}>")
+    return html
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Render Markdown to sanitised HTML (http, https and mailto links only)."""
+    if not text:
+        return Markup("")
+    html = demote_headings(_markdown.render(text))
+    cleaned = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="nofollow noopener noreferrer",
+    )
+    return Markup(cleaned)  # noqa: S704 - sanitised by nh3 just above

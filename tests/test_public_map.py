@@ -1,0 +1,209 @@
+"""The home map, its compact data endpoint, the filters and the embed."""
+
+import orjson
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Initiative
+from tests.test_public_support import make_initiative_fixture, map_config_of  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("app")
+
+
+def published_count() -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).where(Initiative.status == "published"))
+
+
+def test_home_map_loads_every_asset_from_the_app(client, seeded):
+    html = client.get("/").get_data(as_text=True)
+    assert "/vendor/leaflet/leaflet.js" in html
+    assert "/vendor/leaflet_markercluster/leaflet.markercluster.js" in html
+    assert "/static/js/map.js" in html
+    for cdn in ("cdn.jsdelivr", "cdnjs", "code.jquery", "bootstrapcdn", "unpkg"):
+        assert cdn not in html
+
+
+def test_home_map_allows_zooming_the_page(client, seeded):
+    html = client.get("/").get_data(as_text=True)
+    assert "user-scalable=no" not in html
+    assert "maximum-scale" not in html
+    assert html.count('name="viewport"') == 1
+
+
+def test_home_map_layer_fetches_points_with_the_page_filters(client, seeded):
+    html = client.get("/?theme=crisis-management&kind=place").get_data(as_text=True)
+    config = map_config_of(html)
+    assert config["pointsUrl"].startswith("/api/v1/map/points?")
+    assert "theme=crisis-management" in config["pointsUrl"]
+    assert "kind=place" in config["pointsUrl"]
+    assert config["detailUrl"].endswith("/{id}")
+    assert config["themes"]["crisis-management"]["colour"] == "#B3261E"
+    assert f'<link rel="preload" href="{config["pointsUrl"].replace("&", "&amp;")}"' in html
+
+
+def test_tiles_come_from_the_configured_server(app, seeded):
+    from tests.conftest import make_app
+
+    other = make_app(app.config["SQLALCHEMY_DATABASE_URI"],
+                     TILE_URL="https://tiles.example.org/{z}/{x}/{y}.png")
+    html = other.test_client().get("/").get_data(as_text=True)
+    assert '"https://tiles.example.org/{z}/{x}/{y}.png"' in html
+
+
+def test_points_are_parallel_arrays_of_every_published_initiative(client, seeded):
+    response = client.get("/api/v1/map/points")
+    data = response.get_json()
+    assert response.status_code == 200
+    count = published_count()
+    assert data["count"] == count == 53
+    for name in ("id", "lon", "lat", "theme", "kind"):
+        assert len(data[name]) == count
+    assert set(data["kinds"]) == {"initiative", "field_site", "place", "resource"}
+    assert all(0 <= index < len(data["themes"]) for index in data["theme"])
+    assert all(-180 <= lon <= 180 for lon in data["lon"])
+
+
+def test_points_cost_well_under_100_bytes_per_initiative(client, seeded):
+    body = client.get("/api/v1/map/points").get_data()
+    assert len(body) / len(orjson.loads(body)["id"]) < 40
+
+
+def test_points_honour_theme_kind_and_search(client, seeded, make_initiative):
+    wanted = make_initiative(name="Épicerie solidaire du Bocage", kind="place",
+                             themes=["learning-from-crisis"])
+    assert wanted in client.get("/api/v1/map/points?q=EPICERIE bocage").get_json()["id"]
+    by_kind = client.get("/api/v1/map/points?kind=place").get_json()
+    assert wanted in by_kind["id"] and all(by_kind["kinds"][k] == "place" for k in by_kind["kind"])
+    by_theme = client.get("/api/v1/map/points?theme=crisis-management").get_json()
+    assert wanted not in by_theme["id"] and by_theme["count"] == 8
+
+
+def test_points_leave_out_pending_and_rejected_initiatives(client, themes, make_initiative):
+    shown = make_initiative(name="Publiée")
+    make_initiative(name="En attente", status="pending")
+    make_initiative(name="Refusée", status="rejected")
+    assert client.get("/api/v1/map/points").get_json()["id"] == [shown]
+
+
+def test_points_main_theme_is_the_first_in_taxonomy_order(client, themes, make_initiative):
+    both = make_initiative(themes=["learning-from-crisis", "territory-proximity"])
+    data = client.get("/api/v1/map/points").get_json()
+    assert data["themes"][data["theme"][data["id"].index(both)]] == "territory-proximity"
+
+
+def test_points_reject_a_bad_filter_with_a_json_error(client, themes):
+    response = client.get("/api/v1/map/points?kind=castle")
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "invalid_filter"
+
+
+def test_points_answer_not_modified_to_a_matching_etag(client, seeded):
+    first = client.get("/api/v1/map/points")
+    again = client.get("/api/v1/map/points", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_popup_fallback_route_gives_public_fields_only(client, themes, make_initiative):
+    shown = make_initiative(name="Visible", private_email="secret@example.org")
+    hidden = make_initiative(name="Cachée", status="pending")
+    feature = client.get(f"/api/v1/map/points/{shown}").get_json()
+    assert feature["properties"]["name"] == "Visible"
+    assert feature["properties"]["url"].startswith(f"/initiatives/{shown}")
+    assert "secret@example.org" not in orjson.dumps(feature).decode()
+    assert client.get(f"/api/v1/map/points/{hidden}").status_code == 404
+
+
+def test_filter_form_counts_initiatives_per_theme_and_kind(client, seeded):
+    html = client.get("/").get_data(as_text=True)
+    assert "Gestion de crise <span class=\"count\">(8)</span>" in html
+    assert "Ressource <span class=\"count\">(14)</span>" in html
+
+
+def test_theme_counts_ignore_the_theme_filter_itself(client, seeded):
+    html = client.get("/?theme=crisis-management").get_data(as_text=True)
+    assert "Apprendre de la crise <span class=\"count\">(17)</span>" in html
+    assert "8 initiatives" in html
+
+
+def test_typed_commune_becomes_its_insee_code_in_the_url(client, seeded):
+    response = client.get("/?commune_q=Lyon&theme=&q=")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/?commune=69123"
+    picked = client.get("/initiatives?commune_q=Lyon+(69123)")
+    assert picked.headers["Location"] == "/initiatives?commune=69123"
+    by_postcode = client.get("/?commune_q=71250")
+    assert by_postcode.headers["Location"] == "/?commune=71137"  # Cluny, not INSEE 71250
+
+
+def test_filtered_commune_is_shown_by_name(client, seeded):
+    html = client.get("/?commune=69123").get_data(as_text=True)
+    assert 'value="Lyon (69123)"' in html
+
+
+def test_unknown_commune_is_reported_next_to_its_field(client, seeded):
+    response = client.get("/?commune_q=Zzyzx")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Aucune commune ne correspond à « Zzyzx »" in html
+    assert 'aria-invalid="true"' in html
+
+
+def test_empty_form_fields_are_dropped_from_the_shared_url(client, seeded):
+    response = client.get("/?q=&theme=crisis-management&actor_type=&status=active&commune_q=")
+    assert response.headers["Location"] == "/?theme=crisis-management"
+
+
+def test_bad_filter_gives_a_400_page(client, seeded):
+    response = client.get("/?status=everything")
+    assert response.status_code == 400
+    assert "text/html" in response.content_type
+
+
+def test_epci_filter_keeps_the_initiatives_of_that_intercommunality(client, seeded):
+    grand_paris = "200054781"
+    data = client.get(f"/api/v1/map/points?epci={grand_paris}").get_json()
+    found = [db.session.get(Initiative, i) for i in data["id"]]
+    assert data["count"] == 8
+    assert {i.epci for i in found} == {grand_paris}
+    assert len({i.insee for i in found}) > 1
+    assert client.get("/api/v1/map/points?epci=12").status_code == 400
+
+
+def test_map_and_list_offer_exports_with_the_same_filters(client, seeded):
+    for path in ("/", "/initiatives"):
+        html = client.get(f"{path}?theme=crisis-management").get_data(as_text=True)
+        for fmt in ("geojson", "umap", "csv", "gpkg"):
+            assert f'href="/export/initiatives.{fmt}?theme=crisis-management"' in html
+
+
+def test_share_box_gives_the_link_and_an_iframe_snippet(client, seeded):
+    html = client.get("/?kind=place").get_data(as_text=True)
+    assert 'value="http://localhost/?kind=place"' in html
+    assert '&lt;iframe src="http://localhost/embed?kind=place" title=' in html
+
+
+def test_embed_is_a_map_only_page_with_the_filters(client, seeded):
+    html = client.get("/embed?theme=crisis-management").get_data(as_text=True)
+    assert "site-nav" not in html and "filters" not in html.split("<body", 1)[1].split("<script")[0]
+    assert "theme=crisis-management" in map_config_of(html)["pointsUrl"]
+
+
+def test_only_the_embed_may_be_framed_by_other_sites(client, seeded):
+    embed = client.get("/embed")
+    assert "X-Frame-Options" not in embed.headers
+    assert embed.headers["Content-Security-Policy"] == "frame-ancestors *"
+    for path in ("/", "/initiatives", "/territoires/", "/api/v1/map/points"):
+        response = client.get(path)
+        assert response.headers["X-Frame-Options"] == "DENY", path
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"], path
+
+
+def test_vendor_route_serves_the_xstatic_files_only(client):
+    response = client.get("/vendor/leaflet/leaflet.css?v=1.9.3")
+    assert response.status_code == 200 and b".leaflet-container" in response.data
+    assert response.cache_control.max_age > 86400
+    assert client.get("/vendor/leaflet/images/marker-icon.png").status_code == 200
+    assert client.get("/vendor/bootstrap/bootstrap.css").status_code == 404
+    assert client.get("/vendor/leaflet/../../../../__init__.py").status_code == 404

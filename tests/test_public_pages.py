@@ -1,0 +1,208 @@
+"""The list, an initiative's page and the territory pages."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from app.database import write_transaction
+from app.extensions import db
+from app.initiatives.services import update_initiative
+from app.models import Initiative
+from tests.test_public_support import json_ld_of, make_initiative_fixture, map_config_of  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("app")
+ROW_LINK = re.compile(r'<h3 class="result__title"><a href="/initiatives/(\d+)-[^"]+">')
+
+
+def listed_ids(client, query: str = "") -> list[int]:
+    """The ids on every page of the list for a query, in order."""
+    ids, page = [], 1
+    while True:
+        html = client.get(f"/initiatives?{query}&page={page}").get_data(as_text=True)
+        found = [int(i) for i in ROW_LINK.findall(html)]
+        ids += found
+        if 'rel="next"' not in html:
+            return ids
+        page += 1
+
+
+def test_list_shows_the_same_initiatives_as_the_map(client, seeded):
+    for query in ("", "theme=crisis-management", "kind=resource&research=1", "q=crise"):
+        on_map = client.get(f"/api/v1/map/points?{query}").get_json()["id"]
+        assert sorted(listed_ids(client, query)) == sorted(on_map), query
+
+
+def test_list_is_paginated_twenty_at_a_time(client, seeded):
+    first = client.get("/initiatives").get_data(as_text=True)
+    last = client.get("/initiatives?page=3").get_data(as_text=True)
+    assert len(ROW_LINK.findall(first)) == 20
+    assert len(ROW_LINK.findall(last)) == 13
+    assert 'aria-current="page"><span class="visually-hidden">Page </span>3' in last
+    assert '<ol class="result-list" start="41">' in last
+
+
+def test_list_sorts_by_name_ignoring_accents_and_quotes(client, themes, make_initiative):
+    for name in ("Zébulon", "« Écoles ouvertes »", "atelier", "Boussole"):
+        make_initiative(name=name)
+    html = client.get("/initiatives").get_data(as_text=True)
+    names = re.findall(r'class="result__title"><a href="[^"]+">([^<]+)</a>', html)
+    assert names == ["atelier", "Boussole", "« Écoles ouvertes »", "Zébulon"]
+
+
+def test_list_sorts_by_commune_and_by_last_update(client, themes, make_initiative):
+    paris = make_initiative(name="A Paris", insee="75056")
+    lyon = make_initiative(name="B Lyon", insee="69123")
+    ecully = make_initiative(name="C Écully", insee="69081")
+    assert listed_ids(client, "sort=commune") == [ecully, lyon, paris]
+    with write_transaction():
+        update_initiative(db.session.get(Initiative, paris), {"summary": "Nouveau"}, author=None)
+    assert listed_ids(client, "sort=updated")[0] == paris
+
+
+def test_search_is_accent_and_case_insensitive_on_every_text_field(client, themes,
+                                                                   make_initiative):
+    target = make_initiative(name="Café des Énergies", actor_name="Collectif Brûlé",
+                             description="Un **réseau** d'entraide à Saint-Étienne.")
+    for query in ("cafe", "ENERGIES", "brule", "saint etienne", "Réseau"):
+        assert listed_ids(client, f"q={query}") == [target], query
+
+
+def test_list_works_without_javascript(client, seeded):
+    html = client.get("/initiatives?theme=crisis-management").get_data(as_text=True)
+    assert '<form class="filters" method="get"' in html
+    assert '<script src="/static/js/map.js"' not in html
+    assert "8 initiatives" in html
+
+
+def test_initiative_id_alone_redirects_to_the_slug_url(client, themes, make_initiative):
+    initiative_id = make_initiative(name="Réseau d'entraide « Les Voisins »")
+    canonical = f"/initiatives/{initiative_id}-reseau-d-entraide-les-voisins"
+    response = client.get(f"/initiatives/{initiative_id}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == canonical
+    assert client.get(f"/initiatives/{initiative_id}-old-name").headers["Location"] == canonical
+
+
+def test_unknown_or_unpublished_initiatives_are_not_found(client, themes, make_initiative):
+    pending = make_initiative(status="pending")
+    rejected = make_initiative(status="rejected")
+    for path in ("/initiatives/999999", f"/initiatives/{pending}", f"/initiatives/{rejected}-x"):
+        assert client.get(path).status_code == 404, path
+
+
+def page_of(client, initiative_id: int) -> str:
+    response = client.get(f"/initiatives/{initiative_id}", follow_redirects=True)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_initiative_page_shows_its_public_fields(client, themes, make_initiative):
+    html = page_of(client, make_initiative(
+        name="Tiers-lieu du Plateau", kind="place", actor_name="Association Plateau",
+        actor_type="association", website="https://plateau.example.org",
+        public_contact="contact@plateau.example.org", started_on="2020-03-17",
+        research_partnership=True, source="Document de session 2", tags=["entraide"],
+        themes=["territory-proximity", "learning-from-crisis"], private_email="prive@x.fr"))
+    for text in ("Tiers-lieu du Plateau", "Lieu", "Association Plateau", "(Association)",
+                 'href="https://plateau.example.org"', 'href="mailto:contact@plateau.example.org"',
+                 "17 mars 2020", "Ouverte à un partenariat de recherche", "Document de session 2",
+                 "entraide", "Apprendre de la crise", "Dernière mise à jour"):
+        assert text in html, text
+    assert "prive@x.fr" not in html
+
+
+def test_initiative_page_links_its_territory_to_filtered_views(client, themes, make_initiative):
+    html = page_of(client, make_initiative(insee="69123"))
+    assert 'href="/?commune=69123">Lyon</a>' in html
+    assert re.search(r'href="/\?epci=\d{9}">[^<]*Lyon', html)
+    assert 'href="/territoires/69">Rhône (69)</a>' in html
+    assert 'href="/territoires/region/84">Auvergne-Rhône-Alpes</a>' in html
+
+
+def test_initiative_page_links_to_correction_and_report(client, themes, make_initiative):
+    initiative_id = make_initiative()
+    html = page_of(client, initiative_id)
+    assert f'href="/initiatives/{initiative_id}/correction"' in html
+    assert f'href="/initiatives/{initiative_id}/signaler"' in html
+
+
+def test_description_markdown_is_rendered_and_sanitised(client, themes, make_initiative):
+    html = page_of(client, make_initiative(description=(
+        "## Objectifs\n\n**Entraide** et [site](https://ok.example.org) ou "
+        "[piège](javascript:alert(1)) <script>alert('x')</script> "
+        "<img src=x onerror=alert(2)> ![image](https://tracker.example.org/p.png) "
+        "[écrire](mailto:a@b.fr)")))
+    prose = html.split('<div class="prose">', 1)[1].split("</div>", 1)[0]
+    assert "<h4>Objectifs</h4>" in prose
+    assert "<strong>Entraide</strong>" in prose
+    assert '<a href="https://ok.example.org" rel="nofollow noopener noreferrer">site</a>' in prose
+    assert 'href="mailto:a@b.fr"' in prose
+    assert 'href="javascript' not in prose
+    assert "<script" not in prose and "&lt;script&gt;" in prose
+    # No image: nothing on the page may load from another host.
+    assert "<img" not in prose and 'src="https://tracker' not in html
+
+
+def test_json_ld_describes_the_initiative_and_cannot_break_out(client, themes, make_initiative):
+    name = "Projet </script><script>alert(1)</script>"
+    html = page_of(client, make_initiative(name=name, kind="initiative", actor_name="Ville"))
+    assert "<script>alert(1)</script>" not in html
+    data = json_ld_of(html)
+    assert data["@type"] == "Project" and data["name"] == name
+    assert data["location"]["geo"]["@type"] == "GeoCoordinates"
+    assert data["founder"]["name"] == "Ville"
+    assert data["url"].startswith("http://localhost/initiatives/")
+
+
+def test_archived_initiative_stays_readable_with_a_banner(client, themes, make_initiative):
+    html = page_of(client, make_initiative(status="archived", ended_on="2021-06-30"))
+    assert "Initiative archivée." in html
+    assert "30 juin 2021" in html
+
+
+def test_initiative_page_has_a_small_map_of_its_point(client, themes, make_initiative):
+    html = page_of(client, make_initiative(insee="69123"))
+    assert "L.circleMarker(" in html and "/vendor/leaflet/leaflet.js" in html
+    assert "MaillageMap.attach" not in html
+
+
+def test_france_page_counts_and_shades_departements(client, seeded):
+    html = client.get("/territoires/").get_data(as_text=True)
+    assert "<h1>Les initiatives en France</h1>" in html
+    assert re.search(r'<a href="/territoires/35">Ille-et-Vilaine</a></th><td>35</td>'
+                     r'<td class="num">\d+</td>', html)
+    assert "choropleth-area" in html and "Paris : " in html
+    assert "L.geoJson(" in html and "MaillageMap.attach" in html
+    assert re.search(r'Gestion de crise</a></th><td class="num">8</td>', html)
+
+
+def test_departement_page_shades_its_communes(client, seeded):
+    html = client.get("/territoires/35").get_data(as_text=True)
+    assert "<h1>Ille-et-Vilaine (35)</h1>" in html
+    assert '<a href="/?commune=35238">Rennes</a></th><td>35238</td>' in html
+    assert "departement=35" in map_config_of(html)["pointsUrl"]
+    assert 'href="/territoires/region/53">Bretagne</a>' in html
+
+
+def test_region_page_shades_its_departements(client, seeded):
+    html = client.get("/territoires/region/53").get_data(as_text=True)
+    assert "<h1>Bretagne</h1>" in html
+    assert '<a href="/territoires/22">Côtes-d&#39;Armor</a>' in html
+    assert '<a href="/territoires/69">' not in html
+
+
+def test_unknown_territories_are_not_found(client, seeded):
+    assert client.get("/territoires/999").status_code == 404
+    assert client.get("/territoires/region/99").status_code == 404
+
+
+def test_commune_suggestions_come_from_the_gazetteer(client):
+    found = client.get("/territoires/communes.json?q=saint etienne").get_json()
+    assert found[0]["label"] == "Saint-Étienne (42218)"
+    assert client.get("/territoires/communes.json?q=").get_json() == []
+
+
+def test_seed_count_matches_database(client, seeded):
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Initiative))
+    assert f"{total} initiatives" in client.get("/initiatives").get_data(as_text=True)
