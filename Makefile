@@ -59,7 +59,8 @@ messages: $(INSTALLED)
 AXE := build/npm/node_modules/axe-core/axe.min.js
 
 browser-deps: $(AXE)
-	@test -x /usr/bin/chromium || { echo "Install Chromium: apt-get install -y chromium"; exit 1; }
+	@test -x /usr/bin/chromium || { SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
 $(AXE):
 	npm install --prefix build/npm --no-audit --no-fund --silent axe-core@4
