@@ -1,0 +1,137 @@
+"""Fresh databases through the real schema (`flask db upgrade`), then a fast bulk load.
+
+SQLite: one executemany in one transaction; the migrations' triggers fill the R*Tree.
+PostgreSQL: COPY; the migrations' generated `geom` column and its GiST index follow.
+"""
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from benchmarks import PROJECT_ROOT, postgres
+
+BATCH = 5000
+
+
+@dataclass(frozen=True)
+class Database:
+    dialect: str  # "sqlite" or "postgresql"
+    url: str
+
+    @property
+    def label(self) -> str:
+        return "SQLite" if self.dialect == "sqlite" else "PostgreSQL + PostGIS"
+
+
+def fresh_sqlite(directory: Path, scale: int) -> Database:
+    """An empty SQLite file for this scale (any previous one removed)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"bench-{scale}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return Database("sqlite", f"sqlite:///{path.resolve()}")
+
+
+def fresh_postgres() -> Database:
+    """The maillage_bench database, dropped and created again."""
+    return Database("postgresql", postgres.fresh_database())
+
+
+def flask_env(database: Database) -> dict:
+    """The environment of a `flask --app app` command or a server on this database."""
+    return {**os.environ, "DATABASE_URL": database.url, "PYTHONPATH": str(PROJECT_ROOT)}
+
+
+def migrate(database: Database) -> None:
+    """Create the schema with the project's migrations, as `flask db upgrade` does."""
+    subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
+                   cwd=PROJECT_ROOT, env=flask_env(database), check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def bench_app(database: Database):
+    """The app bound to this database, for in-process work (load, floors, plans)."""
+    from app import create_app
+
+    return create_app({"SQLALCHEMY_DATABASE_URI": database.url, "RATELIMIT_ENABLED": False})
+
+
+def load(database: Database, rows: list[dict]) -> float:
+    """Insert the themes and the rows with their theme links; return the seconds taken."""
+    from app.database import write_transaction
+    from app.extensions import db
+    from app.initiatives.taxonomy import ensure_default_themes
+    from app.models import Theme
+
+    started = time.perf_counter()
+    app = bench_app(database)
+    with app.app_context():
+        with write_transaction():
+            ensure_default_themes()
+        theme_ids = dict(db.session.execute(sa.select(Theme.slug, Theme.id)).all())
+        links = [(row["id"], theme_ids[slug]) for row in rows for slug in row["themes"]]
+        if database.dialect == "postgresql":
+            copy_postgres(db.engine, rows, links)
+        else:
+            insert_sqlite(db.engine, rows, links)
+        db.engine.dispose()
+    return time.perf_counter() - started
+
+
+def initiative_columns() -> list[str]:
+    from app.models import Initiative
+
+    return [column.name for column in Initiative.__table__.columns]
+
+
+def insert_sqlite(engine: sa.Engine, rows: list[dict], links: list[tuple]) -> None:
+    """executemany through SQLAlchemy Core (its types store the timestamps as the app does)."""
+    from app.models import Initiative
+    from app.models.initiative import initiative_themes
+
+    columns = initiative_columns()
+    with engine.begin() as connection:
+        for start in range(0, len(rows), BATCH):
+            batch = [{c: row[c] for c in columns} for row in rows[start:start + BATCH]]
+            connection.execute(Initiative.__table__.insert(), batch)
+        connection.execute(initiative_themes.insert(),
+                           [{"initiative_id": i, "theme_id": t} for i, t in links])
+        connection.exec_driver_sql("ANALYZE")
+
+
+def copy_postgres(engine: sa.Engine, rows: list[dict], links: list[tuple]) -> None:
+    """COPY the rows and links, move the id sequence past them and ANALYZE."""
+    columns = initiative_columns()
+    naive = {"published_at", "created_at", "updated_at"}  # stored as naive UTC by the app
+    raw = engine.raw_connection()
+    try:
+        with raw.cursor() as cursor:
+            with cursor.copy(f"COPY initiatives ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row([row[c].replace(tzinfo=None) if c in naive and row[c]
+                                    else row[c] for c in columns])
+            with cursor.copy("COPY initiative_themes (initiative_id, theme_id) FROM STDIN") as copy:
+                for link in links:
+                    copy.write_row(link)
+            cursor.execute("SELECT setval(pg_get_serial_sequence('initiatives', 'id'), "
+                           "(SELECT max(id) FROM initiatives))")
+        raw.commit()
+        raw.autocommit = True
+        with raw.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    finally:
+        raw.close()
+
+
+def prepare(database: Database, rows: list[dict]) -> dict:
+    """Migrate then load; return what it took."""
+    started = time.perf_counter()
+    migrate(database)
+    migrated = time.perf_counter() - started
+    loaded = load(database, rows)
+    return {"migrate_s": migrated, "load_s": loaded, "rows": len(rows)}

@@ -1,0 +1,149 @@
+"""Scenario 6: exports (GeoJSON, CSV, GeoPackage, uMap) and the import of a 10k-row CSV.
+
+Exports go through `/export/initiatives.<fmt>` when the server has it, else through
+`flask export`. Floor: pyogrio writing the same features as a GeoDataFrame (GeoJSON driver
+for .umap too, since a uMap file is GeoJSON in an envelope). The import runs
+`flask --app app import FILE --dry-run`, then `--publish`, on a CSV of new initiatives.
+"""
+
+import csv
+import subprocess
+import sys
+
+import sqlalchemy as sa
+
+from benchmarks import PROJECT_ROOT
+from benchmarks.client import get
+from benchmarks.context import Context
+from benchmarks.floors import pyogrio_write
+from benchmarks.generate import Generator, load_communes
+from benchmarks.load import flask_env
+from benchmarks.processes import run_measured
+from benchmarks.server import PeakMemory
+
+NAME = "exports and import"
+FORMATS = {  # format: (pyogrio driver, options) of its floor
+    "geojson": ("GeoJSON", {}),
+    "csv": ("CSV", {"layer_options": {"GEOMETRY": "AS_XY"}}),
+    "gpkg": ("GPKG", {}),
+    "umap": ("GeoJSON", {}),
+}
+IMPORT_ROWS = 10_000
+IMPORT_COLUMNS = ("id", "name", "summary", "description", "kind", "themes", "actor_name",
+                  "actor_type", "insee", "lon", "lat", "website", "started_on")
+
+
+def flask_command(*args: str) -> list[str]:
+    """The module and arguments of a `flask --app app` command."""
+    return ["flask", "--app", "app", *args]
+
+
+def has_command(ctx: Context, name: str) -> bool:
+    done = subprocess.run([sys.executable, "-m", *flask_command(name, "--help")],
+                          cwd=PROJECT_ROOT,
+                          env=flask_env(ctx.database), capture_output=True, check=False)
+    return done.returncode == 0
+
+
+def export_http(ctx: Context, fmt: str) -> tuple[float, int, float | None] | None:
+    """Seconds, bytes and worker peak MB of the export over HTTP; None when it is missing."""
+    path = f"/export/initiatives.{fmt}"
+    with PeakMemory(ctx.server) as memory:
+        answer = get(ctx.base_url, path)
+    if answer.status in (404, 405):
+        return None
+    if answer.status != 200:
+        raise RuntimeError(f"GET {path} answered {answer.status}: {answer.body[:200]!r}")
+    (ctx.workdir / f"export.{fmt}").write_bytes(answer.body)
+    return answer.seconds, len(answer.body), memory.peak_mb
+
+
+def export_cli(ctx: Context, fmt: str) -> tuple[float, int, float | None]:
+    """Seconds, bytes and peak MB of `flask export --format fmt -o FILE`."""
+    out = ctx.workdir / f"export.{fmt}"
+    out.unlink(missing_ok=True)
+    seconds, peak_mb, output = run_measured(
+        flask_command("export", "--format", fmt, "-o", str(out)), flask_env(ctx.database))
+    if not out.exists():
+        raise RuntimeError(f"flask export --format {fmt} wrote nothing: {output[-300:]}")
+    return seconds, out.stat().st_size, peak_mb
+
+
+def frame(ctx: Context):
+    """The collection's features as a GeoDataFrame (lists joined, as pyogrio needs)."""
+    import geopandas
+
+    features = ctx.shared.get("features")
+    if not features:
+        return None
+    gdf = geopandas.GeoDataFrame.from_features(features, crs="EPSG:4326")
+    for column in ("themes", "tags"):
+        if column in gdf:
+            gdf[column] = gdf[column].map(lambda items: ",".join(items or []))
+    return gdf
+
+
+def measure_exports(ctx: Context) -> None:
+    use_http = get(ctx.base_url, "/export/initiatives.geojson?bbox=0,0,0,0").status == 200
+    if not use_http and not has_command(ctx, "export"):
+        ctx.missing(NAME, "neither /export/initiatives.<fmt> nor `flask export` exists yet")
+        return
+    gdf = frame(ctx)
+    for fmt, (driver, options) in FORMATS.items():
+        seconds, size, peak_mb = export_http(ctx, fmt) if use_http else export_cli(ctx, fmt)
+        floor = pyogrio_write(gdf, ctx.workdir / f"floor.{fmt}.{driver.lower()}", driver,
+                              **options) if gdf is not None else None
+        how = "GET /export/initiatives." + fmt if use_http else f"flask export --format {fmt}"
+        ctx.add(NAME, f"export .{fmt}", seconds * 1000, "ms",
+                floor=floor * 1000 if floor else None,
+                floor_label=f"pyogrio {driver} of the same GeoDataFrame",
+                note=f"{how}; {size:,} bytes")
+        holder = "worker" if use_http else "flask export process"
+        ctx.memory(NAME, f"export .{fmt} ({holder})", peak_mb, True)
+
+
+def write_import_csv(ctx: Context) -> tuple[str, int]:
+    """A CSV of new initiatives (other names and places than the loaded ones)."""
+    rows = Generator(load_communes(ctx.app.config["GAZETTEER_PATH"]), seed=99,
+                     prefix="import").rows(IMPORT_ROWS, first_id=1)
+    path = ctx.workdir / f"import-{IMPORT_ROWS}.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(IMPORT_COLUMNS)
+        for row in rows:
+            # One line per row: the importer sniffs the delimiter line by line, and a cell
+            # spanning lines (a Markdown description) makes it read the file wrongly.
+            values = {**row, "themes": ";".join(row["themes"]), "id": f"import-{row['id']}",
+                      "description": row["description"].replace("\n\n", " ¶ "),
+                      "name": f"{row['name']} (import {row['id']})"}
+            writer.writerow(["" if values[c] is None else values[c] for c in IMPORT_COLUMNS])
+    return str(path), path.stat().st_size
+
+
+def count_initiatives(ctx: Context) -> int:
+    from app.extensions import db
+    from app.models import Initiative
+
+    with ctx.app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(Initiative))
+
+
+def measure_import(ctx: Context) -> None:
+    if not has_command(ctx, "import"):
+        ctx.missing(NAME, "`flask import` does not exist yet")
+        return
+    path, size = write_import_csv(ctx)
+    env = {**flask_env(ctx.database), "IMPORT_MAX_BYTES": str(max(size * 2, 10 * 2**20))}
+    before = count_initiatives(ctx)
+    for label, flag in (("dry run", "--dry-run"), ("commit", "--publish")):
+        seconds, peak_mb, output = run_measured(flask_command("import", path, flag), env)
+        added = count_initiatives(ctx) - before
+        said = " / ".join(output.strip().splitlines()[-2:])[:300]
+        ctx.add(NAME, f"import {IMPORT_ROWS:,}-row CSV, {label}", seconds * 1000, "ms",
+                note=f"{size:,} bytes; initiatives added so far: {added}; it said: {said!r}")
+        ctx.memory(NAME, f"import {label} (flask import process)", peak_mb, True)
+
+
+def measure(ctx: Context) -> None:
+    measure_exports(ctx)
+    measure_import(ctx)
