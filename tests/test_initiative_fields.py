@@ -76,3 +76,15 @@ def test_unknown_theme_is_refused(app, themes):
     with pytest.raises(InvalidInitiative, match="Thème inconnu"):
         with write_transaction():
             create_initiative({**VALID, "themes": ["astrology"]})
+
+
+def test_changing_only_themes_bumps_version_and_updated_at(app, themes):
+    from app.initiatives.services import update_initiative
+
+    with write_transaction():
+        initiative = create_initiative({**VALID, "themes": ["crisis-management"]})
+    version, updated_at = initiative.version, initiative.updated_at
+    with write_transaction():
+        update_initiative(initiative, {"themes": ["learning-from-crisis"]}, author=None)
+    assert initiative.version == version + 1
+    assert initiative.updated_at > updated_at

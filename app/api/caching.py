@@ -18,7 +18,8 @@ CORS_HEADERS = {
     "Access-Control-Expose-Headers": "ETag, Last-Modified, Link, Content-Disposition",
     "Access-Control-Max-Age": "86400",
 }
-CACHE_BYTES = 256 * 1024 * 1024
+# Per worker: the memory budget is 300 MB a worker at 100,000 initiatives (BENCHMARKS.md).
+CACHE_BYTES = 64 * 1024 * 1024
 KEPT_HEADERS = ("Link", "Content-Disposition")
 
 

@@ -88,10 +88,11 @@ def check_themes(filters: Filters) -> None:
 
 
 def fingerprint(stmt: Select, salt: str = "") -> Fingerprint:
-    """Count, last change, version and link checksums of the statement's rows, hashed.
+    """Count, last change, versions and ids of the statement's rows, and the taxonomy, hashed.
 
-    The statement keeps its ORDER BY and LIMIT, so a page is fingerprinted alone. Theme and
-    tag links are summed too: changing only them bumps neither version nor updated_at.
+    The statement keeps its ORDER BY and LIMIT, so a page is fingerprinted alone. Every
+    change of an initiative, its themes and tags included, bumps its version and updated_at
+    (app.initiatives.services), so one aggregate query tells whether the rows changed.
     """
     rows = stmt.with_only_columns(
         Initiative.id, Initiative.updated_at, Initiative.version).subquery()
@@ -100,22 +101,10 @@ def fingerprint(stmt: Select, salt: str = "") -> Fingerprint:
         sa.func.coalesce(sa.func.sum(rows.c.version), 0),
         sa.func.coalesce(sa.func.sum(rows.c.id), 0),
     )).one()
-    links = [link_checksum(table, column, rows) for table, column in (
-        (initiative_themes, initiative_themes.c.theme_id),
-        (initiative_tags, initiative_tags.c.tag_id))]
     themes = ",".join(f"{t.slug}:{t.colour}:{t.label_fr}:{t.label_en}"
                       for t in load_themes().values())
-    seed = f"{count}|{last}|{versions}|{ids}|{links}|{themes}|{salt}"
+    seed = f"{count}|{last}|{versions}|{ids}|{themes}|{salt}"
     return Fingerprint(count, last, hashlib.sha256(seed.encode()).hexdigest()[:32])
-
-
-def link_checksum(table: sa.Table, target: sa.Column, rows: sa.Subquery) -> tuple:
-    """How many links the rows have, and a weighted sum telling which."""
-    weight = (table.c.initiative_id % 9973 + 1) * target
-    return tuple(db.session.execute(
-        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(weight), 0))
-        .where(table.c.initiative_id.in_(sa.select(rows.c.id)))
-    ).one())
 
 
 def load_rows(stmt: Select) -> list[sa.Row]:
