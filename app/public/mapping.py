@@ -1,5 +1,6 @@
 """The maps of the public pages: assets served by the app, translated texts, our layer."""
 
+import functools
 import re
 
 import folium
@@ -107,10 +108,16 @@ def initiative_map(initiative: Initiative, label: str) -> RenderedMap:
     """A small map centred on one initiative, its point in its main theme's colour."""
     main_theme: Theme | None = initiative.themes[0] if initiative.themes else None
     colour = safe_colour(main_theme.colour if main_theme else None)
-    page_map = base_map(map_assets(), tiles(), label, location=(initiative.lat, initiative.lon),
-                        zoom=INITIATIVE_ZOOM)
+    return point_map(initiative.lat, initiative.lon, colour, label, map_assets(), tiles())
+
+
+@functools.lru_cache(maxsize=1024)
+def point_map(lat: float, lon: float, colour: str, label: str, assets: MapAssets,
+              tiles_: Tiles) -> RenderedMap:
+    """The rendered map of one point, kept: building it with Folium is most of a page's time."""
+    page_map = base_map(assets, tiles_, label, location=(lat, lon), zoom=INITIATIVE_ZOOM)
     folium.CircleMarker(
-        location=(initiative.lat, initiative.lon), radius=10, color="#FFFFFF", weight=3,
+        location=(lat, lon), radius=10, color="#FFFFFF", weight=3,
         fill=True, fill_color=colour, fill_opacity=1, interactive=False,
     ).add_to(page_map)
     return render_parts(page_map)
