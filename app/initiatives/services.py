@@ -7,28 +7,15 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.geo.territory import UnknownCommune, locate
 from app.initiatives.fields import InvalidInitiative, clean
-from app.initiatives.history import record, snapshot
+from app.initiatives.history import SNAPSHOT_FIELDS, record, snapshot
 from app.models import Initiative, Tag, Theme, User
 from app.models.base import utcnow
 from app.text import fold
 
-SCALAR_FIELDS = (
-    "name",
-    "summary",
-    "description",
-    "kind",
-    "actor_name",
-    "actor_type",
-    "location_precision",
-    "website",
-    "public_contact",
-    "private_email",
-    "started_on",
-    "ended_on",
-    "research_partnership",
-    "source",
-    "external_id",
-    "last_verified_on",
+# Fields set as given; the place (point and territory) is derived, the status decided.
+PLACE_FIELDS = ("lon", "lat", "insee", "commune_name", "epci", "departement", "region")
+SCALAR_FIELDS = tuple(
+    field for field in SNAPSHOT_FIELDS if field not in (*PLACE_FIELDS, "status")
 )
 
 
