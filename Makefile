@@ -8,7 +8,7 @@ GAZETTEER := geodata/build/gazetteer.sqlite
 INSTALLED := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test setup database geodata bench lint clean translations messages browser-deps
+.PHONY: run test setup database geodata bench lint check clean translations messages browser-deps
 
 run: database
 	@echo
@@ -78,6 +78,25 @@ bench: setup
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check app tests geodata migrations
+
+# Static and supply-chain checks (CI runs them): ruff, bandit (no high-severity finding),
+# pip-audit (no known vulnerability in the installed packages). pip-audit needs PyPI's
+# vulnerability data; where it cannot be reached it is skipped with a message, unless
+# AUDIT_REQUIRED=1.
+AUDIT_PROBE := import urllib.request as r; r.urlopen("https://pypi.org/pypi/flask/3.1.0/json", timeout=10)
+AUDIT_REQUIRED ?=
+
+check: $(INSTALLED)
+	$(BIN)/ruff check app tests geodata migrations benchmarks
+	$(BIN)/bandit --quiet --recursive app geodata migrations --severity-level high
+	@if $(BIN)/python -c '$(AUDIT_PROBE)' 2>/dev/null; then \
+		$(BIN)/pip-audit --skip-editable --progress-spinner off; \
+	elif [ -n "$(AUDIT_REQUIRED)" ]; then \
+		echo "pip-audit: PyPI's vulnerability data is unreachable from here." >&2; exit 1; \
+	else \
+		echo "pip-audit skipped: PyPI's vulnerability data is unreachable from here" \
+			"(set AUDIT_REQUIRED=1 to fail instead)."; \
+	fi
 
 clean:
 	rm -rf $(VENV) geodata/build .pytest_cache

@@ -41,11 +41,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
 
-    from app.models import User
+    from app.accounts.sessions import load_user
 
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id))
+    login_manager.user_loader(load_user)
 
 
 def select_locale() -> str:

@@ -145,7 +145,41 @@ def send_mail_command(limit: int) -> None:
     click.echo(f"Mail ({report.transport}): {report.sent} sent, {report.failed} failed.")
 
 
+@click.command("backup")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def backup_command(output: Path) -> None:
+    """Write a consistent copy of the database to a file (safe while the site runs)."""
+    from app.backup import BackupError, backup
+
+    try:
+        info = backup(output)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backup written to {info.path} ({info.size:,} bytes, "
+               f"schema {info.schema_version}).")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Replace the database without asking.")
+def restore_command(file: Path, yes: bool) -> None:
+    """Replace the whole database with a backup made by `flask backup`."""
+    from app.backup import BackupError, is_latest, restore
+
+    if not yes:
+        click.confirm(f"Replace the whole database with {file}?", abort=True)
+    try:
+        info = restore(file)
+    except BackupError as error:
+        raise click.ClickException(f"Nothing restored: {error}") from None
+    click.echo(f"Database restored from {info.path} (schema {info.schema_version}).")
+    if not is_latest(info.schema_version):
+        click.echo("This backup predates the current schema: run `flask --app app db upgrade`.")
+
+
 def register(app: Flask) -> None:
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(export_command)
     app.cli.add_command(import_command)
     app.cli.add_command(seed_command)

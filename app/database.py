@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from app.extensions import db
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+MAX_INTEGER = 2**31 - 1  # INTEGER columns: PostgreSQL's int4 (SQLite's are wider)
 
 
 def configure_engine(engine: Engine) -> None:
@@ -55,3 +56,36 @@ def write_transaction() -> Iterator[None]:
 def is_sqlite() -> bool:
     """Tell whether the app runs on the embedded SQLite database."""
     return db.engine.dialect.name == "sqlite"
+
+
+def as_integer(value) -> int | None:
+    """A non-negative integer fit for an INTEGER column (an id, a version), else None.
+
+    For values typed by people or scripts: "²" or "٣" are digits to str.isdigit() but not to
+    int(), and an id beyond the column's range overflows the driver.
+    """
+    text = "" if value is None else str(value).strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_INTEGER)):
+        return None
+    return int(text) if int(text) <= MAX_INTEGER else None
+
+
+# Errors meaning "not now" rather than "never": the disk is full, the file locked, the
+# server restarting or unreachable. The request fails cleanly with a 503 and may be retried.
+SQLITE_UNAVAILABLE = ("database or disk is full", "database is locked", "disk i/o error",
+                      "unable to open database")
+POSTGRES_UNAVAILABLE = ("08", "53", "57P")  # SQLSTATE: connection, resources, shutdown
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Tell whether a database error means the database cannot serve for the moment."""
+    if not isinstance(error, sa.exc.DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    if any(text in str(error.orig).lower() for text in SQLITE_UNAVAILABLE):
+        return True
+    sqlstate = getattr(error.orig, "sqlstate", None) or ""
+    return sqlstate.startswith(POSTGRES_UNAVAILABLE) or (
+        isinstance(error, sa.exc.OperationalError) and not sqlstate
+        and type(error.orig).__module__.startswith("psycopg"))

@@ -1,8 +1,13 @@
 """Error pages for people, JSON errors for the API."""
 
-from flask import Flask, jsonify, render_template, request
+from itertools import chain
+
+from flask import Flask, jsonify, make_response, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from app.database import is_unavailable
 from app.extensions import db
 
 
@@ -21,7 +26,22 @@ def error_response(status: int, code: str, message: str):
     return render_template("error.html", status=status, message=message), status
 
 
+def refuse_nul_bytes():
+    """A 400 for a NUL byte in a query or form value, before any code sees it.
+
+    No person types one, and no database stores it: PostgreSQL refuses it outright, which
+    would turn a search, a sign-in or a moderator's reason into a server error.
+    """
+    for _name, values in chain(request.args.lists(), request.form.lists()):
+        if any("\x00" in value for value in values):
+            return error_response(400, "invalid_character",
+                                  _("Caractère nul interdit dans la requête."))
+    return None
+
+
 def register(app: Flask) -> None:
+    app.before_request(refuse_nul_bytes)
+
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
         code = (error.name or "error").lower().replace(" ", "_")
@@ -30,7 +50,28 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def handle_unexpected_error(error: Exception):
         # Never leave a half-done transaction behind a crash.
-        db.session.rollback()
+        roll_back()
+        if is_unavailable(error):
+            app.logger.warning("Database unavailable on %s: %s", request.path, error)
+            return unavailable_response()
         app.logger.exception("Unhandled error on %s", request.path)
         server_error = InternalServerError()
         return error_response(500, "internal_server_error", server_error.description)
+
+
+def roll_back() -> None:
+    """Roll the session back; on a lost connection that may fail too, and it does not matter."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        db.session.close()
+
+
+def unavailable_response():
+    """503: nothing was written, try again shortly (a full disk, a restarting server)."""
+    body, status = error_response(503, "service_unavailable", _(
+        "Le service est momentanément indisponible : rien n'a été enregistré. "
+        "Réessayez dans quelques instants."))
+    response = make_response(body, status)
+    response.headers["Retry-After"] = "30"
+    return response

@@ -14,6 +14,10 @@ from app.extensions import db
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PEERS_UMAP = PROJECT_ROOT.parent / "shared" / "peers" / "umap"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
 
 
 def pytest_report_header(config):
@@ -115,3 +119,16 @@ def seeded(app):
 
     with write_transaction():
         return load_seed(Path(app.config["SEED_PATH"]))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium, driven by Playwright: one for the whole run."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: apt-get install -y chromium (make test does it).")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

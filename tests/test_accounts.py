@@ -42,7 +42,7 @@ def test_login_renews_the_session(client, accounts):
     login(client, accounts.contributor)
     with client.session_transaction() as session:
         assert "planted" not in session
-        assert session["_user_id"] == str(accounts.contributor.id)
+        assert session["_user_id"] == accounts.contributor.get_id()
 
 
 @pytest.mark.parametrize("target", [

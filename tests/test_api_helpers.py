@@ -21,6 +21,6 @@ def sign_in(client, role: str, email: str | None = None) -> User:
     with write_transaction():
         user = create_user(email or f"{role}@example.org", PASSWORD, role)
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True
     return user

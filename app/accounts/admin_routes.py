@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_user
 
 from app.accounts import bp
 from app.accounts.forms import (
@@ -92,6 +92,8 @@ def admin_user(user: User):
             with write_transaction():
                 update_user(user, role=form.role.data, display_name=form.display_name.data or "",
                             active=form.active.data, password=form.password.data or "")
+            if user.id == current_user.id:
+                login_user(user)  # a new password ended the other sessions, not this one
             flash(_("Compte mis à jour."), "success")
             return redirect(url_for("accounts.admin_user", user_id=user.id))
     return render_user(user, form)

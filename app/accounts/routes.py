@@ -9,6 +9,7 @@ from app.accounts.forms import LoginForm, LogoutForm
 from app.accounts.permissions import login_required
 from app.accounts.redirects import safe_next
 from app.accounts.services import authenticate, record_login
+from app.accounts.sessions import end_sessions
 from app.contribute.services import contributions_of
 from app.database import write_transaction
 from app.extensions import limiter
@@ -52,6 +53,9 @@ def logout():
     """Sign out (POST, with its CSRF token); a GET shows the button."""
     form = LogoutForm()
     if form.validate_on_submit():
+        if current_user.is_authenticated:
+            with write_transaction():
+                end_sessions(current_user)  # copies of the cookie stop working too
         logout_user()
         session.clear()
         return redirect("/")

@@ -5,6 +5,7 @@ import re
 import sqlalchemy as sa
 
 from app.accounts.passwords import burn_time, check_password, hash_password, needs_rehash
+from app.accounts.sessions import end_sessions
 from app.extensions import db
 from app.geo.territory import current_gazetteer
 from app.models import ROLES, SCOPE_LEVELS, User, UserScope
@@ -78,6 +79,7 @@ def update_user(user: User, *, role: str, display_name: str, active: bool,
     if password:
         check_password_strength(password)
         user.password_hash = hash_password(password)
+        end_sessions(user)  # whoever knew the old password is signed out
     db.session.flush()
     return user
 

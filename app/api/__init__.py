@@ -4,7 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from app.api import (
-    points,  # noqa: E402, F401
-    routes,  # noqa: E402, F401
-)
+from app.api import points, routes  # noqa: E402, F401

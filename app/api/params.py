@@ -19,7 +19,7 @@ def parse_limit(args: MultiDict, default: int = DEFAULT_LIMIT, maximum: int = MA
     raw = args.get("limit")
     if raw in (None, ""):
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9) or not 1 <= int(raw) <= maximum:
         raise bad_parameter("limit", f"limit must be an integer from 1 to {maximum}.")
     return int(raw)
 

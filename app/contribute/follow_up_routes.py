@@ -16,7 +16,7 @@ from app.contribute.services import (
     initiative_form_data,
     themes,
 )
-from app.database import write_transaction
+from app.database import as_integer, write_transaction
 from app.initiatives.change_sets import revise_change_set, withdraw_change_set
 from app.initiatives.fields import InvalidInitiative
 from app.initiatives.moderation import DecisionNotAllowed, awaiting_proposer, resubmit
@@ -61,7 +61,7 @@ def proposal_page(link: FollowUp, token: str):
         submission = check_submission(form, anti_abuse=False)
         if submission.ready and request.form.get("action") != "preview":
             if save(form, lambda: resubmit(initiative, submission.values, reason=RESUBMITTED,
-                                           expected_version=int(form.version.data or 0))):
+                                           expected_version=as_integer(form.version.data) or 0)):
                 flash(_("Vos modifications ont été enregistrées et seront relues."), "success")
                 return redirect(url_for("contribute.follow_up", token=token))
     editable = initiative.status == "pending"

@@ -1,6 +1,7 @@
 """Cleaning of initiative fields, whatever the channel they come from."""
 
 import math
+import re
 from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,6 +20,10 @@ MAX_LENGTHS = {
     "external_id": 200,
 }
 TEXT_FIELDS = tuple(MAX_LENGTHS)
+# One line of text: a name ends up in e-mail subjects, where a line break ends the header.
+SINGLE_LINE_FIELDS = ("name", "actor_name", "website", "public_contact", "source", "external_id")
+LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+MAX_LIST_ITEMS = 50  # themes or tags of one initiative
 CHOICES = {"kind": KINDS, "actor_type": ACTOR_TYPES, "location_precision": LOCATION_PRECISIONS}
 
 
@@ -74,16 +79,23 @@ def clean_text(field: str, value: Any) -> str | None:
     text = "" if value is None else str(value)
     if "\x00" in text:
         raise ValueError("Caractère nul interdit.")
+    if field in SINGLE_LINE_FIELDS:
+        text = LINE_BREAKS.sub(" ", text)
     text = text.strip()
     if len(text) > MAX_LENGTHS[field]:
         raise ValueError(f"{MAX_LENGTHS[field]} caractères au plus ({len(text)} reçus).")
     if field == "website" and text:
         check_web_url(text)
-    if field == "private_email" and text and ("@" not in text or any(c in text for c in "\r\n ")):
+    if field == "private_email" and text and not is_email(text):
         raise ValueError("Adresse e-mail invalide.")
     if field in ("website", "private_email", "external_id") and not text:
         return None
     return text
+
+
+def is_email(text: str) -> bool:
+    """One address, without blanks or control characters (which would break a header)."""
+    return "@" in text and not any(char.isspace() or not char.isprintable() for char in text)
 
 
 def check_web_url(url: str) -> None:
@@ -136,5 +148,10 @@ def clean_insee(value: Any) -> str | None:
 def clean_list(value: Any) -> list[str]:
     if value in (None, ""):
         return []
-    items = value.split(",") if isinstance(value, str) else list(value)
-    return [str(item).strip() for item in items if str(item).strip()]
+    items = [str(item) for item in (value.split(",") if isinstance(value, str) else value)]
+    if any("\x00" in item for item in items):
+        raise ValueError("Caractère nul interdit.")
+    cleaned = [text for text in (LINE_BREAKS.sub(" ", item).strip() for item in items) if text]
+    if len(cleaned) > MAX_LIST_ITEMS:
+        raise ValueError(f"{MAX_LIST_ITEMS} au plus ({len(cleaned)} reçus).")
+    return cleaned

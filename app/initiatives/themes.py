@@ -5,6 +5,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.database import MAX_INTEGER
 from app.extensions import db
 from app.models import Theme
 from app.models.initiative import initiative_themes
@@ -39,10 +40,12 @@ def check_theme(values: dict[str, Any], theme: Theme | None) -> dict[str, Any]:
         errors["colour"] = "Couleur au format #RRGGBB."
     if not ICON.match(cleaned["icon"]):
         errors["icon"] = "Nom d'icône : lettres minuscules, chiffres et tirets."
+    cleaned["position"] = int(values.get("position") or 0)
+    if abs(cleaned["position"]) > MAX_INTEGER:
+        errors["position"] = "Nombre trop grand."
     if errors:
         raise InvalidTheme(errors)
     cleaned["colour"] = cleaned["colour"].upper()
-    cleaned["position"] = int(values.get("position") or 0)
     return cleaned
 
 

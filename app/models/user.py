@@ -1,5 +1,6 @@
 """Accounts, roles and territorial scopes."""
 
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -13,6 +14,11 @@ ROLES = ("admin", "moderator", "contributor")
 SCOPE_LEVELS = ("region", "departement", "commune")
 
 
+def new_session_token() -> str:
+    """A random token naming the current generation of a user's sessions."""
+    return secrets.token_hex(16)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -24,6 +30,10 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of every session cookie: changing it ends all the user's sessions (sign-out).
+    # The empty server default (rows written outside the app) matches no session.
+    session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token,
+                                               server_default="")
 
     scopes: Mapped[list["UserScope"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -34,6 +44,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        """What the session cookie holds: the id and the session token, checked on load."""
+        return f"{self.id}:{self.session_token}"
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

@@ -1,5 +1,6 @@
 """Reusable reject reasons, managed by admins; flush only."""
 
+from app.database import MAX_INTEGER
 from app.extensions import db
 from app.models import RejectReason
 
@@ -19,6 +20,8 @@ def save_reason(label: str, text: str, position: int, active: bool,
         errors["label"] = "Entre 1 et 120 caractères."
     if not 0 < len(text) <= 2000:
         errors["text"] = "Entre 1 et 2 000 caractères."
+    if abs(position or 0) > MAX_INTEGER:
+        errors["position"] = "Nombre trop grand."
     if errors:
         raise InvalidReason(errors)
     reason = reason or RejectReason()

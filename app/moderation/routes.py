@@ -14,7 +14,7 @@ from app.contribute.services import (
     initiative_form_data,
     themes,
 )
-from app.database import write_transaction
+from app.database import as_integer, write_transaction
 from app.extensions import db
 from app.initiatives import moderation
 from app.initiatives.fields import InvalidInitiative
@@ -59,8 +59,7 @@ def conflict_message() -> str:
 
 def version_of(form) -> int:
     """The version the moderator saw; none sent counts as an outdated one (fail closed)."""
-    value = str(form.version.data or "").strip()
-    return int(value) if value.isdigit() else 0
+    return as_integer(form.version.data) or 0
 
 
 @bp.get("/")
@@ -153,7 +152,8 @@ def save_edit(initiative: Initiative, form: EditForm, values: dict) -> None:
 def merge(initiative: Initiative):
     """Merge a duplicate into another initiative the moderator may act on."""
     form = MergeForm()
-    target = db.session.get(Initiative, form.target_id.data) if form.validate() else None
+    target_id = as_integer(form.target_id.data) if form.validate() else None
+    target = db.session.get(Initiative, target_id) if target_id else None
     if target is None or target.id == initiative.id or not can_moderate(current_user, target):
         form.target_id.errors = [_("Choisissez une autre initiative de votre territoire.")]
         return render_review(initiative, merge_form=form, status=400)

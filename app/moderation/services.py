@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
 from app.accounts.scopes import scope_condition
+from app.database import as_integer
 from app.extensions import db
 from app.initiatives import change_sets, moderation, reports
 from app.models import KINDS, ChangeSet, Initiative, RejectReason, Report, Theme, User
@@ -104,7 +105,8 @@ def reason_text(reason_id: Any, typed: str) -> str:
     """What the moderator typed, else the text of the reusable reason they picked."""
     if typed and typed.strip():
         return typed.strip()
-    reason = db.session.get(RejectReason, int(reason_id)) if str(reason_id).isdigit() else None
+    reason_id = as_integer(reason_id)
+    reason = db.session.get(RejectReason, reason_id) if reason_id else None
     return reason.text if reason else ""
 
 
@@ -141,11 +143,14 @@ def close_report(report: Report, decision: str, *, moderator: User, comment: str
 def load_bulk_item(key: str) -> tuple[Initiative | ChangeSet, int] | None:
     """The item behind a bulk checkbox value ("proposal:12:3": type, id, version seen)."""
     parts = key.split(":")
-    if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
+    if len(parts) != 3:
         return None
     model = {"proposal": Initiative, "correction": ChangeSet}.get(parts[0])
-    item = db.session.get(model, int(parts[1])) if model else None
-    return (item, int(parts[2])) if item is not None else None
+    item_id, version = as_integer(parts[1]), as_integer(parts[2])
+    if model is None or item_id is None or version is None:
+        return None
+    item = db.session.get(model, item_id)
+    return (item, version) if item is not None else None
 
 
 def decide_item(item: Initiative | ChangeSet, decision: str, *, moderator: User, reason: str,

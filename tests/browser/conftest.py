@@ -21,10 +21,6 @@ from werkzeug.serving import make_server
 from app.database import write_transaction
 from tests.conftest import PROJECT_ROOT, make_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 TILE_HOST = "tiles.test"
 TILE_URL = f"http://{TILE_HOST}/{{z}}/{{x}}/{{y}}.png"
 # A 1×1 light grey PNG: every tile of the stub tile server.
@@ -108,19 +104,6 @@ def other_site():
 
     with ServerThread(site) as server:
         yield server
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Debian's headless Chromium, driven by Playwright."""
-    from playwright.sync_api import sync_playwright
-
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: apt-get install -y chromium (make setup does it).")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 class PageRequests(list):
