@@ -31,6 +31,7 @@ initiative_themes = sa.Table(
         "initiative_id", sa.ForeignKey("initiatives.id", ondelete="CASCADE"), primary_key=True
     ),
     sa.Column("theme_id", sa.ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
+    sa.Index("ix_initiative_themes_theme_id", "theme_id", "initiative_id"),
 )
 
 initiative_tags = sa.Table(
