@@ -6,6 +6,7 @@ from wtforms import (
     BooleanField,
     IntegerField,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -14,10 +15,12 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from app.accounts.services import EMAIL, MIN_PASSWORD_LENGTH
 
-ROLE_CHOICES = [("contributor", _l("Contributeur·rice")), ("moderator", _l("Modérateur·rice")),
-                ("admin", _l("Administrateur·rice"))]
-LEVEL_CHOICES = [("region", _l("Région")), ("departement", _l("Département")),
-                 ("commune", _l("Commune"))]
+ROLE_CHOICES = [SelectChoice("contributor", _l("Contributeur·rice")),
+                SelectChoice("moderator", _l("Modérateur·rice")),
+                SelectChoice("admin", _l("Administrateur·rice"))]
+LEVEL_CHOICES = [SelectChoice("region", _l("Région")),
+                 SelectChoice("departement", _l("Département")),
+                 SelectChoice("commune", _l("Commune"))]
 REQUIRED = _l("Ce champ est obligatoire.")
 PASSWORD_LENGTH = _l("Au moins %(num)d caractères.", num=MIN_PASSWORD_LENGTH)
 

@@ -10,6 +10,7 @@ from wtforms import (
     BooleanField,
     HiddenField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -29,6 +30,11 @@ REPORT_LABELS = {
     "other": _l("Autre problème"),
 }
 
+def options(labels) -> list[SelectChoice]:
+    """The choices of a select or radio field from (value, label) pairs or a {value: label}."""
+    pairs = labels.items() if isinstance(labels, dict) else labels
+    return [SelectChoice(str(value), label) for value, label in pairs]
+
 def text(label, field: str, area: bool = False, **render_kw):
     """A text input capped at the field's stored length."""
     render_kw["maxlength"] = MAX_LENGTHS[field]
@@ -45,12 +51,12 @@ class InitiativeForm(FlaskForm):
     name = text(_l("Nom de l'initiative"), "name")
     summary = text(_l("Résumé en une ou deux phrases"), "summary", area=True, rows=2)
     description = text(_l("Description"), "description", area=True, rows=10)
-    kind = SelectField(_l("Nature"), choices=list(KIND_LABELS.items()), validate_choice=False)
+    kind = SelectField(_l("Nature"), choices=options(KIND_LABELS), validate_choice=False)
     themes = CheckboxList(_l("Thèmes"), choices=[], validate_choice=False)
     tags = StringField(_l("Mots-clés (séparés par des virgules)"), render_kw={"maxlength": 300})
     actor_name = text(_l("Porteur ou porteuse (structure)"), "actor_name")
-    actor_type = SelectField(_l("Type de porteur"), validate_choice=False,
-                             choices=[("", _l("— Non précisé —")), *ACTOR_TYPE_LABELS.items()])
+    actor_type = SelectField(_l("Type de porteur"), validate_choice=False, choices=options(
+        [("", _l("— Non précisé —")), *ACTOR_TYPE_LABELS.items()]))
     commune = StringField(_l("Commune"), render_kw={
         "maxlength": 120, "autocomplete": "off", "data-commune-input": ""})
     insee = HiddenField()
@@ -64,7 +70,7 @@ class InitiativeForm(FlaskForm):
     research_partnership = BooleanField(_l("Ouverte à un partenariat avec la recherche"))
 
     def set_theme_choices(self, themes) -> None:
-        self.themes.choices = [(theme.slug, theme.label_fr) for theme in themes]
+        self.themes.choices = options((theme.slug, theme.label_fr) for theme in themes)
 
 class AntiAbuseMixin:
     """A honeypot nobody sees and the signed time the form was shown."""
@@ -108,7 +114,7 @@ class ChangeSetFollowUpForm(CorrectionFields, InitiativeForm):
 
 
 class ReportForm(AntiAbuseMixin, FlaskForm):
-    kind = RadioField(_l("Quel est le problème ?"), choices=list(REPORT_LABELS.items()),
+    kind = RadioField(_l("Quel est le problème ?"), choices=options(REPORT_LABELS),
                       validators=[InputRequired(message=_l("Choisissez le type de problème."))])
     message = TextAreaField(_l("Précisions (facultatif)"), render_kw={"maxlength": 2000, "rows": 4})
     private_email = text(_l("Votre adresse e-mail (facultatif, jamais publiée)"), "private_email",

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, RadioField, SelectField, StringField
+from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length
 
 from app.exchange.flat import KIND_LABELS
@@ -25,9 +25,10 @@ class MappingForm(FlaskForm):
 
     source = StringField(_l("Source"), validators=[Length(max=200)])
     default_kind = SelectField(_l("Nature quand le fichier ne la donne pas"),
-                               choices=[(kind, KIND_LABELS[kind]) for kind in KINDS])
+                               choices=[SelectChoice(kind, KIND_LABELS[kind]) for kind in KINDS])
     status = RadioField(_l("Les initiatives créées seront"), default="pending", choices=[
-        ("pending", _l("en attente de modération")), ("published", _l("publiées"))])
+        SelectChoice("pending", _l("en attente de modération")),
+        SelectChoice("published", _l("publiées"))])
     shapes_to_points = BooleanField(_l("Convertir les lignes et polygones en un point intérieur"))
     include_duplicates = BooleanField(_l("Créer aussi les doublons possibles"))
 
@@ -42,7 +43,7 @@ class MappingForm(FlaskForm):
 
 def mapping_form(columns: list[str], **kwargs) -> MappingForm:
     """A mapping form whose selects offer the file's columns."""
-    choices = [("", "—")] + [(column, column) for column in columns]
+    choices = [SelectChoice("", "—"), *(SelectChoice(column) for column in columns)]
 
     class Form(MappingForm):
         pass

@@ -13,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.contribute.forms import InitiativeForm, ProposalForm
+from app.contribute.forms import InitiativeForm, ProposalForm, options
 
 DECISION_LABELS = {
     "approve": _l("Publier"),
@@ -21,12 +21,18 @@ DECISION_LABELS = {
     "request_changes": _l("Demander des précisions"),
     "archive": _l("Archiver"),
 }
+CHANGE_SET_DECISION_LABELS = {
+    "approve": _l("Appliquer la correction"),
+    "reject": _l("Refuser"),
+    "request_changes": _l("Demander des précisions"),
+}
+REPORT_DECISION_LABELS = {"resolve": _l("Traité"), "dismiss": _l("Classer sans suite")}
 REASON_MAX = 2_000
 CHOOSE = _l("Choisissez une décision.")
 
 
 class DecisionForm(FlaskForm):
-    decision = RadioField(_l("Décision"), choices=list(DECISION_LABELS.items()),
+    decision = RadioField(_l("Décision"), choices=options(DECISION_LABELS),
                           validators=[InputRequired(message=CHOOSE)])
     reason_id = SelectField(_l("Motif type"), choices=[], validate_choice=False)
     reason = TextAreaField(_l("Message à la personne qui a proposé (motif, précisions)"),
@@ -34,13 +40,13 @@ class DecisionForm(FlaskForm):
     version = HiddenField()
 
     def set_reasons(self, reasons) -> None:
-        self.reason_id.choices = [("", _l("— Aucun —"))] + [(str(r.id), r.label) for r in reasons]
+        self.reason_id.choices = options([("", _l("— Aucun —")),
+                                          *((reason.id, reason.label) for reason in reasons)])
 
 
 class ChangeSetDecisionForm(DecisionForm):
-    decision = RadioField(_l("Décision"), validators=[InputRequired(message=CHOOSE)], choices=[
-        ("approve", _l("Appliquer la correction")), ("reject", _l("Refuser")),
-        ("request_changes", _l("Demander des précisions"))])
+    decision = RadioField(_l("Décision"), validators=[InputRequired(message=CHOOSE)],
+                          choices=options(CHANGE_SET_DECISION_LABELS))
 
 
 class EditForm(InitiativeForm):
@@ -61,8 +67,8 @@ class MergeForm(FlaskForm):
 
 
 class ReportDecisionForm(FlaskForm):
-    decision = RadioField(_l("Décision"), validators=[InputRequired(message=CHOOSE)], choices=[
-        ("resolve", _l("Traité")), ("dismiss", _l("Classer sans suite"))])
+    decision = RadioField(_l("Décision"), validators=[InputRequired(message=CHOOSE)],
+                          choices=options(REPORT_DECISION_LABELS))
     archive = BooleanField(_l("Archiver aussi l'initiative"))
     comment = TextAreaField(_l("Commentaire"), validators=[Optional(), Length(max=REASON_MAX)],
                             render_kw={"rows": 2})
@@ -73,7 +79,8 @@ class BulkForm(FlaskForm):
     items = SelectMultipleField(_l("Éléments"), choices=[], validate_choice=False)
     decision = RadioField(_l("Décision pour la sélection"),
                           validators=[InputRequired(message=CHOOSE)],
-                          choices=[("approve", _l("Publier")), ("reject", _l("Refuser"))])
+                          choices=options((value, DECISION_LABELS[value])
+                                          for value in ("approve", "reject")))
     reason_id = DecisionForm.reason_id
     reason = DecisionForm.reason
 

@@ -3,9 +3,10 @@
 from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from app.accounts.services import territory_name
-from app.contribute.forms import REPORT_LABELS
+from app.contribute.forms import REPORT_LABELS, options
 from app.contribute.services import themes
 from app.extensions import db
 from app.geo.territory import current_gazetteer
@@ -59,10 +60,10 @@ def render_queue():
         territories=[territory_name(s.level, s.code) for s in current_user.scopes])
 
 
-def decisions_for(initiative: Initiative) -> list[tuple[str, str]]:
+def decisions_for(initiative: Initiative) -> list[SelectChoice]:
     """The decisions the initiative's status allows, with their labels."""
-    return [(decision, label) for decision, label in DECISION_LABELS.items()
-            if initiative.status in TRANSITIONS[decision][0]]
+    return options((decision, label) for decision, label in DECISION_LABELS.items()
+                   if initiative.status in TRANSITIONS[decision][0])
 
 
 def render_review(initiative: Initiative, *, decision_form=None, merge_form=None,
