@@ -45,6 +45,10 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.user_loader(load_user)
 
+    from app import security
+
+    security.init_app(app)
+
 
 def select_locale() -> str:
     """French unless the visitor chose English (?lang=, cookie) or prefers it."""

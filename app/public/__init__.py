@@ -11,7 +11,6 @@ from app.public.i18n import language_links, remember_language  # noqa: E402
 from app.public.initiative_page import page_url  # noqa: E402
 from app.public.labels import ACTOR_TYPE_LABELS, KIND_ICONS, KIND_LABELS  # noqa: E402
 from app.public.mapping import safe_colour  # noqa: E402
-from app.security import set_security_headers  # noqa: E402
 
 # Werkzeug's stock (English) error texts, which the error page replaces by its own.
 HTTP_DEFAULT_DESCRIPTIONS = {code: error.description for code, error in default_exceptions.items()}
@@ -19,7 +18,6 @@ HTTP_DEFAULT_DESCRIPTIONS = {code: error.description for code, error in default_
 # The locale is a property of the request: forget the one cached on a reused app context
 # (tests and CLI code run several requests in one context).
 bp.before_app_request(refresh)
-bp.after_app_request(set_security_headers)
 bp.after_app_request(remember_language)
 bp.add_app_template_global(get_locale, "get_locale")
 bp.add_app_template_global(page_url, "initiative_url")

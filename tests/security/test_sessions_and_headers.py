@@ -178,9 +178,6 @@ def test_the_embed_alone_may_be_framed(header_client):
     assert "X-Frame-Options" not in headers
 
 
-@pytest.mark.xfail(strict=True, reason="issue 7 item 2: a script-restricting Content-Security-"
-                   "Policy (default-src, script-src, object-src 'none', base-uri) is being "
-                   "added by the public-pages engineer (app/security.py)")
 @pytest.mark.parametrize("path", SAMPLE_PATHS)
 def test_every_response_has_a_script_restricting_content_security_policy(header_client, path):
     policy = headers_of(header_client, path).get("Content-Security-Policy", "")
@@ -191,8 +188,6 @@ def test_every_response_has_a_script_restricting_content_security_policy(header_
     assert "base-uri" in directives
 
 
-@pytest.mark.xfail(strict=True, reason="issue 7 item 2: Strict-Transport-Security over HTTPS is "
-                   "being added by the public-pages engineer (app/security.py)")
 @pytest.mark.parametrize("path", SAMPLE_PATHS)
 def test_https_responses_ask_for_https_only(header_client, path):
     hsts = headers_of(header_client, path, "https://localhost").get(
