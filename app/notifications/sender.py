@@ -1,9 +1,11 @@
 """Send the outbox: SMTP when MAIL_SERVER is set, else .eml files in instance/mail/."""
 
 import os
+import re
 import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
+from email.errors import MessageError
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -18,6 +20,8 @@ from app.models.base import utcnow
 
 MAX_ATTEMPTS = 5
 DEFAULT_SENDER = "Maillage <ne-pas-repondre@maillage.localhost>"
+# Whatever a mail reader may take for the end of a header line (header injection).
+LINE_BREAKS = re.compile(r"\s*[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+\s*")
 
 
 @dataclass
@@ -37,11 +41,17 @@ def flag(name: str) -> bool:
     return str(setting(name, "")).lower() in ("1", "true", "yes", "on")
 
 
+def single_line(value: str) -> str:
+    """A header value on one line: its line breaks become spaces."""
+    return LINE_BREAKS.sub(" ", value).strip()
+
+
 def build_email(message: OutboxMessage) -> EmailMessage:
+    """The e-mail of an outbox message; ValueError when its recipient is not one address."""
     email = EmailMessage()
     email["From"] = setting("MAIL_DEFAULT_SENDER", DEFAULT_SENDER)
-    email["To"] = message.recipient
-    email["Subject"] = message.subject
+    email["To"] = message.recipient  # a line break here is refused, never folded
+    email["Subject"] = single_line(message.subject)
     email["Date"] = formatdate(localtime=False)
     email["Message-ID"] = make_msgid(domain="maillage")
     email.set_content(message.body)
@@ -98,21 +108,31 @@ def send_one(message_id: int, transport: Callable[[EmailMessage, int], None]) ->
     message = db.session.get(OutboxMessage, message_id)
     if message is None or message.status != "pending":
         return False
-    error = None
+    error, final = None, False
     try:
-        transport(build_email(message), message_id)
-    except (OSError, smtplib.SMTPException) as failure:
-        error = f"{type(failure).__name__}: {failure}"[:1000]
+        email = build_email(message)
+    except (ValueError, TypeError, MessageError) as problem:  # a retry would fail the same way
+        error, final = describe(problem), True
+    else:
+        try:
+            transport(email, message_id)
+        except (OSError, smtplib.SMTPException) as failure:
+            error = describe(failure)
     with write_transaction():
-        record_attempt(db.session.get(OutboxMessage, message_id), error)
+        record_attempt(db.session.get(OutboxMessage, message_id), error, final=final)
     return error is None
 
 
-def record_attempt(message: OutboxMessage, error: str | None) -> None:
+def describe(problem: Exception) -> str:
+    return f"{type(problem).__name__}: {problem}"[:1000]
+
+
+def record_attempt(message: OutboxMessage, error: str | None, *, final: bool = False) -> None:
+    """Count the attempt: sent, failed for good (final, or too many tries), or pending."""
     message.attempts += 1
     message.last_error = error
     if error is None:
         message.status, message.sent_at = "sent", utcnow()
-    elif message.attempts >= MAX_ATTEMPTS:
+    elif final or message.attempts >= MAX_ATTEMPTS:
         message.status = "failed"
     db.session.flush()

@@ -200,10 +200,6 @@ def test_hostile_name_cannot_block_the_outbox(app, client, form_ready, tmp_path)
     assert "Atelier Bcc: victim@example.org Corps injecté" in message["Subject"]
 
 
-@pytest.mark.xfail(strict=True, reason="app/notifications/sender.py: build_email raises "
-                   "ValueError on a line break in a subject (names stored before the fix in "
-                   "app/initiatives/fields.py may hold one); send_one catches only OSError and "
-                   "SMTPException, so `flask mail send` stops there on every run")
 def test_a_stored_subject_with_a_line_break_does_not_stop_the_outbox(app, tmp_path):
     app.config["MAIL_EML_DIR"] = str(tmp_path)
     with write_transaction():
@@ -213,4 +209,27 @@ def test_a_stored_subject_with_a_line_break_does_not_stop_the_outbox(app, tmp_pa
             OutboxMessage(recipient="b@example.org", subject="Normal", body="Corps")])
     result = app.test_cli_runner().invoke(args=["mail", "send"])
     assert result.exit_code == 0, result.exception
-    assert "1 sent" in result.output or "2 sent" in result.output
+    assert "2 sent, 0 failed" in result.output
+    subjects = [BytesParser(policy=policy.default).parsebytes(eml.read_bytes())
+                for eml in sorted(tmp_path.glob("*.eml"))]
+    assert [message["Subject"] for message in subjects] == [
+        "Ancienne Bcc: x@example.org", "Normal"]
+    assert all(message["Bcc"] is None for message in subjects)
+
+
+def test_a_message_that_cannot_be_built_fails_at_once_and_the_rest_leave(app, tmp_path):
+    """A recipient is never folded into another address: the message fails, with its error,
+    and is not tried again on every run."""
+    app.config["MAIL_EML_DIR"] = str(tmp_path)
+    with write_transaction():
+        db.session.add_all([
+            OutboxMessage(recipient="a@example.org\r\nBcc: x@example.org", subject="Un",
+                          body="Corps"),
+            OutboxMessage(recipient="b@example.org", subject="Deux", body="Corps")])
+    result = app.test_cli_runner().invoke(args=["mail", "send"])
+    assert result.exit_code == 0, result.exception
+    assert "1 sent, 1 failed" in result.output
+    bad, good = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert (bad.status, good.status) == ("failed", "sent")
+    assert "ValueError" in bad.last_error
+    assert "0 sent, 0 failed" in app.test_cli_runner().invoke(args=["mail", "send"]).output
