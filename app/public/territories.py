@@ -20,6 +20,8 @@ from app.public.services import count_by
 DEPARTEMENT_TOLERANCE = 0.02
 COMMUNE_TOLERANCE = 0.005
 SUGGESTIONS = 10
+# The column of the départements' outlines that holds a région's or a département's code.
+OUTLINE_COLUMNS = {"region": "region", "departement": "code"}
 
 
 @dataclass
@@ -60,6 +62,14 @@ def found_or_404(found: dict | None, message: str) -> dict:
     if found is None:
         abort(404, message)
     return found
+
+
+def find_territory(level: str, code: str, message: str):
+    """A région or a département (404 when unknown) and the outlines of its départements."""
+    gazetteer = gazetteer_or_503()
+    found = found_or_404(getattr(gazetteer, level)(code), message)
+    outlines = departement_areas(gazetteer)
+    return gazetteer, found, outlines[outlines[OUTLINE_COLUMNS[level]] == found["code"]]
 
 
 def bounds_of(frame) -> list | None:
@@ -118,10 +128,8 @@ def france():
 @bp.get("/territoires/region/<code>")
 def region(code: str):
     """A région: initiatives per département."""
-    gazetteer = gazetteer_or_503()
-    found = found_or_404(gazetteer.region(code), _("Aucune région ne porte ce code."))
-    outlines = departement_areas(gazetteer)
-    outlines = outlines[outlines["region"] == found["code"]]
+    _gazetteer, found, outlines = find_territory("region", code,
+                                                 _("Aucune région ne porte ce code."))
     return render_territory(Territory(
         name=found["name"], title=found["name"], filters={"region": found["code"]},
         outlines=outlines, key="code", column=Initiative.departement,
@@ -133,10 +141,8 @@ def region(code: str):
 @bp.get("/territoires/<code>")
 def departement(code: str):
     """A département: initiatives per commune."""
-    gazetteer = gazetteer_or_503()
-    found = found_or_404(gazetteer.departement(code), _("Aucun département ne porte ce code."))
-    outline = departement_areas(gazetteer)
-    outline = outline[outline["code"] == found["code"]]
+    gazetteer, found, outline = find_territory("departement", code,
+                                               _("Aucun département ne porte ce code."))
     return render_territory(Territory(
         name=found["name"], title=f"{found['name']} ({found['code']})",
         filters={"departement": found["code"]},
