@@ -45,7 +45,12 @@ def from_environment(instance_path: Path) -> dict:
         "TILE_URL": env.get("TILE_URL", DEFAULT_TILE_URL),
         "TILE_ATTRIBUTION": env.get("TILE_ATTRIBUTION", DEFAULT_TILE_ATTRIBUTION),
         "REDIS_URL": env.get("REDIS_URL"),
-        "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
+        # memory:// counts per worker process: several gunicorn workers need a shared store.
+        "RATELIMIT_STORAGE_URI": (env.get("RATELIMIT_STORAGE_URI") or env.get("REDIS_URL")
+                                  or "memory://"),
+        # How many reverse proxies (nginx, Caddy…) stand in front: their X-Forwarded-* headers
+        # give the visitor's address and HTTPS. 0 trusts none (served directly).
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", 0)),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 60 * 1024 * 1024)),
         # The uMap instance "Open in uMap" sends people to.
         "UMAP_URL": env.get("UMAP_URL", "https://umap.openstreetmap.fr"),
@@ -56,12 +61,24 @@ def from_environment(instance_path: Path) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        # Behind HTTPS in production; plain http://127.0.0.1 in local development.
-        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "") in ("1", "true"),
+        # Sent over HTTPS only when the site is public over HTTPS; plain http://127.0.0.1 in
+        # local development. SESSION_COOKIE_SECURE=0|1 overrides it.
+        "SESSION_COOKIE_SECURE": secure_cookies(env),
+        "REMEMBER_COOKIE_SECURE": secure_cookies(env),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_HTTPONLY": True,
         "BABEL_DEFAULT_LOCALE": "fr",
         "LANGUAGES": ("fr", "en"),
         "JSON_SORT_KEYS": False,
     }
+
+
+def secure_cookies(env) -> bool:
+    """Explicit SESSION_COOKIE_SECURE, else whether PUBLIC_URL is an https:// address."""
+    explicit = env.get("SESSION_COOKIE_SECURE", "").strip().lower()
+    if explicit:
+        return explicit in ("1", "true", "yes", "on")
+    return (env.get("PUBLIC_URL") or "").lower().startswith("https://")
 
 
 def normalise_database_url(url: str) -> str:
