@@ -45,12 +45,47 @@ def find_duplicates(
     return sorted(found.values(), key=lambda initiative: initiative.id)
 
 
-def nearby(lon: float, lat: float, statuses: tuple[str, ...]) -> list[Initiative]:
-    """Initiatives within RADIUS_M of a point (a box through the index, then the distance)."""
+def with_duplicates(initiatives: list[Initiative],
+                    statuses: tuple[str, ...] = ("pending", "published")) -> set[int]:
+    """The ids of those initiatives that have a possible duplicate, found with one query.
+
+    The same rules as find_duplicates(), for a page of initiatives at once (the queue).
+    """
+    conditions = [bbox_clause(box_around(i.lon, i.lat)) for i in initiatives
+                  if i.lon is not None and i.lat is not None]
+    hosts = {site.split("/")[0] for i in initiatives if (site := website_key(i.website))}
+    conditions += [sa.func.lower(Initiative.website).contains(host, autoescape=True)
+                   for host in sorted(hosts)]
+    if not conditions:
+        return set()
+    candidates = db.session.execute(sa.select(
+        Initiative.id, Initiative.name, Initiative.lon, Initiative.lat, Initiative.website,
+    ).where(Initiative.status.in_(statuses), sa.or_(*conditions))).all()
+    return {initiative.id for initiative in initiatives
+            if any(alike(initiative, other) for other in candidates if other.id != initiative.id)}
+
+
+def alike(initiative: Initiative, other) -> bool:
+    """Tell whether two initiatives (or rows with their columns) are possible duplicates."""
+    site = website_key(initiative.website)
+    if site and website_key(other.website) == site:
+        return True
+    return (initiative.lon is not None and initiative.lat is not None
+            and distance_m(initiative.lon, initiative.lat, other.lon, other.lat) <= RADIUS_M
+            and similar(initiative.name, other.name))
+
+
+def box_around(lon: float, lat: float) -> tuple[float, float, float, float]:
+    """The box holding every point within RADIUS_M of a point."""
     dlat = RADIUS_M / METRES_PER_DEGREE
     dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
-    box = (max(lon - dlon, -180), max(lat - dlat, -90), min(lon + dlon, 180), min(lat + dlat, 90))
-    stmt = sa.select(Initiative).where(bbox_clause(box), Initiative.status.in_(statuses))
+    return (max(lon - dlon, -180), max(lat - dlat, -90), min(lon + dlon, 180), min(lat + dlat, 90))
+
+
+def nearby(lon: float, lat: float, statuses: tuple[str, ...]) -> list[Initiative]:
+    """Initiatives within RADIUS_M of a point (a box through the index, then the distance)."""
+    stmt = sa.select(Initiative).where(bbox_clause(box_around(lon, lat)),
+                                       Initiative.status.in_(statuses))
     return [i for i in db.session.scalars(stmt) if distance_m(lon, lat, i.lon, i.lat) <= RADIUS_M]
 
 
