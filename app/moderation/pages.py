@@ -10,7 +10,7 @@ from app.contribute.forms import REPORT_LABELS, options
 from app.contribute.services import themes
 from app.extensions import db
 from app.geo.territory import current_gazetteer
-from app.initiatives.duplicates import find_duplicates
+from app.initiatives.duplicates import find_duplicates, with_duplicates
 from app.initiatives.moderation import TRANSITIONS, awaiting_proposer
 from app.models import ChangeSet, Initiative, Report
 from app.moderation import bp
@@ -52,8 +52,10 @@ def render_queue():
     bulk_form = BulkForm(formdata=None)
     bulk_form.set_reasons(active_reasons())
     gazetteer = current_gazetteer()
+    queue = load_queue(current_user, filters)
     return render_template(
-        "moderation/queue.html", queue=load_queue(current_user, filters), filters=filters,
+        "moderation/queue.html", queue=queue, filters=filters,
+        duplicated=with_duplicates(queue.proposals),
         bulk_form=bulk_form, report_form=ReportDecisionForm(formdata=None), themes=themes(),
         kinds=KIND_LABELS, departements=gazetteer.departements(), regions=gazetteer.regions(),
         awaiting_proposer=awaiting_proposer,

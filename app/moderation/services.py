@@ -137,6 +137,8 @@ def close_report(report: Report, decision: str, *, moderator: User, comment: str
     if archive and report.initiative.status == "published":
         moderation.decide(report.initiative, "archive", moderator=moderator,
                           reason=comment or f"Signalement n° {report.id}", expected_version=None)
+        # The comment is the moderators' note on the report, not a message to the proposer.
+        messages.decision(report.initiative, "archive", "")
     return report
 
 

@@ -1,0 +1,117 @@
+"""The moderation pages' details: the shared decision form, duplicate badges, report e-mails."""
+
+import pytest
+import sqlalchemy as sa
+
+from app.database import write_transaction
+from app.extensions import db
+from app.initiatives.change_sets import propose_change
+from app.initiatives.duplicates import with_duplicates
+from app.initiatives.reports import file_report
+from app.models import Initiative, OutboxMessage
+from tests.contribution_fixtures import *  # noqa: F403
+from tests.contribution_fixtures import BORDEAUX, SECRET_EMAIL, login, make_initiative
+
+pytestmark = pytest.mark.usefixtures("fast_forms")
+DECISION_ERROR = '<p class="error" id="decision-error">Choisissez une décision.</p>'
+
+
+def outbox() -> list[OutboxMessage]:
+    return db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
+
+
+def queue_row(page: str, name: str) -> str:
+    """The queue table row of an initiative."""
+    start = page.index(f">{name}</a>")
+    return page[start:page.index("</tr>", start)]
+
+
+def test_review_without_a_decision_shows_the_error_by_the_radios(client, accounts):
+    initiative = make_initiative()
+    login(client, accounts.moderator_71)
+    response = client.post(f"/moderation/initiatives/{initiative.id}/decision",
+                           data={"version": initiative.version})
+    assert response.status_code == 400
+    assert DECISION_ERROR in response.text
+    assert 'aria-describedby="decision-error"' in response.text
+
+
+def test_change_set_without_a_decision_shows_the_error_by_the_radios(client, accounts):
+    initiative = make_initiative(status="published")
+    with write_transaction():
+        change_set = propose_change(initiative, {"summary": "Nouveau"}, author=None,
+                                    email=None, message="")
+    login(client, accounts.moderator_71)
+    page = client.get(f"/moderation/change-sets/{change_set.id}").text
+    assert 'id="decision-form"' in page and "decision-error" not in page
+    response = client.post(f"/moderation/change-sets/{change_set.id}/decision",
+                           data={"version": change_set.version})
+    assert response.status_code == 400
+    assert DECISION_ERROR in response.text
+    assert "Appliquer la correction" in response.text
+
+
+def test_queue_marks_proposals_with_a_possible_duplicate(client, accounts):
+    make_initiative("Atelier vélo de Cluny", status="published")
+    make_initiative("Atelier Vélo Cluny")
+    make_initiative("Jardin partagé des Griottes")
+    make_initiative("Recyclerie", website="https://www.recyclerie.example.org/")
+    make_initiative("La ressourcerie", insee=BORDEAUX, website="https://recyclerie.example.org")
+    login(client, accounts.national)
+    page = client.get("/moderation/").text
+    assert "doublon possible" in queue_row(page, "Atelier Vélo Cluny")
+    assert "doublon possible" not in queue_row(page, "Jardin partagé des Griottes")
+    assert "doublon possible" in queue_row(page, "Recyclerie")
+    assert "doublon possible" in queue_row(page, "La ressourcerie")
+
+
+def test_duplicates_of_a_page_of_the_queue_take_one_query(app, accounts):
+    for n in range(5):
+        make_initiative(f"Atelier numéro {n}")
+    pending = db.session.scalars(sa.select(Initiative)).all()  # as the queue loads them
+    statements = []
+
+    def record(_connection, _cursor, statement, *_args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        found = with_duplicates(pending)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert found == {i.id for i in pending}  # "Atelier numéro 1" is like "Atelier numéro 2"
+    assert len(statements) == 1
+
+
+def test_archiving_through_a_report_tells_the_proposer(client, accounts):
+    initiative = make_initiative(status="published")
+    with write_transaction():
+        report = file_report(initiative, "closed", "Fermé", reporter=None, email=None)
+    login(client, accounts.moderator_71)
+    client.post(f"/moderation/reports/{report.id}/decision", data={
+        "decision": "resolve", "archive": "y", "comment": "Note interne",
+        "version": report.version})
+    [message] = outbox()
+    assert message.recipient == SECRET_EMAIL and "a été archivée" in message.subject
+    assert "Note interne" not in message.body
+
+
+def test_archiving_through_a_report_mails_nobody_without_an_address(client, accounts):
+    initiative = make_initiative(status="published", private_email="")
+    with write_transaction():
+        report = file_report(initiative, "closed", "", reporter=None, email=None)
+    login(client, accounts.moderator_71)
+    client.post(f"/moderation/reports/{report.id}/decision", data={
+        "decision": "resolve", "archive": "y", "version": report.version})
+    assert db.session.get(Initiative, initiative.id).status == "archived"
+    assert outbox() == []
+
+
+def test_closing_a_report_without_archiving_mails_nobody(client, accounts):
+    initiative = make_initiative(status="published")
+    with write_transaction():
+        report = file_report(initiative, "other", "", reporter=None, email=None)
+    login(client, accounts.moderator_71)
+    client.post(f"/moderation/reports/{report.id}/decision",
+                data={"decision": "dismiss", "version": report.version})
+    assert outbox() == []
