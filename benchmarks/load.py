@@ -65,6 +65,7 @@ def load(database: Database, rows: list[dict]) -> float:
     """Insert the themes and the rows with their theme links; return the seconds taken."""
     from app.database import write_transaction
     from app.extensions import db
+    from app.initiatives import stored_features
     from app.initiatives.taxonomy import ensure_default_themes
     from app.models import Theme
 
@@ -79,6 +80,9 @@ def load(database: Database, rows: list[dict]) -> float:
             copy_postgres(db.engine, rows, links)
         else:
             insert_sqlite(db.engine, rows, links)
+        with db.engine.begin() as connection:
+            # Bulk rows bypass the session that stores each feature when the app writes it.
+            stored_features.refresh_all(connection)
         db.engine.dispose()
     return time.perf_counter() - started
 
@@ -86,7 +90,9 @@ def load(database: Database, rows: list[dict]) -> float:
 def initiative_columns() -> list[str]:
     from app.models import Initiative
 
-    return [column.name for column in Initiative.__table__.columns]
+    # The stored feature is built after the load (stored_features.refresh_all).
+    return [column.name for column in Initiative.__table__.columns
+            if column.name != "public_feature"]
 
 
 def insert_sqlite(engine: sa.Engine, rows: list[dict], links: list[tuple]) -> None:

@@ -71,7 +71,13 @@ def response_cache() -> ResponseCache:
 def json_response(data, *, status: int = 200, mimetype: str = "application/json",
                   max_age: int = 60) -> Response:
     """Serialise with orjson (several times faster than the standard library)."""
-    response = Response(orjson.dumps(data), status=status, mimetype=mimetype)
+    return bytes_response(orjson.dumps(data), status=status, mimetype=mimetype, max_age=max_age)
+
+
+def bytes_response(body: bytes, *, status: int = 200, mimetype: str = "application/json",
+                   max_age: int = 60) -> Response:
+    """A response of JSON already serialised, with its Cache-Control."""
+    response = Response(body, status=status, mimetype=mimetype)
     if max_age:
         response.cache_control.public = True
         response.cache_control.max_age = max_age

@@ -7,12 +7,12 @@ from flask import Response, jsonify, render_template, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.api import bp, openapi, services
-from app.api.caching import GEOJSON, allow_cross_origin, conditional, json_response
+from app.api.caching import GEOJSON, allow_cross_origin, bytes_response, conditional, json_response
 from app.api.errors import ApiError, bad_parameter
 from app.api.errors import register as register_errors
 from app.api.params import parse_limit
 from app.extensions import db
-from app.initiatives import geojson
+from app.initiatives import geojson, stored_features
 from app.models import Initiative
 
 MAX_ID = 2**53 - 1
@@ -58,13 +58,14 @@ def initiatives():
     fp = geojson.fingerprint(query.statement, query_salt("collection"))
 
     def build() -> Response:
-        features, next_cursor = services.collection_page(query, geojson.site_root(request.url_root))
+        features, next_cursor = services.collection_page(query)
         links = [{"rel": "self", "type": GEOJSON, "href": url_with()}]
         if next_cursor:
             links.append({"rel": "next", "type": GEOJSON, "href": url_with(cursor=next_cursor)})
-        body = geojson.feature_collection(
+        body = stored_features.collection_bytes(
             features, numberReturned=len(features), next_cursor=next_cursor, links=links)
-        response = json_response(body, mimetype=GEOJSON)
+        site = geojson.site_root(request.url_root)
+        response = bytes_response(stored_features.with_site(body, site), mimetype=GEOJSON)
         if next_cursor:
             response.headers["Link"] = f'<{links[-1]["href"]}>; rel="next"'
         return response
@@ -79,9 +80,9 @@ def initiative(initiative_id: int):
     fp = geojson.fingerprint(stmt, f"one:{initiative_id}") if initiative_id <= MAX_ID else None
     if fp is None or fp.count == 0:
         raise ApiError(404, "not_found", f"No public initiative with id {initiative_id}.")
-    root = geojson.site_root(request.url_root)
-    return conditional(fp, lambda: json_response(
-        geojson.feature_for(initiative_id, root), mimetype=GEOJSON))
+    site = geojson.site_root(request.url_root)
+    return conditional(fp, lambda: bytes_response(stored_features.with_site(
+        stored_features.features_of(stmt)[0][1], site), mimetype=GEOJSON))
 
 
 @bp.get("/themes")

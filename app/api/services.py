@@ -13,7 +13,7 @@ from app.filters import parse_filters
 from app.geo.gazetteer import GazetteerMissing
 from app.geo.spatial import select_initiatives
 from app.geo.territory import current_gazetteer
-from app.initiatives import geojson
+from app.initiatives import geojson, stored_features
 from app.models import Initiative, Theme
 from app.models.initiative import initiative_themes
 
@@ -47,14 +47,17 @@ def matching_statement(args: MultiDict) -> Select:
     return stmt
 
 
-def collection_page(query: PageQuery, base_url: str) -> tuple[list[dict], str | None]:
-    """The features of the page and the cursor of the next one (None on the last page)."""
-    records = geojson.public_records(query.statement)
+def collection_page(query: PageQuery) -> tuple[list[bytes], str | None]:
+    """The stored features of the page and the cursor of the next one (None on the last page).
+
+    The features' `url` members are relative: stored_features.with_site makes them absolute.
+    """
+    ids_and_features = stored_features.features_of(query.statement)
     next_cursor = None
-    if len(records.rows) > query.limit:
-        records.rows = records.rows[: query.limit]
-        next_cursor = encode_cursor(records.rows[-1].id)
-    return geojson.features(records, base_url), next_cursor
+    if len(ids_and_features) > query.limit:
+        ids_and_features = ids_and_features[: query.limit]
+        next_cursor = encode_cursor(ids_and_features[-1][0])
+    return [feature for _, feature in ids_and_features], next_cursor
 
 
 def themes_list() -> list[dict]:

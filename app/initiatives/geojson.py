@@ -68,9 +68,9 @@ class Fingerprint:
     etag: str
 
 
-def load_themes() -> dict[int, ThemeInfo]:
+def load_themes(connection: sa.Connection | None = None) -> dict[int, ThemeInfo]:
     """Every theme by id, in the taxonomy's order."""
-    rows = db.session.execute(
+    rows = (connection or db.session.connection()).execute(
         sa.select(Theme.id, Theme.slug, Theme.label_fr, Theme.label_en, Theme.colour,
                   Theme.position).order_by(Theme.position, Theme.id)
     ).all()
@@ -107,12 +107,14 @@ def fingerprint(stmt: Select, salt: str = "") -> Fingerprint:
     return Fingerprint(count, last, hashlib.sha256(seed.encode()).hexdigest()[:32])
 
 
-def load_rows(stmt: Select) -> list[sa.Row]:
+def load_rows(stmt: Select, connection: sa.Connection | None = None) -> list[sa.Row]:
     """The public columns of the statement's initiatives, run as Core (no ORM loading step)."""
-    return db.session.connection().execute(stmt.with_only_columns(*PUBLIC_COLUMNS)).all()
+    connection = connection or db.session.connection()
+    return connection.execute(stmt.with_only_columns(*PUBLIC_COLUMNS)).all()
 
 
-def group_by_initiative(stmt: Select, link: sa.Column, ids: list[int]) -> dict[int, list]:
+def group_by_initiative(stmt: Select, link: sa.Column, ids: list[int],
+                        connection: sa.Connection | None = None) -> dict[int, list]:
     """Run a (initiative_id, value) query for the given initiatives and group its values.
 
     Few ids go in an IN list; many go as their id range, filtered here, so the query stays
@@ -126,26 +128,28 @@ def group_by_initiative(stmt: Select, link: sa.Column, ids: list[int]) -> dict[i
         stmt = stmt.where(link.between(min(ids), max(ids)))
     wanted = set(ids)
     linked: dict[int, list] = defaultdict(list)
-    for initiative_id, value in db.session.connection().execute(stmt):
+    for initiative_id, value in (connection or db.session.connection()).execute(stmt):
         if initiative_id in wanted:
             linked[initiative_id].append(value)
     return linked
 
 
-def theme_ids_by_initiative(ids: list[int], themes: dict[int, ThemeInfo]) -> dict[int, list]:
+def theme_ids_by_initiative(ids: list[int], themes: dict[int, ThemeInfo],
+                            connection: sa.Connection | None = None) -> dict[int, list]:
     """The theme ids of each initiative, in the taxonomy's order."""
     order = {theme_id: index for index, theme_id in enumerate(themes)}
     link = initiative_themes.c.initiative_id
     stmt = sa.select(link, initiative_themes.c.theme_id)
-    linked = group_by_initiative(stmt, link, ids)
+    linked = group_by_initiative(stmt, link, ids, connection)
     return {key: sorted(value, key=order.__getitem__) for key, value in linked.items()}
 
 
-def tags_by_initiative(ids: list[int]) -> dict[int, list]:
+def tags_by_initiative(ids: list[int],
+                       connection: sa.Connection | None = None) -> dict[int, list]:
     """The tag names of each initiative, sorted."""
     link = initiative_tags.c.initiative_id
     stmt = sa.select(link, Tag.name).join(Tag, Tag.id == initiative_tags.c.tag_id)
-    linked = group_by_initiative(stmt, link, ids)
+    linked = group_by_initiative(stmt, link, ids, connection)
     return {key: sorted(value) for key, value in linked.items()}
 
 
@@ -162,14 +166,14 @@ class PublicRecords:
         return [self.themes[theme_id] for theme_id in self.theme_ids.get(initiative_id, ())]
 
 
-def public_records(stmt: Select) -> PublicRecords:
+def public_records(stmt: Select, connection: sa.Connection | None = None) -> PublicRecords:
     """Load the statement's initiatives in three queries: rows, theme links, tags."""
     with gc_paused():
-        rows = load_rows(stmt)
+        rows = load_rows(stmt, connection)
         ids = [row[0] for row in rows]
-        themes = load_themes()
-        return PublicRecords(rows, themes, theme_ids_by_initiative(ids, themes),
-                             tags_by_initiative(ids))
+        themes = load_themes(connection)
+        return PublicRecords(rows, themes, theme_ids_by_initiative(ids, themes, connection),
+                             tags_by_initiative(ids, connection))
 
 
 def slugify(name: str) -> str:

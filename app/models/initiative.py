@@ -121,6 +121,9 @@ class Initiative(db.Model):
         UTCDateTime, default=utcnow, onupdate=utcnow, index=True
     )
     version: Mapped[int] = mapped_column(default=1)
+    # The public GeoJSON feature, serialised (app.initiatives.stored_features); NULL unless
+    # public. Deferred: only the API's collections read it.
+    public_feature: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
 
     themes: Mapped[list["Theme"]] = relationship(
         secondary=initiative_themes, order_by="Theme.position", lazy="selectin"

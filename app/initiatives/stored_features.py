@@ -1,0 +1,140 @@
+"""Each public initiative's GeoJSON feature, serialised once when it is written.
+
+A collection is then the stored bytes joined, not 1,000 features built in Python per request.
+The feature is stored with its `url` relative ("/initiatives/12-name"); the site root goes in
+once per response (`with_site`), so PUBLIC_URL and the request's host still decide it. A row
+that is not public stores NULL, so an unpublished initiative cannot leak through it.
+
+Every write of an initiative goes through the ORM session, whatever the channel (form,
+moderation, change set, import, seed, CLI): the session's flushes say which initiatives and
+themes changed, and their features are rebuilt just before the commit, in its transaction.
+A row written around the session (a bulk insert) keeps NULL until `refresh_features` runs;
+readers build those on the fly (`features_of`), so a missing feature is slow, never wrong.
+"""
+
+from collections.abc import Iterable
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
+
+from app.extensions import db
+from app.initiatives import geojson
+from app.models import Initiative, Theme
+from app.models.initiative import initiative_themes
+
+STALE_KEY = "maillage_stale_features"
+BATCH = 500
+RELATIVE_URL = b'"url":"/initiatives/'
+initiatives_table = Initiative.__table__
+
+
+def build_features(connection: sa.Connection, ids: list[int]) -> dict[int, bytes]:
+    """The serialised features of those initiatives that are public, by id."""
+    stmt = geojson.public_statement().where(Initiative.id.in_(ids))
+    records = geojson.public_records(stmt, connection)
+    return {feature["id"]: orjson.dumps(feature) for feature in geojson.features(records, "")}
+
+
+def refresh_features(connection: sa.Connection, ids: Iterable[int]) -> None:
+    """Store the current feature of each initiative (NULL when it is not public)."""
+    ordered = sorted(set(ids))
+    update = (
+        initiatives_table.update()
+        .where(initiatives_table.c.id == sa.bindparam("initiative_id"))
+        # Given, so the column's onupdate does not move updated_at: the data did not change.
+        .values(public_feature=sa.bindparam("feature"),
+                updated_at=initiatives_table.c.updated_at)
+    )
+    for start in range(0, len(ordered), BATCH):
+        batch = ordered[start:start + BATCH]
+        built = build_features(connection, batch)
+        connection.execute(update, [{"initiative_id": initiative_id,
+                                     "feature": built.get(initiative_id)}
+                                    for initiative_id in batch])
+
+
+def refresh_all(connection: sa.Connection) -> None:
+    """Store the feature of every initiative (the backfill, and after bulk loads)."""
+    ids = connection.scalars(sa.select(initiatives_table.c.id)).all()
+    refresh_features(connection, ids)
+
+
+def features_of(stmt: Select) -> list[tuple[int, bytes]]:
+    """The id and stored feature of the statement's initiatives, in its order.
+
+    A feature not stored yet is built now (from the rows, so only public ones ever are).
+    """
+    connection = db.session.connection()
+    rows = connection.execute(stmt.with_only_columns(Initiative.id,
+                                                     Initiative.public_feature)).all()
+    missing = [initiative_id for initiative_id, stored in rows if stored is None]
+    built = missing_features(stmt, missing) if missing else {}
+    return [(initiative_id, bytes(stored) if stored is not None else built[initiative_id])
+            for initiative_id, stored in rows if stored is not None or initiative_id in built]
+
+
+def missing_features(stmt: Select, ids: list[int]) -> dict[int, bytes]:
+    """Features built now, for rows of the statement whose feature is not stored."""
+    records = geojson.public_records(stmt.where(Initiative.id.in_(ids)).limit(None))
+    return {feature["id"]: orjson.dumps(feature) for feature in geojson.features(records, "")}
+
+
+def with_site(body: bytes, site: str) -> bytes:
+    """Make the stored relative `url` members absolute (site: the root, no trailing slash).
+
+    Only a member name can be preceded by an unescaped quote: inside a JSON string a quote
+    is written \\", so a name or a description cannot fake the pattern.
+    """
+    absolute = b'"url":' + orjson.dumps(site)[:-1] + b'/initiatives/'
+    return body.replace(RELATIVE_URL, absolute)
+
+
+def collection_bytes(features: list[bytes], **members) -> bytes:
+    """A FeatureCollection whose features are already serialised (see feature_collection)."""
+    head = orjson.dumps(geojson.feature_collection([], **members))
+    return head[:-2] + b",".join(features) + head[-2:]
+
+
+# Tracking of the session's writes.
+
+def note_changes(session: Session, _flush_context) -> None:
+    """After each flush, remember the initiatives and themes it wrote."""
+    stale = session.info.setdefault(STALE_KEY, {"initiatives": set(), "themes": set()})
+    for instance in (*session.new, *session.dirty):
+        if isinstance(instance, Initiative) and instance.id is not None:
+            stale["initiatives"].add(instance.id)
+        elif isinstance(instance, Theme) and instance.id is not None:
+            stale["themes"].add(instance.id)
+
+
+def store_before_commit(session: Session) -> None:
+    """Rebuild the features of what this transaction wrote, inside it."""
+    if not session.info.get(STALE_KEY):
+        return
+    session.flush()
+    stale = session.info.pop(STALE_KEY, None) or {}
+    ids = set(stale.get("initiatives", ()))
+    connection = session.connection()
+    if stale.get("themes"):
+        ids.update(connection.scalars(sa.select(initiative_themes.c.initiative_id).where(
+            initiative_themes.c.theme_id.in_(stale["themes"]))))
+    if ids:
+        refresh_features(connection, ids)
+
+
+def forget_changes(session: Session, *_args) -> None:
+    session.info.pop(STALE_KEY, None)
+
+
+def track_session_writes(session_factory) -> None:
+    """Keep the stored features current on every commit of sessions from this factory."""
+    for name, listener in (("after_flush", note_changes),
+                           ("before_commit", store_before_commit),
+                           ("after_rollback", forget_changes)):
+        if not sa.event.contains(session_factory, name, listener):
+            sa.event.listen(session_factory, name, listener)
+
+
+track_session_writes(db.session)
