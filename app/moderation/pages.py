@@ -3,8 +3,10 @@
 from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 from wtforms import SelectChoice
 
+from app.accounts.permissions import is_moderator
 from app.accounts.services import territory_name
 from app.contribute.forms import REPORT_LABELS, options
 from app.contribute.services import themes
@@ -23,7 +25,12 @@ from app.moderation.forms import (
     ReportDecisionForm,
 )
 from app.moderation.history import FIELD_LABELS, diff_rows, shown, side_items
-from app.moderation.services import active_reasons, load_queue, parse_queue_filters
+from app.moderation.services import (
+    active_reasons,
+    load_queue,
+    parse_queue_filters,
+    waiting_count,
+)
 from app.public.labels import KIND_LABELS
 from app.public.mapping import initiative_map
 from app.public.rendering import render_markdown
@@ -33,6 +40,22 @@ from app.public.rendering import render_markdown
 def moderation_labels() -> dict:
     """Words for the codes the moderation pages show."""
     return {"report_labels": REPORT_LABELS}
+
+
+@bp.app_context_processor
+def moderation_header() -> dict:
+    """The header's link to the queue, for moderators and admins."""
+    return {"moderation_waiting": moderation_waiting}
+
+
+def moderation_waiting() -> int | None:
+    """How many items wait for the signed-in moderator; None for everyone else."""
+    if not is_moderator(current_user):
+        return None
+    try:
+        return waiting_count(current_user)
+    except SQLAlchemyError:
+        return 0  # the header must not break the error page of a failing database
 
 
 def load_initiative(initiative_id: int) -> Initiative:
