@@ -1,5 +1,6 @@
 """The policy's nonce is new on every response and never cached with a map; HSTS over HTTPS
-only, behind a trusted proxy too; cookies secure wherever the site is public over HTTPS."""
+only, behind a trusted proxy too; cookies secure wherever the site is public over HTTPS; rate
+limits counted where configured."""
 
 import re
 
@@ -51,6 +52,15 @@ def test_every_inline_script_of_a_page_has_the_nonce(client, seeded, path):
     assert script_nonces(response.text) and set(script_nonces(response.text)) == {nonce}
 
 
+def set_environment(monkeypatch, **variables: str | None) -> None:
+    """Set these environment variables, removing those given as None."""
+    for name, value in variables.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+
+
 def test_the_policy_allows_images_from_the_configured_tile_server_only(migrated):
     app = make_app(migrated, TILE_URL="https://{s}.tiles.example.org/{z}/{x}/{y}.png")
     with app.app_context():
@@ -97,11 +107,7 @@ def test_behind_a_trusted_proxy_https_gets_hsts(migrated):
 ])
 def test_cookies_are_secure_when_the_site_is_public_over_https(monkeypatch, tmp_path,
                                                               public_url, explicit, secure):
-    for name, value in (("PUBLIC_URL", public_url), ("SESSION_COOKIE_SECURE", explicit)):
-        if value is None:
-            monkeypatch.delenv(name, raising=False)
-        else:
-            monkeypatch.setenv(name, value)
+    set_environment(monkeypatch, PUBLIC_URL=public_url, SESSION_COOKIE_SECURE=explicit)
     settings = from_environment(tmp_path)
     assert settings["SESSION_COOKIE_SECURE"] is secure
     assert settings["REMEMBER_COOKIE_SECURE"] is secure
@@ -119,3 +125,14 @@ def test_https_site_sets_a_secure_httponly_lax_session_cookie(migrated, monkeypa
     session = next(cookie for cookie in response.headers.getlist("Set-Cookie")
                    if cookie.startswith("session="))
     assert all(flag in session for flag in ("Secure", "HttpOnly", "SameSite=Lax"))
+
+
+@pytest.mark.parametrize(("storage", "redis", "expected"), [
+    (None, None, "memory://"),
+    (None, "redis://cache:6379/1", "redis://cache:6379/1"),
+    ("memcached://cache:11211", "redis://cache:6379/1", "memcached://cache:11211"),
+])
+def test_rate_limits_count_where_configured(monkeypatch, tmp_path, storage, redis, expected):
+    """Several workers share their counts only in a shared store (memory:// is per process)."""
+    set_environment(monkeypatch, RATELIMIT_STORAGE_URI=storage, REDIS_URL=redis)
+    assert from_environment(tmp_path)["RATELIMIT_STORAGE_URI"] == expected
