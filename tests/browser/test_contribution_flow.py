@@ -8,7 +8,9 @@ from flask_migrate import upgrade
 
 from app.accounts.services import add_scope, create_user
 from app.database import write_transaction
+from app.initiatives.services import create_initiative
 from tests.browser.conftest import TILE_URL, ServerThread, open_page, screenshot
+from tests.browser.test_accessibility import serious_violations
 from tests.conftest import make_app
 
 PASSWORD = "correct horse battery"
@@ -147,6 +149,43 @@ def test_rejected_proposal_never_appears_and_its_link_says_why(pages):
     assert citizen.locator("#follow-up-status").inner_text() == "refusée"
     assert "Il s'agit d'un commerce" in citizen.locator("main").inner_text()
     assert citizen.errors == [] and moderator.errors == []
+
+
+def add_pending(server, name: str) -> None:
+    """A pending proposal in Cluny, written straight into the served app's database."""
+    app = server.server.app
+    with app.app_context(), write_transaction():
+        create_initiative({"name": name, "kind": "initiative", "insee": "71137"},
+                          status="pending", author=None)
+
+
+def test_moderator_reaches_the_queue_and_signs_out_from_the_header(pages, server, axe_script):
+    # Like the seeded "Réseau social et solidaire de Cluny": a possible duplicate.
+    add_pending(server, "Réseau solidaire de Cluny")
+    moderator = pages()
+    sign_in(moderator, MODERATOR_71)
+    header_link = moderator.get_by_role(
+        "link", name=re.compile(r"^Modération \(\d+ éléments? en attente\)$"))
+    assert header_link.get_attribute("aria-current") == "page"
+    row = moderator.locator("#queue-proposals tr", has_text="Réseau solidaire de Cluny")
+    assert "doublon possible" in row.inner_text()
+    assert serious_violations(moderator, axe_script) == []
+    screenshot(moderator, "moderation-queue-header")
+    moderator.set_viewport_size({"width": 375, "height": 740})
+    screenshot(moderator, "moderation-queue-header-phone")
+    moderator.set_viewport_size({"width": 1280, "height": 900})
+
+    moderator.get_by_role("link", name="Réseau solidaire de Cluny").click()
+    moderator.wait_for_selector(".map-canvas.leaflet-container")
+    assert serious_violations(moderator, axe_script) == []
+
+    logout = moderator.get_by_role("button", name="Déconnexion")
+    logout.focus()
+    moderator.keyboard.press("Enter")
+    moderator.wait_for_url(server.url + "/")
+    assert moderator.get_by_role("link", name="Connexion").is_visible()
+    assert moderator.get_by_role("button", name="Déconnexion").count() == 0
+    assert moderator.errors == []
 
 
 def test_form_works_without_javascript(browser, server):
