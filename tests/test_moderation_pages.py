@@ -26,14 +26,19 @@ def queue_row(page: str, name: str) -> str:
     return page[start:page.index("</tr>", start)]
 
 
+def sent_without_a_decision(client, url: str, version: int) -> str:
+    """Post a decision form with no decision chosen; return the page shown again."""
+    response = client.post(url, data={"version": version})
+    assert response.status_code == 400
+    return response.text
+
+
 def test_review_without_a_decision_shows_the_error_by_the_radios(client, accounts):
     initiative = make_initiative()
     login(client, accounts.moderator_71)
-    response = client.post(f"/moderation/initiatives/{initiative.id}/decision",
-                           data={"version": initiative.version})
-    assert response.status_code == 400
-    assert DECISION_ERROR in response.text
-    assert 'aria-describedby="decision-error"' in response.text
+    page = sent_without_a_decision(client, f"/moderation/initiatives/{initiative.id}/decision",
+                                   initiative.version)
+    assert DECISION_ERROR in page and 'aria-describedby="decision-error"' in page
 
 
 def test_change_set_without_a_decision_shows_the_error_by_the_radios(client, accounts):
@@ -44,11 +49,9 @@ def test_change_set_without_a_decision_shows_the_error_by_the_radios(client, acc
     login(client, accounts.moderator_71)
     page = client.get(f"/moderation/change-sets/{change_set.id}").text
     assert 'id="decision-form"' in page and "decision-error" not in page
-    response = client.post(f"/moderation/change-sets/{change_set.id}/decision",
-                           data={"version": change_set.version})
-    assert response.status_code == 400
-    assert DECISION_ERROR in response.text
-    assert "Appliquer la correction" in response.text
+    page = sent_without_a_decision(client, f"/moderation/change-sets/{change_set.id}/decision",
+                                   change_set.version)
+    assert DECISION_ERROR in page and "Appliquer la correction" in page
 
 
 def test_queue_marks_proposals_with_a_possible_duplicate(client, accounts):
