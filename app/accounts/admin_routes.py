@@ -1,5 +1,7 @@
 """Admin pages: users, roles and scopes; themes; reject reasons; erasure (HTTP only)."""
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -151,14 +153,19 @@ def admin_themes():
         400 if form.errors else 200
 
 
-def save_or_show(form: ThemeForm, theme: Theme | None) -> bool:
+def saved(form, save: Callable[[], object], invalid: type[Exception]) -> bool:
+    """Save in one transaction; when the rules refuse the values, show why on the form."""
     try:
         with write_transaction():
-            save_theme(form.data, theme)
-    except InvalidTheme as error:
+            save()
+    except invalid as error:
         show_errors(form, error.errors)
         return False
     return True
+
+
+def save_or_show(form: ThemeForm, theme: Theme | None) -> bool:
+    return saved(form, lambda: save_theme(form.data, theme), InvalidTheme)
 
 
 def load_theme(theme_id: int) -> Theme:
@@ -205,14 +212,9 @@ def admin_reasons():
 
 
 def save_reason_or_show(form: ReasonForm, reason: RejectReason | None) -> bool:
-    try:
-        with write_transaction():
-            save_reason(form.label.data, form.text.data, form.position.data or 0,
-                        form.active.data, reason)
-    except InvalidReason as error:
-        show_errors(form, error.errors)
-        return False
-    return True
+    return saved(form, lambda: save_reason(form.label.data, form.text.data,
+                                           form.position.data or 0, form.active.data, reason),
+                 InvalidReason)
 
 
 def load_reason(reason_id: int) -> RejectReason:
