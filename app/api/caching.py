@@ -96,13 +96,17 @@ def with_validators(response: Response, fp: Fingerprint, max_age: int) -> Respon
     return response
 
 
-def conditional(fp: Fingerprint, build: Callable[[], Response], max_age: int = 60) -> Response:
+def conditional(fp: Fingerprint, build: Callable[[], Response], max_age: int = 60,
+                keep: bool = True) -> Response:
     """Answer 304 when the client's copy is current, else the body built once for this ETag.
 
     The fingerprint is computed before any row is loaded, so a 304 costs one small query.
+    keep=False: the body is at hand already, not worth a place in the cache.
     """
     if not is_resource_modified(request.environ, etag=fp.etag, last_modified=fp.last_modified):
         return with_validators(Response(status=304), fp, max_age)
+    if not keep:
+        return with_validators(build(), fp, max_age)
     cache, key = response_cache(), f"{fp.etag}|{request.url_root}"
     cached = cache.get(key)
     if cached is None:

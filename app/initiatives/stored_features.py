@@ -13,6 +13,7 @@ readers build those on the fly (`features_of`), so a missing feature is slow, ne
 """
 
 from collections.abc import Iterable
+from datetime import datetime
 
 import orjson
 import sqlalchemy as sa
@@ -75,6 +76,25 @@ def features_of(stmt: Select) -> list[tuple[int, bytes]]:
             for initiative_id, stored in rows if stored is not None or initiative_id in built]
 
 
+# Built once: the statement of the single-feature endpoint, answered by the primary key.
+ONE_FEATURE = sa.select(Initiative.public_feature, Initiative.updated_at).where(
+    Initiative.id == sa.bindparam("initiative_id"),
+    Initiative.status.in_(geojson.PUBLIC_STATUSES))
+
+
+def feature_of(initiative_id: int) -> tuple[bytes, datetime] | None:
+    """The stored feature of a public initiative and its last change; None when not public."""
+    row = db.session.connection().execute(
+        ONE_FEATURE, {"initiative_id": initiative_id}).one_or_none()
+    if row is None:
+        return None
+    stored, updated_at = row
+    if stored is None:
+        stmt = geojson.public_statement().where(Initiative.id == initiative_id)
+        stored = missing_features(stmt, [initiative_id])[initiative_id]
+    return bytes(stored), updated_at
+
+
 def missing_features(stmt: Select, ids: list[int]) -> dict[int, bytes]:
     """Features built now, for rows of the statement whose feature is not stored."""
     records = geojson.public_records(stmt.where(Initiative.id.in_(ids)).limit(None))
@@ -94,7 +114,7 @@ def with_site(body: bytes, site: str) -> bytes:
 def collection_bytes(features: list[bytes], **members) -> bytes:
     """A FeatureCollection whose features are already serialised (see feature_collection)."""
     head = orjson.dumps(geojson.feature_collection([], **members))
-    return head[:-2] + b",".join(features) + head[-2:]
+    return b"".join((head[:-2], b",".join(features), head[-2:]))  # copies the features once
 
 
 # Tracking of the session's writes.

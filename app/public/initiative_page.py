@@ -1,8 +1,10 @@
 """What an initiative's page shows beyond its fields: slug, territory links, JSON-LD."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from flask import url_for
+from flask import current_app, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app.geo.gazetteer import Commune, GazetteerMissing
@@ -46,24 +48,34 @@ def gazetteer_commune(insee: str | None) -> Commune | None:
 
 def territory_links(initiative: Initiative) -> list[TerritoryLink]:
     """Commune, EPCI, département and région, each linking to its filtered view."""
-    commune = gazetteer_commune(initiative.insee)
+    # Many initiatives share a territory: its links are built once per locale and root.
+    return list(cached_territory_links(
+        initiative.insee, initiative.commune_name, initiative.epci, initiative.departement,
+        initiative.region, str(get_locale()), request.script_root,
+        str(current_app.config["GAZETTEER_PATH"])))
+
+
+@lru_cache(maxsize=4096)
+def cached_territory_links(insee: str | None, commune_name: str | None, epci: str | None,
+                           departement: str | None, region: str | None, _locale: str,
+                           _script_root: str, _gazetteer: str) -> tuple[TerritoryLink, ...]:
+    commune = gazetteer_commune(insee)
     links = []
-    if initiative.insee:
-        links.append(TerritoryLink(_("Commune"), initiative.commune_name or initiative.insee,
-                                   url_for("public.index", commune=initiative.insee)))
-    if initiative.epci:
-        name = commune.epci_name if commune and commune.epci_name else initiative.epci
+    if insee:
+        links.append(TerritoryLink(_("Commune"), commune_name or insee,
+                                   url_for("public.index", commune=insee)))
+    if epci:
+        name = commune.epci_name if commune and commune.epci_name else epci
         links.append(TerritoryLink(_("Intercommunalité"), name,
-                                   url_for("public.index", epci=initiative.epci)))
-    if initiative.departement:
+                                   url_for("public.index", epci=epci)))
+    if departement:
         name = commune.departement_name if commune and commune.departement_name else ""
-        links.append(TerritoryLink(_("Département"), f"{name} ({initiative.departement})".strip(),
-                                   url_for("public.departement", code=initiative.departement)))
-    if initiative.region:
-        name = commune.region_name if commune and commune.region_name else initiative.region
-        links.append(TerritoryLink(_("Région"), name,
-                                   url_for("public.region", code=initiative.region)))
-    return links
+        links.append(TerritoryLink(_("Département"), f"{name} ({departement})".strip(),
+                                   url_for("public.departement", code=departement)))
+    if region:
+        name = commune.region_name if commune and commune.region_name else region
+        links.append(TerritoryLink(_("Région"), name, url_for("public.region", code=region)))
+    return tuple(links)
 
 
 def json_ld(initiative: Initiative) -> dict:

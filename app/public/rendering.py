@@ -1,5 +1,7 @@
 """Markdown descriptions rendered to HTML that is safe to show."""
 
+from functools import lru_cache
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -24,6 +26,12 @@ def render_markdown(text: str | None) -> Markup:
     """Render Markdown to sanitised HTML (http, https and mailto links only)."""
     if not text:
         return Markup("")
+    return rendered(text)
+
+
+# The same description is shown again and again: render it once per worker (bounded).
+@lru_cache(maxsize=2048)
+def rendered(text: str) -> Markup:
     html = demote_headings(_markdown.render(text))
     cleaned = nh3.clean(
         html,
