@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from app.contribute.anti_abuse import submission_problem
+from app.contribute.forms import options
 from app.extensions import db
 from app.geo.gazetteer import Commune
 from app.geo.territory import current_gazetteer
@@ -102,7 +103,7 @@ def resolve_commune(form) -> None:
         return
     form.commune.errors = [_("Plusieurs communes correspondent : choisissez la vôtre.")
                            if found else _("Commune introuvable : vérifiez son nom.")]
-    form.commune_choice.choices = [(c.insee, commune_label(c)) for c in found]
+    form.commune_choice.choices = options((c.insee, commune_label(c)) for c in found)
 
 
 def matches(commune: Commune | None, typed: str) -> bool:
