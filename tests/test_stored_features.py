@@ -168,3 +168,19 @@ def test_collection_bytes_are_the_collection_serialised():
     body = stored_features.collection_bytes([b'{"a":1}', b'{"b":2}'], numberReturned=2)
     assert body == b'{"type":"FeatureCollection","numberReturned":2,"features":[{"a":1},{"b":2}]}'
     assert stored_features.collection_bytes([]).endswith(b'"features":[]}')
+
+
+def test_renamed_theme_changes_the_etag_of_its_initiatives(client, themes):
+    initiative_id = add_initiative(name="Thématique", themes=["crisis-management"]).id
+    first = client.get(f"/api/v1/initiatives/{initiative_id}")
+    etag = first.headers["ETag"]
+    assert client.get(f"/api/v1/initiatives/{initiative_id}",
+                      headers={"If-None-Match": etag}).status_code == 304
+    theme = db.session.scalar(sa.select(Theme).where(Theme.slug == "crisis-management"))
+    with write_transaction():
+        save_theme({"slug": "crises", "label_fr": theme.label_fr, "label_en": theme.label_en,
+                    "colour": theme.colour, "icon": theme.icon, "position": theme.position},
+                   theme)
+    again = client.get(f"/api/v1/initiatives/{initiative_id}", headers={"If-None-Match": etag})
+    assert again.status_code == 200
+    assert again.get_json()["properties"]["themes"] == ["crises"]

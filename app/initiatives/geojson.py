@@ -305,13 +305,6 @@ def public_statement() -> Select:
         Initiative.id)
 
 
-def feature_for(initiative_id: int, base_url: str) -> dict | None:
-    """The feature of one public initiative, or None when it is not public."""
-    records = public_records(public_statement().where(Initiative.id == initiative_id))
-    found = features(records, base_url)
-    return found[0] if found else None
-
-
 def site_root(fallback: str) -> str:
     """The root of our public pages: PUBLIC_URL when configured, else the fallback."""
     return (current_app.config.get("PUBLIC_URL") or fallback).rstrip("/")

@@ -34,7 +34,11 @@ initiatives_table = Initiative.__table__
 def build_features(connection: sa.Connection, ids: list[int]) -> dict[int, bytes]:
     """The serialised features of those initiatives that are public, by id."""
     stmt = geojson.public_statement().where(Initiative.id.in_(ids))
-    records = geojson.public_records(stmt, connection)
+    return serialised(geojson.public_records(stmt, connection))
+
+
+def serialised(records: geojson.PublicRecords) -> dict[int, bytes]:
+    """The records' features with relative urls, serialised, by id."""
     return {feature["id"]: orjson.dumps(feature) for feature in geojson.features(records, "")}
 
 
@@ -97,8 +101,7 @@ def feature_of(initiative_id: int) -> tuple[bytes, datetime] | None:
 
 def missing_features(stmt: Select, ids: list[int]) -> dict[int, bytes]:
     """Features built now, for rows of the statement whose feature is not stored."""
-    records = geojson.public_records(stmt.where(Initiative.id.in_(ids)).limit(None))
-    return {feature["id"]: orjson.dumps(feature) for feature in geojson.features(records, "")}
+    return serialised(geojson.public_records(stmt.where(Initiative.id.in_(ids)).limit(None)))
 
 
 def with_site(body: bytes, site: str) -> bytes:
