@@ -11,7 +11,6 @@ post the proposal form back to back; CSRF and the honeypot stay on.
 import os
 
 import xstatic.pkg.leaflet
-import xstatic.pkg.leaflet_markercluster
 from flask import (
     Blueprint,
     Response,
@@ -25,20 +24,18 @@ from app import create_app
 
 FIXED_BYTES = int(os.environ.get("BENCH_FIXED_BYTES", "2048"))
 OVERRIDES = {"RATELIMIT_ENABLED": False, "FORM_MIN_SECONDS": 0}
-VENDOR = {"leaflet": xstatic.pkg.leaflet,
-          "leaflet_markercluster": xstatic.pkg.leaflet_markercluster}
+VENDOR = {"leaflet": xstatic.pkg.leaflet}
 EMPTY_MAP = """<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><title>Carte vide</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="{{ css }}">
-{% for href in cluster_css %}<link rel="stylesheet" href="{{ href }}">{% endfor %}
+<link rel="stylesheet" href="{{ css }}"><link rel="stylesheet" href="{{ map_css }}">
 <style>html, body, #map { height: 100%; margin: 0 }</style></head>
 <body><div id="map"></div>
-<script src="{{ js }}"></script><script src="{{ cluster_js }}"></script>
-<script>
+<script src="{{ js }}"></script>
+<script nonce="{{ csp_nonce() }}">
 var map = L.map("map", {center: [46.6, 2.4], zoom: 6});
 L.tileLayer({{ tile_url|tojson }}, {maxZoom: 19}).addTo(map);
-var icon = L.divIcon({html: "<div><span>1</span></div>", className: "marker-cluster",
+var icon = L.divIcon({html: "<span>1</span>", className: "initiative-cluster",
                       iconSize: L.point(40, 40)});
 L.marker([46.6, 2.4], {icon: icon}).addTo(map);
 </script></body></html>"""
@@ -74,12 +71,10 @@ def asset(package: str, filename: str) -> str:
 
 @bench.get("/empty-map")
 def empty_map() -> str:
-    """An empty Leaflet map with one cluster-like marker: the map page's floor."""
+    """An empty Leaflet map with one cluster marker: the map page's floor."""
     return render_template_string(
         EMPTY_MAP, css=asset("leaflet", "leaflet.css"), js=asset("leaflet", "leaflet.js"),
-        cluster_js=asset("leaflet_markercluster", "leaflet.markercluster.js"),
-        cluster_css=[asset("leaflet_markercluster", "MarkerCluster.css"),
-                     asset("leaflet_markercluster", "MarkerCluster.Default.css")],
+        map_css=url_for("static", filename="css/map.css"),
         tile_url=current_app.config["TILE_URL"])
 
 

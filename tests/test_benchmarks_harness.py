@@ -137,7 +137,7 @@ def test_server_serves_the_app_and_the_floors_then_stops(loaded, tmp_path):
             empty_map = get(server.base_url, "/__bench/empty-map")
         assert fixed.status == 200 and len(fixed.body) == 2048
         assert static.body == b'{"a": 1}'
-        assert b"leaflet.js" in empty_map.body and b"marker-cluster" in empty_map.body
+        assert b"leaflet.js" in empty_map.body and b"initiative-cluster" in empty_map.body
         health = orjson.loads(get(server.base_url, "/healthz").body)
         assert health["status"] == "ok"
         assert memory.reset and 20 < memory.peak_mb < 1000

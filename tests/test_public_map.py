@@ -19,7 +19,6 @@ def published_count() -> int:
 def test_home_map_loads_every_asset_from_the_app(client, seeded):
     html = client.get("/").get_data(as_text=True)
     assert "/vendor/leaflet/leaflet.js" in html
-    assert "/vendor/leaflet_markercluster/leaflet.markercluster.js" in html
     assert "/static/js/map.js" in html
     for cdn in ("cdn.jsdelivr", "cdnjs", "code.jquery", "bootstrapcdn", "unpkg"):
         assert cdn not in html
@@ -103,6 +102,31 @@ def test_points_answer_not_modified_to_a_matching_etag(client, seeded):
     first = client.get("/api/v1/map/points")
     again = client.get("/api/v1/map/points", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_points_kept_by_the_worker_follow_every_change(client, themes, make_initiative):
+    from app.database import write_transaction
+    from app.initiatives.services import update_initiative
+
+    first = make_initiative(name="Première", themes=["learning-from-crisis"])
+    before = client.get("/api/v1/map/points").get_json()
+    assert before["id"] == [first]
+    second = make_initiative(name="Seconde")
+    assert client.get("/api/v1/map/points").get_json()["id"] == [first, second]
+    with write_transaction():
+        update_initiative(db.session.get(Initiative, first),
+                          {"themes": ["territory-proximity"]}, author=None)
+    after = client.get("/api/v1/map/points").get_json()
+    assert after["themes"][after["theme"][0]] == "territory-proximity"
+    assert after["theme"][0] != before["theme"][0]
+
+
+def test_points_of_different_filters_are_kept_apart(client, themes, make_initiative):
+    place = make_initiative(kind="place")
+    other = make_initiative(kind="resource")
+    assert client.get("/api/v1/map/points").get_json()["id"] == [place, other]
+    assert client.get("/api/v1/map/points?kind=place").get_json()["id"] == [place]
+    assert client.get("/api/v1/map/points?kind=resource").get_json()["id"] == [other]
 
 
 def test_popup_fallback_route_gives_public_fields_only(client, themes, make_initiative):

@@ -1,4 +1,4 @@
-"""The custom Folium element that loads the initiatives from the API and clusters them.
+"""The custom Folium element that loads the initiatives from the API and groups them.
 
 The same element serves the home map, the embed and the territory pages. The page only
 carries a small configuration; the data comes from /api/v1/map/points with the page's
@@ -12,7 +12,7 @@ from app.geo.maps import MapAssets
 
 
 class InitiativeLayer(JSCSSMixin):
-    """Fetch the matching initiatives and show them as clustered markers (static/js/map.js)."""
+    """Fetch the matching initiatives and show them grouped in clusters (static/js/map.js)."""
 
     _template = Template(
         """
@@ -26,8 +26,5 @@ class InitiativeLayer(JSCSSMixin):
         super().__init__()
         self._name = "InitiativeLayer"
         self.config = config
-        self.default_js = [("leaflet_markercluster", assets.cluster_js),
-                           ("maillage_map", assets.app_js)]
-        self.default_css = [(f"markercluster_css_{index}", url)
-                            for index, url in enumerate(assets.cluster_css)]
-        self.default_css.append(("maillage_map_css", assets.app_css))
+        self.default_js = [("maillage_map", assets.app_js)]
+        self.default_css = [("maillage_map_css", assets.app_css)]

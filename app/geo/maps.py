@@ -17,8 +17,8 @@ FRANCE_ZOOM = 6
 # Metropolitan France and Corsica, [[south, west], [north, east]]: the default view fits it,
 # whatever the width of the screen.
 FRANCE_BOUNDS = [[41.3, -5.2], [51.1, 9.6]]
-# The clusters are computed for every zoom level between these two: fewer levels, less work
-# (3 still shows all of France and its overseas territories; 18 shows a street).
+# The zoom levels a visitor may reach: 3 still shows all of France and its overseas
+# territories; 18 shows a street.
 MIN_ZOOM = 3
 MAX_ZOOM = 18
 
@@ -29,8 +29,6 @@ class MapAssets:
 
     leaflet_js: str
     leaflet_css: str
-    cluster_js: str
-    cluster_css: tuple[str, ...]
     app_js: str
     app_css: str
 

@@ -1,14 +1,12 @@
 """Front-end libraries served from their PyPI (XStatic) packages, never from a CDN."""
 
 import xstatic.pkg.leaflet
-import xstatic.pkg.leaflet_markercluster
 from flask import abort, send_from_directory, url_for
 
 from app.public import bp
 
 VENDOR_PACKAGES = {
     "leaflet": xstatic.pkg.leaflet,
-    "leaflet_markercluster": xstatic.pkg.leaflet_markercluster,
 }
 # Their URLs carry the package version (?v=), so browsers may keep them long.
 VENDOR_MAX_AGE = 365 * 24 * 3600
@@ -16,7 +14,7 @@ VENDOR_MAX_AGE = 365 * 24 * 3600
 
 @bp.get("/vendor/<package>/<path:filename>")
 def vendor(package: str, filename: str):
-    """A file of a vendored library (Leaflet, MarkerCluster, their CSS and images)."""
+    """A file of a vendored library (Leaflet, its CSS and images)."""
     module = VENDOR_PACKAGES.get(package)
     if module is None:
         abort(404)

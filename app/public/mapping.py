@@ -24,12 +24,10 @@ CONTRACT_DETAIL_RULE = re.compile(r"^/api/v1/initiatives/<(int:)?\w+>$")
 
 
 def map_assets() -> MapAssets:
-    """The URLs of Leaflet, MarkerCluster (XStatic packages) and our own map files."""
+    """The URLs of Leaflet (an XStatic package) and of our own map files."""
     return MapAssets(
         leaflet_js=vendor_url("leaflet", "leaflet.js"),
         leaflet_css=vendor_url("leaflet", "leaflet.css"),
-        cluster_js=vendor_url("leaflet_markercluster", "leaflet.markercluster.js"),
-        cluster_css=(vendor_url("leaflet_markercluster", "MarkerCluster.css"),),
         app_js=url_for("static", filename="js/map.js"),
         app_css=url_for("static", filename="css/map.css"),
     )
@@ -64,6 +62,7 @@ def layer_config(filter_args: MultiDict, *, fit: bool, sync_view: bool) -> dict:
         "pointsUrl": points_url(filter_args),
         "detailUrl": detail_url_template(),
         "pageUrl": f"{request.script_root}/initiatives/{{id}}",
+        "listUrl": url_for("public.initiatives", **filter_args.to_dict(flat=False)),
         "locale": locale,
         "themes": {theme.slug: {"label": theme.label(locale), "colour": safe_colour(theme.colour)}
                    for theme in all_themes()},
@@ -82,6 +81,8 @@ def map_texts() -> dict[str, str]:
         "loadFailed": _("Les initiatives n'ont pas pu être chargées. Rechargez la page."),
         "open": _("Voir la fiche"),
         "cluster": _("{n} initiatives, zoomer pour les voir"),
+        "here": _("{n} initiatives à cet endroit"),
+        "seeAll": _("Voir les {n} initiatives dans la liste"),
         "zero": _("Aucune initiative ne correspond à ces filtres."),
         "one": _("1 initiative sur la carte."),
         "many": _("{n} initiatives sur la carte."),

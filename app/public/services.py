@@ -5,7 +5,6 @@ import math
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.sql import Select
 
 from app.extensions import db
 from app.filters import Filters
@@ -46,26 +45,27 @@ class ResultPage:
         return max(1, math.ceil(self.total / self.per_page))
 
 
-def matching_ids(filters: Filters) -> Select:
-    """The ids of the initiatives matching the filters, for use in a sub-query."""
-    return select_initiatives(filters).with_only_columns(Initiative.id).order_by(None)
-
-
 def count_matching(filters: Filters) -> int:
     """How many initiatives match the filters."""
-    counted = sa.select(sa.func.count()).select_from(matching_ids(filters).subquery())
-    return db.session.scalar(counted)
+    return db.session.scalar(
+        select_initiatives(filters).with_only_columns(sa.func.count())
+        .select_from(Initiative).order_by(None))
 
 
 def facet_counts(filters: Filters) -> Facets:
-    """The total and the per-theme and per-kind counts for these filters."""
+    """The total and the per-theme and per-kind counts for these filters.
+
+    Grouped queries on the filtered initiatives themselves (no IN over their ids): at
+    100,000 initiatives they read the covering index and initiative_themes' primary key.
+    """
     theme_rows = db.session.execute(
-        sa.select(Theme.slug, sa.func.count())
-        .select_from(initiative_themes)
+        select_initiatives(dataclasses.replace(filters, themes=()))
+        .with_only_columns(Theme.slug, sa.func.count())
+        .select_from(Initiative)
+        .join(initiative_themes, initiative_themes.c.initiative_id == Initiative.id)
         .join(Theme, Theme.id == initiative_themes.c.theme_id)
-        .where(initiative_themes.c.initiative_id.in_(
-            matching_ids(dataclasses.replace(filters, themes=()))))
         .group_by(Theme.slug)
+        .order_by(None)
     )
     return Facets(
         total=count_matching(filters),
@@ -77,9 +77,11 @@ def facet_counts(filters: Filters) -> Facets:
 def count_by(column: sa.ColumnElement, filters: Filters) -> dict[str, int]:
     """The number of matching initiatives per value of a column (kind, département, commune)."""
     rows = db.session.execute(
-        sa.select(column, sa.func.count())
-        .where(Initiative.id.in_(matching_ids(filters)), column.is_not(None))
+        select_initiatives(filters)
+        .with_only_columns(column, sa.func.count())
+        .where(column.is_not(None))
         .group_by(column)
+        .order_by(None)
     )
     return dict(rows.all())
 

@@ -3,7 +3,7 @@
 A script injected before the page's own records when marker icons (`.leaflet-marker-icon`,
 which cluster icons are too) are added; the page has settled when none was added for a
 second. Tiles are stubbed (a transparent PNG); nothing leaves the loopback interface.
-Floor: `/__bench/empty-map`, Leaflet and MarkerCluster from the same server with one marker.
+Floor: `/__bench/empty-map`, Leaflet and our map CSS from the same server with one marker.
 """
 
 import base64

@@ -1,9 +1,13 @@
 /* Maillage: the initiatives layer of a Folium map.
  *
  * MaillageMap.attach(map, config) loads /api/v1/map/points (parallel arrays, a few bytes per
- * initiative), creates the markers in bulk and clusters them, then fetches an initiative's
- * details only when its popup opens. Popups are built with DOM nodes and textContent:
- * nothing from the data is ever parsed as HTML.
+ * initiative) and shows them grouped: the points are projected once, then, for each zoom
+ * level the visitor reaches, binned into a grid of cells about CELL_PX wide (one pass over
+ * typed arrays, kept for the next visit of that zoom). Only the cells in view become markers,
+ * so 100,000 initiatives cost a few hundred elements, never 100,000. A cell holding several
+ * initiatives is a cluster: activating it zooms in, or, when its initiatives share one place,
+ * lists them in a popup. An initiative's details are fetched only when its popup opens.
+ * Popups are built with DOM nodes and textContent: nothing from the data is parsed as HTML.
  */
 (function () {
   "use strict";
@@ -11,6 +15,11 @@
   var NO_THEME_COLOUR = "#4A4A4A";
   var FIT_MAX_ZOOM = 12;
   var HASH_VIEW = /^#map=(\d{1,2})\/(-?\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)$/;
+  var TILE_PX = 256;
+  var CELL_PX = 64;  // initiatives closer than about this on screen are grouped
+  var VIEW_PADDING = 0.25;  // cells this far outside the view are drawn too (smooth panning)
+  var LIST_LIMIT = 10;  // a cluster's popup lists at most this many initiatives
+  var CELL_KEY_FACTOR = 4194304;  // 2^22 cells per axis: more than zoom 18 needs (2^20)
 
   function element(tag, className, text) {
     var node = document.createElement(tag);
@@ -35,6 +44,83 @@
     return match ? { zoom: Number(match[1]), center: [Number(match[2]), Number(match[3])] } : null;
   }
 
+  /* Web Mercator in [0, 1] x [0, 1] (x east, y south), and back. */
+  function projectX(lon) { return lon / 360 + 0.5; }
+  function projectY(lat) {
+    var sin = Math.min(Math.max(Math.sin(lat * Math.PI / 180), -0.9999), 0.9999);
+    return 0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI);
+  }
+  function unproject(x, y) {
+    var lat = Math.atan(Math.sinh(Math.PI * (1 - 2 * y))) * 180 / Math.PI;
+    return L.latLng(lat, (x - 0.5) * 360);
+  }
+
+  /* The loaded initiatives, projected once; their grid of cells per zoom level, on demand. */
+  function PointIndex(data) {
+    var count = data.id.length;
+    this.data = data;
+    this.count = count;
+    this.x = new Float64Array(count);
+    this.y = new Float64Array(count);
+    for (var i = 0; i < count; i++) {
+      this.x[i] = projectX(data.lon[i]);
+      this.y[i] = projectY(data.lat[i]);
+    }
+    this.grids = {};
+  }
+
+  PointIndex.prototype.cellsPerWorld = function (zoom) {
+    return Math.pow(2, zoom) * TILE_PX / CELL_PX;
+  };
+
+  PointIndex.prototype.keyOf = function (i, scale) {
+    return Math.floor(this.x[i] * scale) * CELL_KEY_FACTOR + Math.floor(this.y[i] * scale);
+  };
+
+  /* Every non-empty cell at this zoom: count, centroid, extent and first initiative. */
+  PointIndex.prototype.grid = function (zoom) {
+    if (this.grids[zoom]) { return this.grids[zoom]; }
+    var scale = this.cellsPerWorld(zoom);
+    var byKey = new Map();
+    var cells = [];
+    for (var i = 0; i < this.count; i++) {
+      var x = this.x[i];
+      var y = this.y[i];
+      var key = this.keyOf(i, scale);
+      var cell = byKey.get(key);
+      if (cell === undefined) {
+        cell = { key: key, first: i, count: 0, sumX: 0, sumY: 0,
+                 minX: x, minY: y, maxX: x, maxY: y };
+        byKey.set(key, cell);
+        cells.push(cell);
+      }
+      cell.count += 1;
+      cell.sumX += x;
+      cell.sumY += y;
+      if (x < cell.minX) { cell.minX = x; } else if (x > cell.maxX) { cell.maxX = x; }
+      if (y < cell.minY) { cell.minY = y; } else if (y > cell.maxY) { cell.maxY = y; }
+    }
+    this.grids[zoom] = cells;
+    return cells;
+  };
+
+  /* The indexes of the initiatives of one cell (a scan: only when a cluster is opened). */
+  PointIndex.prototype.members = function (cell, zoom) {
+    var scale = this.cellsPerWorld(zoom);
+    var found = [];
+    for (var i = 0; i < this.count; i++) {
+      if (this.keyOf(i, scale) === cell.key) { found.push(i); }
+    }
+    return found;
+  };
+
+  PointIndex.prototype.bounds = function () {
+    var data = this.data;
+    var bounds = L.latLngBounds([data.lat[0], data.lon[0]], [data.lat[0], data.lon[0]]);
+    for (var i = 1; i < this.count; i++) { bounds.extend([data.lat[i], data.lon[i]]); }
+    return bounds;
+  };
+
   /* Icons are shared by every marker of the same theme colour and kind. */
   function iconFactory(config) {
     var cache = {};
@@ -56,36 +142,15 @@
     };
   }
 
-  function clusterIconFactory(config) {
-    return function (cluster) {
-      var count = cluster.getChildCount();
-      var size = count < 10 ? 36 : count < 100 ? 42 : count < 1000 ? 50 : 58;
-      var content = element("span", "initiative-cluster__count");
-      var visible = element("span", null, count.toLocaleString(config.locale));
-      visible.setAttribute("aria-hidden", "true");
-      content.appendChild(visible);
-      content.appendChild(element("span", "visually-hidden",
-        formatCount(config.text.cluster, count, config.locale)));
-      return L.divIcon({ html: content, className: "initiative-cluster", iconSize: [size, size] });
-    };
-  }
-
-  function buildMarkers(data, config) {
-    var icon = iconFactory(config);
-    var themes = data.themes.map(function (slug) { return config.themes[slug] || null; });
-    var markers = new Array(data.id.length);
-    for (var i = 0; i < data.id.length; i++) {
-      var theme = data.theme[i] >= 0 ? themes[data.theme[i]] : null;
-      var kind = data.kinds[data.kind[i]];
-      var marker = L.marker([data.lat[i], data.lon[i]], {
-        icon: icon(theme ? theme.colour : NO_THEME_COLOUR, kind),
-        title: (config.kinds[kind] || kind) + " – " + (theme ? theme.label : config.text.noTheme),
-        riseOnHover: true
-      });
-      marker.initiativeId = data.id[i];
-      markers[i] = marker;
-    }
-    return markers;
+  function clusterIcon(config, count) {
+    var size = count < 10 ? 36 : count < 100 ? 42 : count < 1000 ? 50 : 58;
+    var content = element("span", "initiative-cluster__count");
+    var visible = element("span", null, count.toLocaleString(config.locale));
+    visible.setAttribute("aria-hidden", "true");
+    content.appendChild(visible);
+    content.appendChild(element("span", "visually-hidden",
+      formatCount(config.text.cluster, count, config.locale)));
+    return L.divIcon({ html: content, className: "initiative-cluster", iconSize: [size, size] });
   }
 
   function pageHref(config, id, url) {
@@ -125,16 +190,21 @@
     });
   }
 
-  Popups.prototype.open = function (marker, byKeyboard) {
+  Popups.prototype.show = function (marker, byKeyboard, className) {
     var map = this.map;
-    var box = element("div", "initiative-popup");
-    box.setAttribute("data-initiative-id", String(marker.initiativeId));
+    var box = element("div", className);
     box.addEventListener("keydown", function (event) {
       if (event.key === "Escape") { map.closePopup(); }
     });
     box.appendChild(element("p", "initiative-popup__loading", this.config.text.loading));
     this.returnFocusTo = byKeyboard ? marker : null;
     this.popup.setLatLng(marker.getLatLng()).setContent(box).openOn(map);
+    return box;
+  };
+
+  Popups.prototype.open = function (marker, byKeyboard) {
+    var box = this.show(marker, byKeyboard, "initiative-popup");
+    box.setAttribute("data-initiative-id", String(marker.initiativeId));
     this.load(box, marker.initiativeId, byKeyboard);
   };
 
@@ -156,6 +226,149 @@
         box.appendChild(element("p")).appendChild(link);
         popup.update();
       });
+  };
+
+  /* Initiatives sharing one place (or too close to part at the closest zoom): list them,
+   * each with a link to its page, and the whole group in the list page when it is long. */
+  Popups.prototype.list = function (marker, ids, bounds, byKeyboard) {
+    var config = this.config;
+    var popup = this.popup;
+    var box = this.show(marker, byKeyboard, "initiative-popup initiative-popup--list");
+    var shown = ids.slice(0, LIST_LIMIT);
+    Promise.all(shown.map(function (id) {
+      return fetchJson(config.detailUrl.replace("{id}", String(id))).catch(function () {
+        return null;
+      });
+    })).then(function (features) {
+      box.textContent = "";
+      box.appendChild(element("p", "initiative-popup__title",
+        formatCount(config.text.here, ids.length, config.locale)));
+      var list = box.appendChild(element("ul", "initiative-popup__list"));
+      var first = null;
+      features.forEach(function (feature, index) {
+        var props = (feature && feature.properties) || {};
+        var link = element("a", "initiative-popup__link", props.name || config.text.open);
+        link.href = pageHref(config, shown[index], props.url);
+        list.appendChild(element("li")).appendChild(link);
+        first = first || link;
+      });
+      if (ids.length > shown.length) {
+        var more = element("a", "initiative-popup__link",
+          formatCount(config.text.seeAll, ids.length, config.locale));
+        more.href = listHref(config, bounds);
+        box.appendChild(element("p")).appendChild(more);
+      }
+      popup.update();
+      if (byKeyboard && first) { first.focus(); }
+    });
+  };
+
+  function listHref(config, bounds) {
+    var url = new URL(config.listUrl, window.location.href);
+    var pad = 0.0005;  // about 50 m: the group's own points, whatever the rounding
+    url.searchParams.set("bbox", [bounds.getWest() - pad, bounds.getSouth() - pad,
+      bounds.getEast() + pad, bounds.getNorth() + pad].map(function (value) {
+      return value.toFixed(5);
+    }).join(","));
+    return url.href;
+  }
+
+  /* The markers of the cells in view, kept in step with the map's zoom and position. */
+  function ClusterLayer(map, index, config, popups) {
+    this.map = map;
+    this.index = index;
+    this.config = config;
+    this.popups = popups;
+    this.icon = iconFactory(config);
+    this.themes = index.data.themes.map(function (slug) { return config.themes[slug] || null; });
+    this.group = L.featureGroup().addTo(map);
+    this.shown = new Map();
+    this.zoom = null;
+    var self = this;
+    this.group.on("click", function (event) { self.activate(event.layer, false); });
+    this.group.on("keypress", function (event) {
+      if (event.originalEvent.keyCode === 13) { self.activate(event.layer, true); }
+    });
+    map.on("moveend", this.update, this);
+  }
+
+  ClusterLayer.prototype.update = function () {
+    var map = this.map;
+    var zoom = map.getZoom();
+    if (zoom !== this.zoom) {
+      this.group.clearLayers();
+      this.shown = new Map();
+      this.zoom = zoom;
+    }
+    var world = TILE_PX * Math.pow(2, zoom);
+    var view = map.getPixelBounds();
+    var padX = (view.max.x - view.min.x) * VIEW_PADDING;
+    var padY = (view.max.y - view.min.y) * VIEW_PADDING;
+    var west = (view.min.x - padX) / world;
+    var east = (view.max.x + padX) / world;
+    var north = (view.min.y - padY) / world;
+    var south = (view.max.y + padY) / world;
+    var cells = this.index.grid(zoom);
+    var next = new Map();
+    for (var i = 0; i < cells.length; i++) {
+      var cell = cells[i];
+      var x = cell.sumX / cell.count;
+      var y = cell.sumY / cell.count;
+      if (x < west || x > east || y < north || y > south) { continue; }
+      var marker = this.shown.get(cell.key);
+      if (marker === undefined) {
+        marker = this.marker(cell, x, y);
+        this.group.addLayer(marker);
+      }
+      next.set(cell.key, marker);
+    }
+    var group = this.group;
+    this.shown.forEach(function (marker, key) {
+      if (!next.has(key)) { group.removeLayer(marker); }
+    });
+    this.shown = next;
+  };
+
+  ClusterLayer.prototype.marker = function (cell, x, y) {
+    var marker;
+    if (cell.count === 1) {
+      var data = this.index.data;
+      var i = cell.first;
+      var theme = data.theme[i] >= 0 ? this.themes[data.theme[i]] : null;
+      var kind = data.kinds[data.kind[i]];
+      marker = L.marker([data.lat[i], data.lon[i]], {
+        icon: this.icon(theme ? theme.colour : NO_THEME_COLOUR, kind),
+        title: (this.config.kinds[kind] || kind) + " – " +
+          (theme ? theme.label : this.config.text.noTheme),
+        riseOnHover: true
+      });
+      marker.initiativeId = data.id[i];
+    } else {
+      marker = L.marker(unproject(x, y), { icon: clusterIcon(this.config, cell.count) });
+    }
+    marker.cell = cell;
+    return marker;
+  };
+
+  /* A click or Enter: a single initiative opens its popup; a cluster zooms in on its
+   * initiatives or, when zooming cannot part them, lists them. */
+  ClusterLayer.prototype.activate = function (marker, byKeyboard) {
+    var cell = marker.cell;
+    if (cell.count === 1) {
+      this.popups.open(marker, byKeyboard);
+      return;
+    }
+    var map = this.map;
+    var bounds = L.latLngBounds(unproject(cell.minX, cell.maxY), unproject(cell.maxX, cell.minY));
+    var together = cell.minX === cell.maxX && cell.minY === cell.maxY;
+    var target = Math.min(map.getBoundsZoom(bounds, false, L.point(48, 48)), map.getMaxZoom());
+    if (!together && target > map.getZoom()) {
+      map.fitBounds(bounds, { padding: [48, 48], maxZoom: target });
+      return;
+    }
+    var data = this.index.data;
+    var ids = this.index.members(cell, this.zoom).map(function (i) { return data.id[i]; });
+    this.popups.list(marker, ids, bounds, byKeyboard);
   };
 
   function announce(config, count) {
@@ -186,51 +399,17 @@
     window.maillageMapReadyAt = window.performance.now();
   }
 
-  function dataBounds(data) {
-    var bounds = L.latLngBounds([data.lat[0], data.lon[0]], [data.lat[0], data.lon[0]]);
-    for (var i = 1; i < data.lat.length; i++) { bounds.extend([data.lat[i], data.lon[i]]); }
-    return bounds;
-  }
-
-  function addPoints(map, group, config, data, keepView) {
-    // Marks for the benchmarks: data received, markers made, clusters shown (ready).
+  function addPoints(map, config, popups, data, keepView) {
+    // Marks for the benchmarks: data received, points indexed, markers shown (ready).
     window.performance.mark("maillage:points-loaded");
-    var markers = buildMarkers(data, config);
-    window.performance.mark("maillage:markers-built");
-    if (markers.length === 0) {
-      ready(map, config, 0);
-      return;
+    var index = new PointIndex(data);
+    window.performance.mark("maillage:points-indexed");
+    var layer = new ClusterLayer(map, index, config, popups);
+    if (index.count > 0 && config.fit && !keepView) {
+      map.fitBounds(index.bounds(), { maxZoom: FIT_MAX_ZOOM, padding: [24, 24], animate: false });
     }
-    // Fit before clustering: the clusters are then computed once, for the final view.
-    if (config.fit && !keepView) {
-      map.fitBounds(dataBounds(data), { maxZoom: FIT_MAX_ZOOM, padding: [24, 24], animate: false });
-    }
-    group.options.chunkProgress = function (processed, total) {
-      // Called just before the last step (bounds, icons, display): be ready after it.
-      if (processed === total) { window.setTimeout(ready, 0, map, config, total); }
-    };
-    group.addLayers(markers, true);  // true: no "layeradd" event per marker
-  }
-
-  /* The cluster group: clicks and Enter open a marker's popup or zoom into a cluster. */
-  function clusterGroup(config, popups) {
-    var group = L.markerClusterGroup({
-      // Bulk, chunked loading: 10,000 markers are clustered without freezing the page.
-      chunkedLoading: true,
-      chunkInterval: 250,
-      chunkDelay: 10,
-      showCoverageOnHover: false,
-      maxClusterRadius: 50,
-      iconCreateFunction: clusterIconFactory(config)
-    });
-    group.on("click", function (event) { popups.open(event.layer, false); });
-    group.on("keypress", function (event) {
-      if (event.originalEvent.keyCode === 13) { popups.open(event.layer, true); }
-    });
-    group.on("clusterkeypress", function (event) {
-      if (event.originalEvent.keyCode === 13) { group.fire("click", event); }
-    });
-    return group;
+    layer.update();
+    ready(map, config, index.count);
   }
 
   function attach(map, config) {
@@ -239,11 +418,10 @@
     var keepView = config.syncView ? syncView(map) : false;
     var container = map.getContainer();
     container.setAttribute("data-state", "loading");
-    var group = clusterGroup(config, new Popups(map, config));
-    map.addLayer(group);
+    var popups = new Popups(map, config);
     // Same request as the page's <link rel="preload">, so the browser reuses it.
     fetchJson(config.pointsUrl)
-      .then(function (data) { addPoints(map, group, config, data, keepView); })
+      .then(function (data) { addPoints(map, config, popups, data, keepView); })
       .catch(function (error) {
         window.console.error("Maillage map:", error);
         container.setAttribute("data-state", "error");

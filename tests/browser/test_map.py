@@ -10,6 +10,10 @@ from tests.browser.conftest import TILE_HOST, screenshot, wait_for_map
 SEEDED = 53
 CRISIS_MANAGEMENT = 8  # seed initiatives with the "Gestion de crise" theme
 LAON = "02408"  # a commune with a single seed initiative
+PARTHENAY = "79202"  # three seed initiatives at the same point (the town hall)
+PARTHENAY_NAMES = {"Centre d'appel du CCAS de Parthenay pour les personnes vulnérables",
+                   "Mission visiteurs du CCAS de Parthenay",
+                   "Essaimage de la démarche solidaire dans les communes de Parthenay-Gâtine"}
 
 
 def visible_total(page) -> int:
@@ -81,6 +85,45 @@ def test_popup_opens_from_the_keyboard_and_focuses_its_link(page):
     page.keyboard.press("Escape")
     page.locator(".initiative-popup").wait_for(state="detached")
     assert "initiative-marker" in page.evaluate("() => document.activeElement.className")
+
+
+def map_zoom(page) -> int:
+    return int(page.evaluate("() => location.hash").removeprefix("#map=").split("/")[0])
+
+
+def test_a_cluster_zooms_in_until_its_initiatives_part(page):
+    page.goto(page.base_url + "/#map=6/47.0000/2.0000")
+    wait_for_map(page)
+    before = map_zoom(page)
+    # The largest cluster of the view: Rennes, Saint-Brieuc and the other Breton initiatives.
+    largest = page.evaluate("""() => {
+        const counts = [...document.querySelectorAll('.initiative-cluster [aria-hidden]')]
+            .map((node) => Number(node.textContent.replace(/\\D/g, '')));
+        return counts.indexOf(Math.max(...counts));
+    }""")
+    page.locator(".initiative-cluster").nth(largest).click()
+    page.wait_for_function(f"() => !location.hash.startsWith('#map={before}/')")
+    assert map_zoom(page) > before
+    page.locator(".initiative-popup--list").wait_for(state="detached")
+
+
+def test_initiatives_at_one_place_are_listed_by_their_cluster(page):
+    page.goto(page.base_url + f"/?commune={PARTHENAY}")
+    assert wait_for_map(page) == 3
+    cluster = page.locator(".initiative-cluster")
+    assert cluster.count() == 1 and page.locator(".initiative-marker").count() == 0
+    cluster.focus()
+    page.keyboard.press("Enter")
+    links = page.locator(".initiative-popup--list .initiative-popup__list a")
+    links.first.wait_for()
+    assert page.locator(".initiative-popup--list .initiative-popup__title").inner_text() \
+        == "3 initiatives à cet endroit"
+    assert set(links.all_inner_texts()) == PARTHENAY_NAMES
+    assert page.evaluate("() => document.activeElement.className") == "initiative-popup__link"
+    screenshot(page, "cluster-list-desktop")
+    links.first.click()
+    page.wait_for_url(re.compile(r"/initiatives/\d+-[a-z0-9-]+$"))
+    assert page.locator("h1").inner_text() in PARTHENAY_NAMES
 
 
 def test_map_view_is_kept_in_the_url(page):
