@@ -71,9 +71,10 @@ def features_of(stmt: Select) -> list[tuple[int, bytes]]:
 
     A feature not stored yet is built now (from the rows, so only public ones ever are).
     """
-    connection = db.session.connection()
-    rows = connection.execute(stmt.with_only_columns(Initiative.id,
-                                                     Initiative.public_feature)).all()
+    # Read as the driver gives it (bytes on both dialects): no per-row type processing.
+    stored_column = sa.type_coerce(Initiative.public_feature, sa.types.NullType).label("feature")
+    rows = db.session.connection().execute(
+        stmt.with_only_columns(Initiative.id, stored_column)).all()
     missing = [initiative_id for initiative_id, stored in rows if stored is None]
     built = missing_features(stmt, missing) if missing else {}
     return [(initiative_id, bytes(stored) if stored is not None else built[initiative_id])
@@ -117,7 +118,13 @@ def with_site(body: bytes, site: str) -> bytes:
 def collection_bytes(features: list[bytes], **members) -> bytes:
     """A FeatureCollection whose features are already serialised (see feature_collection)."""
     head = orjson.dumps(geojson.feature_collection([], **members))
-    return b"".join((head[:-2], b",".join(features), head[-2:]))  # copies the features once
+    if not features:
+        return head
+    # The head and tail go on the first and last feature: the big join copies the rest once.
+    parts = list(features)
+    parts[0] = head[:-2] + parts[0]
+    parts[-1] = parts[-1] + head[-2:]
+    return b",".join(parts)
 
 
 # Tracking of the session's writes.
