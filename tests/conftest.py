@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from app import create_app
@@ -40,11 +42,29 @@ def database_url(tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'maillage-test.db'}"
 
 
+class VisitorClient(FlaskClient):
+    """A test client whose every request runs in an app context of its own, as on a server.
+
+    The `app` fixture keeps one app context (and its database session) open for the test's
+    own code; a request reusing it would share its `g`, where Flask-Login keeps the signed-in
+    user, so one client would act as the user another signed in. What the test wrote is
+    committed first, so the request sees it, and the test reads afresh afterwards.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            db.session.commit()
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 def make_app(database_url: str, **overrides):
-    return create_app(
+    app = create_app(
         {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False,
          "RATELIMIT_ENABLED": False, **overrides}
     )
+    app.test_client_class = VisitorClient
+    return app
 
 
 @pytest.fixture(scope="session")

@@ -44,10 +44,10 @@ def test_admin_renames_a_theme_and_deletes_only_an_unused_one(client, accounts):
     assert used.label_fr == "Crises"
     client.post(f"/admin/themes/{used.id}/delete")
     assert db.session.get(Theme, used.id) is not None
-    unused = db.session.scalar(sa.select(Theme).where(Theme.slug == "learning-from-crisis"))
-    client.post(f"/admin/themes/{unused.id}/delete")
-    db.session.expire_all()
-    assert db.session.get(Theme, unused.id) is None
+    unused_id = db.session.scalar(sa.select(Theme.id).where(
+        Theme.slug == "learning-from-crisis"))
+    client.post(f"/admin/themes/{unused_id}/delete")
+    assert db.session.get(Theme, unused_id) is None
 
 
 def test_admin_manages_reject_reasons_offered_to_moderators(client, accounts):

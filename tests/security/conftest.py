@@ -2,23 +2,10 @@
 
 import pytest
 import sqlalchemy as sa
-from flask import g
 
 from app.extensions import db
 from tests.contribution_fixtures import *  # noqa: F403
 from tests.contribution_fixtures import login
-
-
-@pytest.fixture(autouse=True)
-def separate_visitors(app):
-    """Each request loads its own user, as on a real server.
-
-    The `app` fixture keeps one app context for the whole test, and Flask-Login caches the
-    user in `g`: without this, one test client would act as the user another signed in.
-    """
-    @app.before_request
-    def forget_cached_user():
-        g.pop("_login_user", None)
 
 
 @pytest.fixture
