@@ -8,7 +8,7 @@ import pytest
 from app.database import write_transaction
 from app.initiatives.services import create_initiative
 
-JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+JSON_LD = re.compile(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', re.S)
 CONFIG = re.compile(r"MaillageMap\.attach\(\w+, (\{.*?\})\);", re.S)
 
 

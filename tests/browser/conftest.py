@@ -69,19 +69,26 @@ class ServerThread(threading.Thread):
         self.server.shutdown()
 
 
-@pytest.fixture(scope="session")
-def browser_app(tmp_path_factory):
-    """The app on its own migrated SQLite file with the seed initiatives, published."""
+def site_app(folder: Path, *, seed: bool = True, **overrides):
+    """The app on a new migrated SQLite file in `folder` (with the seed initiatives), its
+    tiles from the stub tile server; the catalogues compiled."""
     from app.initiatives.seed import load_seed
 
     compile_catalogues()
-    database = tmp_path_factory.mktemp("browser-db") / "maillage-browser.db"
-    app = make_app(f"sqlite:///{database}", TILE_URL=TILE_URL, TILE_ATTRIBUTION="Stub tiles")
+    app = make_app(f"sqlite:///{folder / 'maillage.db'}", TILE_URL=TILE_URL,
+                   TILE_ATTRIBUTION="Stub tiles", **overrides)
     with app.app_context():
         upgrade()
-        with write_transaction():
-            load_seed(Path(app.config["SEED_PATH"]))
+        if seed:
+            with write_transaction():
+                load_seed(Path(app.config["SEED_PATH"]))
     return app
+
+
+@pytest.fixture(scope="session")
+def browser_app(tmp_path_factory):
+    """The app on its own migrated SQLite file with the seed initiatives, published."""
+    return site_app(tmp_path_factory.mktemp("browser-db"))
 
 
 @pytest.fixture(scope="session")

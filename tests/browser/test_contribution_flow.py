@@ -1,17 +1,14 @@
 """A citizen proposes, moderators decide, the public sees only what was approved (Chromium)."""
 
 import re
-from pathlib import Path
 
 import pytest
-from flask_migrate import upgrade
 
 from app.accounts.services import add_scope, create_user
 from app.database import write_transaction
 from app.initiatives.services import create_initiative
-from tests.browser.conftest import TILE_URL, ServerThread, open_page, screenshot
+from tests.browser.conftest import ServerThread, open_page, screenshot, site_app
 from tests.browser.test_accessibility import serious_violations
-from tests.conftest import make_app
 
 PASSWORD = "correct horse battery"
 MODERATOR_71, MODERATOR_33 = "moderation71@example.fr", "moderation33@example.fr"
@@ -25,15 +22,9 @@ PUBLIC_URLS = ("/api/v1/map/points", "/initiatives?commune=71137",
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The app on its own seeded database, with a moderator of Saône-et-Loire and one of Gironde."""
-    from app.initiatives.seed import load_seed
-
-    database = tmp_path_factory.mktemp("contribution-db") / "maillage.db"
-    app = make_app(f"sqlite:///{database}", TILE_URL=TILE_URL, TILE_ATTRIBUTION="Stub tiles",
-                   FORM_MIN_SECONDS=1)
+    app = site_app(tmp_path_factory.mktemp("contribution-db"), FORM_MIN_SECONDS=1)
     with app.app_context():
-        upgrade()
         with write_transaction():
-            load_seed(Path(app.config["SEED_PATH"]))
             add_scope(create_user(MODERATOR_71, PASSWORD, "moderator", "Modération 71"),
                       "departement", "71")
             add_scope(create_user(MODERATOR_33, PASSWORD, "moderator", "Modération 33"),

@@ -5,24 +5,14 @@ Debian's Chromium (/usr/bin/chromium) driven by Playwright, as in tests/browser/
 """
 
 import re
-from pathlib import Path
 
 import pytest
-from flask_migrate import upgrade
 
 from app.accounts.services import create_user
 from app.database import write_transaction
 from app.extensions import db
-from app.initiatives.seed import load_seed
 from app.models import ChangeSet, Initiative
-from tests.browser.conftest import (
-    TILE_URL,
-    ServerThread,
-    compile_catalogues,
-    open_page,
-    wait_for_map,
-)
-from tests.conftest import make_app
+from tests.browser.conftest import ServerThread, open_page, site_app, wait_for_map
 from tests.contribution_fixtures import follow_up_path, proposal_data
 
 pytestmark = pytest.mark.browser
@@ -41,14 +31,9 @@ document.addEventListener('securitypolicyviolation', event => window.__violation
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The seeded app with a moderator, a pending proposal and a pending correction."""
-    compile_catalogues()
-    database = tmp_path_factory.mktemp("csp-db") / "maillage.db"
-    app = make_app(f"sqlite:///{database}", TILE_URL=TILE_URL, TILE_ATTRIBUTION="Stub tiles",
-                   FORM_MIN_SECONDS=0)
+    app = site_app(tmp_path_factory.mktemp("csp-db"), FORM_MIN_SECONDS=0)
     with app.app_context():
-        upgrade()
         with write_transaction():
-            load_seed(Path(app.config["SEED_PATH"]))
             create_user(MODERATOR, PASSWORD, "moderator")
         client = app.test_client()
         proposal = follow_up_path(client.post("/initiatives/new", data=proposal_data()))

@@ -8,7 +8,6 @@ Debian's Chromium (/usr/bin/chromium) driven by Playwright, as in tests/browser/
 import re
 
 import pytest
-from flask_migrate import upgrade
 
 from app.accounts.services import create_user
 from app.database import write_transaction
@@ -17,8 +16,7 @@ from app.initiatives import moderation
 from app.initiatives.services import create_initiative
 from app.initiatives.taxonomy import ensure_default_themes
 from app.models import Theme
-from tests.browser.conftest import TILE_URL, ServerThread, compile_catalogues, open_page
-from tests.conftest import make_app
+from tests.browser.conftest import ServerThread, open_page, site_app
 from tests.security.payloads import ATTRIBUTE_BREAKERS, MARKDOWN_LINKS, MARKER, SCRIPT, URLS
 
 pytestmark = pytest.mark.browser
@@ -54,12 +52,8 @@ def hostile_values(index: int, name: str) -> dict:
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
     """The app with hostile initiatives published, one pending, a hostile theme label."""
-    compile_catalogues()
-    database = tmp_path_factory.mktemp("xss-db") / "maillage.db"
-    app = make_app(f"sqlite:///{database}", TILE_URL=TILE_URL, TILE_ATTRIBUTION="Stub tiles",
-                   FORM_MIN_SECONDS=0)
+    app = site_app(tmp_path_factory.mktemp("xss-db"), seed=False, FORM_MIN_SECONDS=0)
     with app.app_context():
-        upgrade()
         with write_transaction():
             ensure_default_themes()
             db.session.scalar(db.select(Theme).where(Theme.slug == "crisis-management")) \

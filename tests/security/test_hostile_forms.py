@@ -200,16 +200,21 @@ def test_hostile_name_cannot_block_the_outbox(app, client, form_ready, tmp_path)
     assert "Atelier Bcc: victim@example.org Corps injecté" in message["Subject"]
 
 
-def test_a_stored_subject_with_a_line_break_does_not_stop_the_outbox(app, tmp_path):
-    app.config["MAIL_EML_DIR"] = str(tmp_path)
+def send_outbox(app, folder, *messages: tuple[str, str]) -> str:
+    """Store these (recipient, subject) messages, run `flask mail send`; return its output."""
+    app.config["MAIL_EML_DIR"] = str(folder)
     with write_transaction():
-        db.session.add_all([
-            OutboxMessage(recipient="a@example.org", subject="Ancienne\r\nBcc: x@example.org",
-                          body="Corps"),
-            OutboxMessage(recipient="b@example.org", subject="Normal", body="Corps")])
+        db.session.add_all([OutboxMessage(recipient=recipient, subject=subject, body="Corps")
+                            for recipient, subject in messages])
     result = app.test_cli_runner().invoke(args=["mail", "send"])
     assert result.exit_code == 0, result.exception
-    assert "2 sent, 0 failed" in result.output
+    return result.output
+
+
+def test_a_stored_subject_with_a_line_break_does_not_stop_the_outbox(app, tmp_path):
+    output = send_outbox(app, tmp_path, ("a@example.org", "Ancienne\r\nBcc: x@example.org"),
+                         ("b@example.org", "Normal"))
+    assert "2 sent, 0 failed" in output
     subjects = [BytesParser(policy=policy.default).parsebytes(eml.read_bytes())
                 for eml in sorted(tmp_path.glob("*.eml"))]
     assert [message["Subject"] for message in subjects] == [
@@ -220,15 +225,9 @@ def test_a_stored_subject_with_a_line_break_does_not_stop_the_outbox(app, tmp_pa
 def test_a_message_that_cannot_be_built_fails_at_once_and_the_rest_leave(app, tmp_path):
     """A recipient is never folded into another address: the message fails, with its error,
     and is not tried again on every run."""
-    app.config["MAIL_EML_DIR"] = str(tmp_path)
-    with write_transaction():
-        db.session.add_all([
-            OutboxMessage(recipient="a@example.org\r\nBcc: x@example.org", subject="Un",
-                          body="Corps"),
-            OutboxMessage(recipient="b@example.org", subject="Deux", body="Corps")])
-    result = app.test_cli_runner().invoke(args=["mail", "send"])
-    assert result.exit_code == 0, result.exception
-    assert "1 sent, 1 failed" in result.output
+    output = send_outbox(app, tmp_path, ("a@example.org\r\nBcc: x@example.org", "Un"),
+                         ("b@example.org", "Deux"))
+    assert "1 sent, 1 failed" in output
     bad, good = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
     assert (bad.status, good.status) == ("failed", "sent")
     assert "ValueError" in bad.last_error
