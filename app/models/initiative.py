@@ -82,7 +82,7 @@ class Initiative(db.Model):
     name: Mapped[str] = mapped_column(sa.String(200))
     summary: Mapped[str] = mapped_column(sa.String(400), default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")
-    kind: Mapped[str] = mapped_column(sa.String(20), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
     actor_name: Mapped[str] = mapped_column(sa.String(200), default="")
     actor_type: Mapped[str | None] = mapped_column(sa.String(30), index=True)
 
@@ -146,6 +146,7 @@ class Initiative(db.Model):
         # Covers the map's points and the API's fingerprints (see its migration).
         sa.Index("ix_initiatives_public_points", "status", "id", "lon", "lat", "kind",
                  "version", "updated_at"),
+        sa.Index("ix_initiatives_kind", "kind", "status"),
     )
 
     @property
