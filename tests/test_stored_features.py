@@ -184,3 +184,16 @@ def test_renamed_theme_changes_the_etag_of_its_initiatives(client, themes):
     again = client.get(f"/api/v1/initiatives/{initiative_id}", headers={"If-None-Match": etag})
     assert again.status_code == 200
     assert again.get_json()["properties"]["themes"] == ["crises"]
+
+
+def test_migration_fills_the_features_of_existing_rows(app, themes):
+    from flask_migrate import downgrade, upgrade
+
+    add_initiative(name="Avant la migration", themes=["crisis-management"])
+    add_initiative(name="En attente", status="pending")
+    db.session.remove()
+    downgrade(revision="3b8e51c2a7d4")
+    db.engine.dispose()
+    upgrade()
+    db.engine.dispose()
+    assert_features_current()
