@@ -64,6 +64,23 @@ def test_points_are_parallel_arrays_of_every_published_initiative(client, seeded
     assert all(-180 <= lon <= 180 for lon in data["lon"])
 
 
+def test_points_arrays_line_up_initiative_by_initiative(client, seeded):
+    data = client.get("/api/v1/map/points").get_json()
+    assert data["id"] == sorted(data["id"])
+    for index, initiative_id in enumerate(data["id"]):
+        initiative = db.session.get(Initiative, initiative_id)
+        assert data["lon"][index] == round(initiative.lon, 4)
+        assert data["lat"][index] == round(initiative.lat, 4)
+        assert data["kinds"][data["kind"][index]] == initiative.kind
+        assert data["themes"][data["theme"][index]] == initiative.themes[0].slug
+
+
+def test_points_of_no_initiative_are_empty_arrays(client, themes):
+    data = client.get("/api/v1/map/points").get_json()
+    assert data == {"count": 0, "themes": data["themes"], "kinds": data["kinds"], "id": [],
+                    "lon": [], "lat": [], "theme": [], "kind": []}
+
+
 def test_points_cost_well_under_100_bytes_per_initiative(client, seeded):
     body = client.get("/api/v1/map/points").get_data()
     assert len(body) / len(orjson.loads(body)["id"]) < 40

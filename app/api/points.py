@@ -30,8 +30,8 @@ def map_points():
     except FilterError as error:
         return error_response(400, "invalid_filter", f"{error.param}: {error}")
     fp = fingerprint(select_initiatives(filters), query_salt("map-points"))
-    return conditional(fp, lambda: Response(orjson.dumps(compact_points(filters)),
-                                            mimetype="application/json"), MAX_AGE_SECONDS)
+    return conditional(fp, lambda: Response(compact_points(filters), mimetype="application/json"),
+                       MAX_AGE_SECONDS)
 
 
 @bp.get("/map/points/<int:initiative_id>")

@@ -3,12 +3,16 @@
 The home map must show 100,000 initiatives quickly, so it does not load GeoJSON features:
 it loads ids, rounded coordinates and the indexes of each one's main theme and kind.
 Names and details come from the initiative's own API URL when a popup opens.
-Two queries, both answered from indexes: the points (ix_initiatives_public_points covers
-them) and the main theme of each (initiative_themes' primary key).
+
+The database writes the arrays itself (json_group_array on SQLite, array_to_json on
+PostgreSQL) in one query over the covering index ix_initiatives_public_points, each
+initiative's main theme read from initiative_themes' primary key: no Python work per
+initiative, about three times less CPU than building the lists in Python at 100,000.
 """
 
-import numpy as np
+import orjson
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from app.extensions import db
 from app.filters import Filters
@@ -19,6 +23,7 @@ from app.models.initiative import initiative_themes
 # 4 decimals is about 10 m: plenty for a marker on a map of France, and short in JSON.
 COORD_DECIMALS = 4
 NO_THEME = -1
+ARRAYS = ("id", "lon", "lat", "theme", "kind")
 
 
 def themes_in_order() -> list[tuple[int, str]]:
@@ -27,42 +32,51 @@ def themes_in_order() -> list[tuple[int, str]]:
         sa.select(Theme.id, Theme.slug).order_by(Theme.position, Theme.id)))
 
 
-def main_themes(filters: Filters, rank_by_id: dict[int, int]) -> dict[int, int]:
-    """Each matching initiative's first theme in the taxonomy's order, as its rank."""
+def main_theme_rank(rank_by_id: dict[int, int]) -> sa.ColumnElement[int]:
+    """Each initiative's first theme in the taxonomy's order, as its rank (or NO_THEME)."""
     if not rank_by_id:
-        return {}
+        return sa.literal(NO_THEME)
     rank = sa.case(rank_by_id, value=initiative_themes.c.theme_id)
-    stmt = (
-        select_initiatives(filters)
-        .with_only_columns(initiative_themes.c.initiative_id, sa.func.min(rank))
-        .select_from(Initiative)
-        .join(initiative_themes, initiative_themes.c.initiative_id == Initiative.id)
-        .group_by(initiative_themes.c.initiative_id)
-        .order_by(None)
-    )
-    return dict(db.session.connection().execute(stmt).all())
+    first = (sa.select(sa.func.min(rank))
+             .where(initiative_themes.c.initiative_id == Initiative.id)
+             .correlate(Initiative).scalar_subquery())
+    return sa.func.coalesce(first, NO_THEME)
 
 
-def rounded(values: tuple[float, ...]) -> list[float]:
-    return np.round(np.asarray(values, dtype=float), COORD_DECIMALS).tolist()
+def rounded(column: sa.ColumnElement[float]) -> sa.ColumnElement:
+    if db.engine.dialect.name == "postgresql":
+        return sa.func.round(sa.cast(column, sa.Numeric), COORD_DECIMALS)
+    return sa.func.round(column, COORD_DECIMALS)
 
 
-def compact_points(filters: Filters) -> dict:
-    """The initiatives matching the filters as parallel arrays (id, lon, lat, theme, kind)."""
+def json_array(column: sa.ColumnElement, order: sa.ColumnElement) -> sa.ColumnElement[str]:
+    """The column's values as one JSON array, in the rows' order, written by the database."""
+    if db.engine.dialect.name == "postgresql":
+        array = sa.func.array_to_json(sa.func.array_agg(aggregate_order_by(column, order)))
+        return sa.func.coalesce(sa.cast(array, sa.Text), "[]")  # text: psycopg parses json
+    # SQLite aggregates the rows of an ordered subquery in that order.
+    return sa.func.json_group_array(column)
+
+
+def compact_points(filters: Filters) -> bytes:
+    """The initiatives matching the filters as parallel arrays (id, lon, lat, theme, kind),
+    serialised as JSON."""
     themes = themes_in_order()
-    stmt = select_initiatives(filters).with_only_columns(
-        Initiative.id, Initiative.lon, Initiative.lat, Initiative.kind)
-    rows = db.session.connection().execute(stmt).all()
-    main = main_themes(filters, {theme_id: rank for rank, (theme_id, _) in enumerate(themes)})
-    ids, lons, lats, kinds = zip(*rows, strict=True) if rows else ((), (), (), ())
-    kind_index = {kind: index for index, kind in enumerate(KINDS)}
-    return {
-        "count": len(ids),
-        "themes": [slug for _, slug in themes],
-        "kinds": list(KINDS),
-        "id": list(ids),
-        "lon": rounded(lons),
-        "lat": rounded(lats),
-        "theme": [main.get(initiative_id, NO_THEME) for initiative_id in ids],
-        "kind": [kind_index[kind] for kind in kinds],
-    }
+    kind_index = sa.case({kind: index for index, kind in enumerate(KINDS)},
+                         value=Initiative.kind)
+    rows = select_initiatives(filters).with_only_columns(
+        Initiative.id.label("id"),
+        rounded(Initiative.lon).label("lon"),
+        rounded(Initiative.lat).label("lat"),
+        main_theme_rank({theme_id: rank for rank, (theme_id, _) in enumerate(themes)})
+        .label("theme"),
+        kind_index.label("kind"),
+    ).subquery()
+    count, *arrays = db.session.execute(sa.select(
+        sa.func.count(), *(json_array(rows.c[name], rows.c.id) for name in ARRAYS))).one()
+    parts = [b'{"count":', str(count).encode(),
+             b',"themes":', orjson.dumps([slug for _, slug in themes]),
+             b',"kinds":', orjson.dumps(list(KINDS))]
+    for name, array in zip(ARRAYS, arrays, strict=True):
+        parts += [b',"', name.encode(), b'":', array.encode()]
+    return b"".join(parts) + b"}"
