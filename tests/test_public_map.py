@@ -162,6 +162,20 @@ def test_filter_form_counts_initiatives_per_theme_and_kind(client, seeded):
     assert "Ressource <span class=\"count\">(14)</span>" in html
 
 
+def test_filter_counts_kept_by_the_worker_follow_every_change(client, seeded, make_initiative):
+    from app.database import write_transaction
+    from app.initiatives.services import update_initiative
+
+    assert "Gestion de crise <span class=\"count\">(8)</span>" in client.get("/").text
+    added = make_initiative(themes=["crisis-management"], kind="resource")
+    html = client.get("/").text
+    assert "Gestion de crise <span class=\"count\">(9)</span>" in html
+    assert "Ressource <span class=\"count\">(15)</span>" in html
+    with write_transaction():
+        update_initiative(db.session.get(Initiative, added), {"kind": "place"}, author=None)
+    assert "Ressource <span class=\"count\">(14)</span>" in client.get("/").text
+
+
 def test_theme_counts_ignore_the_theme_filter_itself(client, seeded):
     html = client.get("/?theme=crisis-management").get_data(as_text=True)
     assert "Apprendre de la crise <span class=\"count\">(17)</span>" in html
