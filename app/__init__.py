@@ -29,11 +29,12 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from app.database import configure_engine
+    from app.database import configure_engine, release_session
 
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
+    app.teardown_appcontext(release_session)  # runs before Flask-SQLAlchemy's own
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.engine import Engine
 
 from app.extensions import db
@@ -34,6 +35,28 @@ def configure_engine(engine: Engine) -> None:
         # then writes fails with "database is locked" instead of waiting its turn.
         immediate = connection.get_execution_options().get("sqlite_immediate", False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def release_session(_error: BaseException | None = None) -> None:
+    """End the request's session; a connection the server dropped meanwhile is let go.
+
+    Closing the session rolls its connection back: when PostgreSQL restarts during the
+    request, that rollback fails too, after the response was chosen (often a 503). The dead
+    connection is then invalidated (the pool opens a new one next time) instead of turning
+    the response into a 500. Runs before Flask-SQLAlchemy's own teardown, which then finds
+    a fresh session with nothing to close.
+    """
+    try:
+        db.session.remove()
+    except sa.exc.DBAPIError as error:
+        if not is_unavailable(error):
+            raise
+        current_app.logger.warning("Database connection lost while ending a request: %s",
+                                   error.orig)
+        try:
+            db.session.registry().invalidate()
+        finally:
+            db.session.registry.clear()
 
 
 @contextmanager

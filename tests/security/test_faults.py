@@ -185,6 +185,20 @@ def postgres_restart_possible() -> str | None:
         return "runs when the suite runs on PostgreSQL (DATABASE_URL)"
     if os.geteuid() != 0 or shutil.which("pg_ctlcluster") is None:
         return "needs root and pg_ctlcluster to restart the cluster"
+    if postgres_cluster() is None:
+        return "no local Debian cluster serves the DATABASE_URL's port"
+    return None
+
+
+def postgres_cluster() -> tuple[str, str] | None:
+    """The (version, name) of the Debian cluster on the DATABASE_URL's port: the one to restart."""
+    port = sa.engine.make_url(os.environ["DATABASE_URL"]).port or 5432
+    listing = subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True,
+                             check=False).stdout
+    for line in listing.splitlines():
+        version, name, cluster_port, *_ = line.split()
+        if int(cluster_port) == port:
+            return version, name
     return None
 
 
@@ -208,7 +222,7 @@ def test_postgres_restart_under_load_fails_cleanly_then_recovers(migrated, tmp_p
         for worker in workers:
             worker.start()
         time.sleep(1)
-        subprocess.run(["pg_ctlcluster", "15", "main", "restart"], check=True, timeout=120)
+        subprocess.run(["pg_ctlcluster", *postgres_cluster(), "restart"], check=True, timeout=120)
         restarted = time.monotonic()
         time.sleep(10)
     finally:
