@@ -2,6 +2,7 @@
 
 import csv
 import io
+import itertools
 from urllib.parse import parse_qs, urlsplit
 
 import orjson
@@ -217,3 +218,95 @@ def test_export_command_refuses_a_bad_filter(runner, seeded, tmp_path):
                                  "--bbox", "1,2"])
     assert result.exit_code != 0 and "bbox" in result.output
     assert not (tmp_path / "x.csv").exists()
+
+
+MANY = 2500
+
+
+@pytest.fixture
+def many_initiatives(app, themes) -> list[int]:
+    """MANY public initiatives, copied in bulk from three made the usual way; their ids."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import Initiative
+    from app.models.initiative import initiative_themes
+
+    made = [add_initiative(name="Crise", themes=["crisis-management"]),
+            add_initiative(name="Apprendre", themes=["learning-from-crisis"]),
+            add_initiative(name="Sans thème")]
+    add_initiative(name="En attente", status="pending")
+    table = Initiative.__table__
+    with db.engine.begin() as connection:
+        rows = [dict(row._mapping) for row in connection.execute(
+            sa.select(table).where(table.c.id.in_([i.id for i in made])).order_by(table.c.id))]
+        links = connection.execute(sa.select(initiative_themes)).all()
+        first = max(row["id"] for row in rows) + 100  # ids of their own, past the pending one
+        copies = [{**rows[index % 3], "id": first + index, "name": f"Copie {index}",
+                   "public_feature": None} for index in range(MANY - len(made))]
+        connection.execute(table.insert(), copies)
+        connection.execute(initiative_themes.insert(), [
+            {"initiative_id": copy["id"], "theme_id": theme_id}
+            for copy, template in zip(copies, itertools.cycle(made), strict=False)
+            for initiative_id, theme_id in links if initiative_id == template.id])
+        return list(connection.scalars(sa.select(table.c.id).where(
+            table.c.status == "published").order_by(table.c.id)))
+
+
+def export_uids(fmt: str, data: bytes, tmp_path) -> list[int]:
+    if fmt == "geojson":
+        return [f["properties"]["uid"] for f in orjson.loads(data)["features"]]
+    if fmt == "umap":
+        return sorted(f["properties"]["uid"] for layer in orjson.loads(data)["layers"]
+                      for f in layer["features"])
+    if fmt == "csv":
+        return [int(row["uid"]) for row in read_csv(data)]
+    import geopandas
+
+    (tmp_path / "export.gpkg").write_bytes(data)
+    return list(geopandas.read_file(tmp_path / "export.gpkg", layer="initiatives")["uid"])
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "umap", "csv", "gpkg"])
+def test_large_export_is_streamed_in_batches_without_losing_or_repeating_a_row(
+        client, many_initiatives, monkeypatch, tmp_path, fmt):
+    from app.api.caching import response_cache
+    from app.exchange import gpkg, services
+
+    monkeypatch.setattr(services, "BATCH_ROWS", 300)  # MANY is not a multiple of it
+    monkeypatch.setattr(gpkg, "WRITE_ROWS", 700)  # several appends to the layer
+    response = client.get(f"/export/initiatives.{fmt}")
+    assert response.status_code == 200 and "Content-Length" not in response.headers  # streamed
+    assert f'filename="initiatives.{fmt}"' in response.headers["Content-Disposition"]
+    streamed = response.get_data()
+    assert export_uids(fmt, streamed, tmp_path) == many_initiatives
+    assert not response_cache().entries  # a streamed body is never held in memory
+
+    monkeypatch.setattr(services, "BATCH_ROWS", 10 * MANY)  # the same file, built whole
+    whole = client.get(f"/export/initiatives.{fmt}")
+    assert "Content-Length" in whole.headers and whole.headers["ETag"] == response.headers["ETag"]
+    if fmt != "gpkg":  # a GeoPackage records the time it was written
+        assert whole.get_data() == streamed
+    again = client.get(f"/export/initiatives.{fmt}",
+                       headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_an_export_failing_half_way_is_logged_and_not_ended(client, many_initiatives,
+                                                            monkeypatch, caplog):
+    from app.exchange import geojson_export, services
+
+    real = geojson_export.umap_feature
+
+    def failing(item):
+        if item.feature["id"] == many_initiatives[-1]:
+            raise RuntimeError("disk full")
+        return real(item)
+
+    monkeypatch.setattr(services, "BATCH_ROWS", 300)
+    monkeypatch.setattr(geojson_export, "umap_feature", failing)
+    response = client.get("/export/initiatives.geojson")
+    assert response.status_code == 200 and "Content-Length" not in response.headers
+    with pytest.raises(RuntimeError, match="disk full"):
+        response.get_data()
+    assert "Export geojson cut short" in caplog.text

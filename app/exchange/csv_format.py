@@ -3,6 +3,7 @@
 import csv
 import io
 import itertools
+from collections.abc import Iterable, Iterator
 
 from app.exchange.errors import ImportFileError
 from app.exchange.flat import ExportItem, flat_properties
@@ -49,16 +50,26 @@ def cell(value) -> str | int | float:
     return neutralise(str(value))
 
 
-def csv_export(items: list[ExportItem]) -> bytes:
-    """UTF-8 CSV (with a BOM, so spreadsheets detect the encoding), one line per initiative."""
+def csv_export(batches: Iterable[list[ExportItem]]) -> Iterator[bytes]:
+    """UTF-8 CSV (with a BOM, so spreadsheets detect the encoding), one line per initiative.
+
+    Written a batch at a time: the bytes are those of the whole file encoded at once.
+    """
+    yield "\ufeff".encode() + csv_lines([COLUMNS])
+    for items in batches:
+        yield csv_lines(csv_row(item) for item in items)
+
+
+def csv_row(item: ExportItem) -> list:
+    properties = flat_properties(item)
+    properties["lon"], properties["lat"] = item.lon, item.lat
+    return [cell(properties.get(column)) for column in COLUMNS]
+
+
+def csv_lines(rows: Iterable) -> bytes:
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for item in items:
-        properties = flat_properties(item)
-        properties["lon"], properties["lat"] = item.lon, item.lat
-        writer.writerow([cell(properties.get(column)) for column in COLUMNS])
-    return buffer.getvalue().encode("utf-8-sig")
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue().encode()
 
 
 def decode(data: bytes) -> str:

@@ -1,12 +1,16 @@
 """The GeoPackage export for QGIS users (GeoPandas written through pyogrio)."""
 
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from app.exchange.csv_format import COLUMNS
 from app.exchange.flat import ExportItem, flat_properties
 
 LAYER = "initiatives"
+CHUNK_BYTES = 1024 * 1024
+# Rows per write: one write per batch of the export would be a slow append per 2,000 rows.
+WRITE_ROWS = 20_000
 TEXT_COLUMNS = [c for c in COLUMNS if c not in ("uid", "lon", "lat", "research_partnership",
                                                  "updated_at")]
 
@@ -28,10 +32,36 @@ def geodataframe(items: list[ExportItem]):
     return geopandas.GeoDataFrame(frame, geometry=list(points), crs="EPSG:4326")
 
 
-def gpkg_export(items: list[ExportItem]) -> bytes:
-    """A GeoPackage with one point layer, "initiatives"."""
-    frame = geodataframe(items)
+def gpkg_export(batches: Iterable[list[ExportItem]], path: Path) -> None:
+    """Write a GeoPackage with one point layer, "initiatives", WRITE_ROWS at a time.
+
+    The first write creates the layer and its column types; the others append to it. Each
+    append is a slow transaction of its own, so the batches wait as compact frames until
+    there are enough of them for one write.
+    """
+    import pandas
+
+    mode, pending = "w", []
+    for items in batches:
+        pending.append(geodataframe(items))
+        if sum(len(frame) for frame in pending) >= WRITE_ROWS:
+            write_layer(pandas.concat(pending, ignore_index=True), path, mode)
+            mode, pending = "a", []
+    if pending:
+        write_layer(pandas.concat(pending, ignore_index=True), path, mode)
+    elif mode == "w":  # nothing matched: still a valid file with the typed, empty layer
+        write_layer(geodataframe([]), path, mode)
+
+
+def write_layer(frame, path: Path, mode: str) -> None:
+    frame.to_file(path, driver="GPKG", layer=LAYER, engine="pyogrio", mode=mode)
+
+
+def gpkg_chunks(batches: Iterable[list[ExportItem]]) -> Iterator[bytes]:
+    """The GeoPackage's bytes: the file is complete (a SQLite database) before the first."""
     with tempfile.TemporaryDirectory(prefix="maillage-gpkg-") as folder:
         path = Path(folder) / "initiatives.gpkg"
-        frame.to_file(path, driver="GPKG", layer=LAYER, engine="pyogrio")
-        return path.read_bytes()
+        gpkg_export(batches, path)
+        with path.open("rb") as file:
+            while chunk := file.read(CHUNK_BYTES):
+                yield chunk

@@ -1,9 +1,19 @@
 """Exports and imports: GeoJSON, uMap, CSV, GeoPackage (HTTP only)."""
 
+from collections.abc import Iterator
 from functools import wraps
 from urllib.parse import quote
 
-from flask import Response, abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -61,20 +71,45 @@ def export_page():
 
 @bp.get("/export/initiatives.<fmt>")
 def export(fmt: str):
-    """The public initiatives matching the map's filters, as a file."""
+    """The public initiatives matching the map's filters, as a file.
+
+    A small export is built whole and kept in the response cache; a large one is streamed
+    a batch at a time, so a worker's memory does not grow with the number of initiatives.
+    """
     if fmt not in FORMATS:
         abort(404)
     filters = parse_filters(request.args)
     salt = f"export.{fmt}?{request.query_string.decode('latin-1')}"
     fp = geojson.fingerprint(services.export_statement(filters), salt)
     site = geojson.site_root(request.url_root)
+    whole = fp.count <= services.BATCH_ROWS
 
     def build() -> Response:
-        response = Response(services.export(fmt, filters, site), mimetype=FORMATS[fmt].mimetype)
+        chunks = services.export_chunks(fmt, filters, site)
+        if whole:
+            body = b"".join(chunks)
+        else:  # the first chunk now: an error before it is still an ordinary 500
+            body = stream_with_context(streamed(next(chunks), chunks, fmt))
+        response = Response(body, mimetype=FORMATS[fmt].mimetype)
         response.headers["Content-Disposition"] = f'attachment; filename="initiatives.{fmt}"'
         return response
 
-    return conditional(fp, build, max_age=300)
+    return conditional(fp, build, max_age=300, keep=whole)
+
+
+def streamed(first: bytes, rest: Iterator[bytes], fmt: str) -> Iterator[bytes]:
+    """The chunks of a large export, sent as they are written.
+
+    By the first chunk the GeoPackage is complete and the .umap's layers are spooled. An
+    error after it is logged and raised again: the server then cuts the connection without
+    the last chunk, so the client sees a truncated download, not a file that looks whole.
+    """
+    try:
+        yield first
+        yield from rest
+    except Exception:
+        current_app.logger.exception("Export %s cut short", fmt)
+        raise
 
 
 @bp.get("/export/umap")

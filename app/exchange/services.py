@@ -1,29 +1,33 @@
 """Exports: the public initiatives matching the filters, in each open format."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from app.exchange.csv_format import csv_export
 from app.exchange.flat import ExportItem
 from app.exchange.geojson_export import geojson_export
-from app.exchange.gpkg import gpkg_export
+from app.exchange.gpkg import gpkg_chunks
 from app.exchange.umap import umap_export
 from app.filters import Filters
 from app.geo.spatial import select_initiatives
 from app.initiatives import geojson
+from app.models import Initiative
+
+# Rows read and written at a time: a worker holds one batch, whatever the export's size.
+BATCH_ROWS = 2000
 
 
 @dataclass(frozen=True)
 class Format:
     mimetype: str
-    write: Callable[[list[ExportItem], str], bytes]
+    write: Callable[[Iterable[list[ExportItem]], str], Iterator[bytes]]
 
 
 FORMATS = {
-    "geojson": Format("application/geo+json", lambda items, site: geojson_export(items)),
+    "geojson": Format("application/geo+json", lambda batches, site: geojson_export(batches)),
     "umap": Format("application/json", umap_export),
-    "csv": Format("text/csv", lambda items, site: csv_export(items)),
-    "gpkg": Format("application/geopackage+sqlite3", lambda items, site: gpkg_export(items)),
+    "csv": Format("text/csv", lambda batches, site: csv_export(batches)),
+    "gpkg": Format("application/geopackage+sqlite3", lambda batches, site: gpkg_chunks(batches)),
 }
 
 
@@ -33,13 +37,30 @@ def export_statement(filters: Filters):
     return select_initiatives(filters)
 
 
-def export_items(filters: Filters, site: str) -> list[ExportItem]:
-    """The matching initiatives as features with their themes, loaded in three queries."""
-    records = geojson.public_records(export_statement(filters))
-    return [ExportItem(feature, records.themes_of(feature["id"]))
-            for feature in geojson.features(records, site)]
+def export_batches(filters: Filters, site: str, size: int) -> Iterator[list[ExportItem]]:
+    """The matching initiatives by id, as features with their themes, `size` at a time.
+
+    Each batch starts after the last id of the one before (keyset), so it is three short
+    queries, however far into the export.
+    """
+    stmt, after = select_initiatives(filters).limit(size), None
+    while True:
+        page = stmt if after is None else stmt.where(Initiative.id > after)
+        records = geojson.public_records(page)
+        if not records.rows:
+            return
+        yield [ExportItem(feature, records.themes_of(feature["id"]))
+               for feature in geojson.features(records, site)]
+        if len(records.rows) < size:
+            return
+        after = records.rows[-1][0]
+
+
+def export_chunks(format_name: str, filters: Filters, site: str) -> Iterator[bytes]:
+    """The file of the matching initiatives in the given format, piece by piece."""
+    return FORMATS[format_name].write(export_batches(filters, site, BATCH_ROWS), site)
 
 
 def export(format_name: str, filters: Filters, site: str) -> bytes:
-    """The file of the matching initiatives in the given format."""
-    return FORMATS[format_name].write(export_items(filters, site), site)
+    """The whole file of the matching initiatives in the given format."""
+    return b"".join(export_chunks(format_name, filters, site))

@@ -7,6 +7,9 @@ filters are written in the current list form and as the legacy "facetKey" every 
 """
 
 import math
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -26,6 +29,9 @@ FIELDS = [
     {"key": "website", "type": "String"}, {"key": "url", "type": "String"},
 ]
 FILTERS = [("kind_label", "Nature"), ("theme", "Thème"), ("departement", "Département")]
+# A layer's features sit at this depth of the indented document.
+FEATURE_INDENT = b" " * 8
+CHUNK_BYTES = 1024 * 1024
 POPUP = "# {name}\n{summary}\n\n{description}\n\n[[{url}|Voir la fiche sur Maillage]]"
 
 
@@ -49,36 +55,77 @@ def layer_options(name: str, colour: str, rank: int) -> dict:
     }
 
 
-def theme_layers(items: list[ExportItem]) -> list[dict]:
-    """One FeatureCollection per main theme, in the taxonomy's order, unthemed last."""
-    groups: dict[str, list[ExportItem]] = {}
-    for item in items:
-        groups.setdefault(item.main_theme.slug if item.main_theme else "", []).append(item)
-    ordered = sorted(groups.values(), key=lambda group: (
-        group[0].main_theme.position if group[0].main_theme else math.inf))
-    return [theme_layer(group, rank) for rank, group in enumerate(ordered)]
+@dataclass
+class Bounds:
+    """The smallest box holding the points added so far."""
+
+    west: float = math.inf
+    south: float = math.inf
+    east: float = -math.inf
+    north: float = -math.inf
+
+    def add(self, lon: float, lat: float) -> None:
+        self.west, self.east = min(self.west, lon), max(self.east, lon)
+        self.south, self.north = min(self.south, lat), max(self.north, lat)
 
 
-def theme_layer(group: list[ExportItem], rank: int) -> dict:
-    theme = group[0].main_theme
-    options = layer_options(theme.label_fr if theme else NO_THEME, group[0].colour, rank)
-    return {"type": "FeatureCollection", "features": [umap_feature(i) for i in group],
+class LayerSpool:
+    """The features of one theme layer, written to a temporary file as they come."""
+
+    def __init__(self, item: ExportItem, file):
+        self.theme, self.colour, self.file, self.count = item.main_theme, item.colour, file, 0
+
+    def add(self, item: ExportItem) -> None:
+        feature = orjson.dumps(umap_feature(item), option=orjson.OPT_INDENT_2)
+        self.file.write((b",\n" if self.count else b"") + FEATURE_INDENT
+                        + feature.replace(b"\n", b"\n" + FEATURE_INDENT))
+        self.count += 1
+
+    def chunks(self) -> Iterator[bytes]:
+        self.file.seek(0)
+        while chunk := self.file.read(CHUNK_BYTES):
+            yield chunk
+
+
+def spool_layers(batches: Iterable[list[ExportItem]], files: ExitStack,
+                 bounds: Bounds) -> list[LayerSpool]:
+    """One spool per main theme, in the taxonomy's order, unthemed last."""
+    spools: dict[str, LayerSpool] = {}
+    for items in batches:
+        for item in items:
+            bounds.add(item.lon, item.lat)
+            key = item.main_theme.slug if item.main_theme else ""
+            if key not in spools:
+                spools[key] = LayerSpool(item, files.enter_context(tempfile.TemporaryFile()))
+            spools[key].add(item)
+    return sorted(spools.values(), key=lambda spool: (
+        spool.theme.position if spool.theme else math.inf))
+
+
+def theme_layer(spool: LayerSpool, rank: int) -> dict:
+    """A layer whose features are a placeholder, replaced by the spooled ones when written."""
+    options = layer_options(spool.theme.label_fr if spool.theme else NO_THEME, spool.colour,
+                            rank)
+    return {"type": "FeatureCollection", "features": [placeholder(rank)],
             "_umap_options": options, "properties": options}
 
 
-def view(items: list[ExportItem]) -> tuple[tuple[float, float], int]:
-    """The centre and a zoom level showing every item."""
-    if not items:
+def placeholder(rank: int) -> str:
+    return f"@@maillage-layer-{rank}@@"
+
+
+def view(bounds: Bounds) -> tuple[tuple[float, float], int]:
+    """The centre and a zoom level showing every point of the bounds."""
+    if bounds.west > bounds.east:
         return FRANCE_CENTRE, 6
-    lons, lats = [i.lon for i in items], [i.lat for i in items]
-    centre = ((min(lons) + max(lons)) / 2, (min(lats) + max(lats)) / 2)
-    span = max(max(lons) - min(lons), (max(lats) - min(lats)) * 1.5, 0.01)
+    centre = ((bounds.west + bounds.east) / 2, (bounds.south + bounds.north) / 2)
+    span = max(bounds.east - bounds.west, (bounds.north - bounds.south) * 1.5, 0.01)
     return (round(centre[0], 6), round(centre[1], 6)), max(2, min(14, int(math.log2(360 / span))))
 
 
-def umap_document(items: list[ExportItem], site: str, title: str) -> dict:
+def umap_document(bounds: Bounds, layers: list[dict], site: str, title: str) -> dict:
     """A complete uMap map: import it in uMap and the map is ready."""
-    (lon, lat), zoom = view(items)
+    (lon, lat), zoom = view(bounds)
     facets = ",".join(f"{key}|{label}|checkbox" for key, label in FILTERS)
     properties = {
         "name": title, "description": f"Initiatives publiées sur [[{site}|Maillage]].",
@@ -90,12 +137,27 @@ def umap_document(items: list[ExportItem], site: str, title: str) -> dict:
         "datalayersControl": True, "scrollWheelZoom": True, "color": "DarkBlue",
     }
     return {"type": "umap", "uri": f"{site}/", "properties": properties,
-            "geometry": {"type": "Point", "coordinates": [lon, lat]},
-            "layers": theme_layers(items)}
+            "geometry": {"type": "Point", "coordinates": [lon, lat]}, "layers": layers}
 
 
-def umap_export(items: list[ExportItem], site: str, title: str = "Maillage") -> bytes:
-    return orjson.dumps(umap_document(items, site, title), option=orjson.OPT_INDENT_2)
+def umap_export(batches: Iterable[list[ExportItem]], site: str,
+                title: str = "Maillage") -> Iterator[bytes]:
+    """The .umap file, indented as orjson writes it whole.
+
+    The centre and the layers' order are known only once every item is read, so the
+    features wait in temporary files (one per layer) rather than in memory.
+    """
+    with ExitStack() as files:
+        bounds = Bounds()
+        spools = spool_layers(batches, files, bounds)
+        layers = [theme_layer(spool, rank) for rank, spool in enumerate(spools)]
+        rest = orjson.dumps(umap_document(bounds, layers, site, title),
+                            option=orjson.OPT_INDENT_2)
+        for rank, spool in enumerate(spools):
+            head, rest = rest.split(FEATURE_INDENT + orjson.dumps(placeholder(rank)), 1)
+            yield head
+            yield from spool.chunks()
+        yield rest
 
 
 def open_in_umap_url(data_url: str, umap_url: str, locale: str = "fr") -> str:
