@@ -136,13 +136,14 @@ class Planner:
             report.action, report.reasons = "duplicate", reasons
         return report
 
-    def duplicates(self, data: dict, point) -> list[Initiative]:
-        """find_duplicates' answer (the website part from an index built once); on large
-        files, asked only when the grid of existing initiatives has a candidate."""
-        lon, lat = point if point else (None, None)
-        found = {}
-        if self.existing is None or self.existing.similar(data["name"], point):
+    def duplicates(self, data: dict, point) -> list:
+        """find_duplicates' answer, as initiatives or rows (id, name): the website part from
+        an index built once; on large files, the nearby part from the grid built once."""
+        if self.existing is None:
+            lon, lat = point if point else (None, None)
             found = {i.id: i for i in find_duplicates(data["name"], lon, lat, None)}
+        else:
+            found = {row.id: row for row in self.existing.similar(data["name"], point)}
         for initiative in self.websites.matching(data.get("website")):
             found.setdefault(initiative.id, initiative)
         return sorted(found.values(), key=lambda i: i.id)

@@ -2,6 +2,7 @@
 and existing initiatives with the same website."""
 
 import math
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -9,55 +10,64 @@ from app.extensions import db
 from app.initiatives.duplicates import (
     METRES_PER_DEGREE,
     RADIUS_M,
+    box_around,
     distance_m,
-    similar,
+    similar_folded,
     website_key,
 )
 from app.models import Initiative
+from app.text import fold
 
 # Cells of 0.02° (2.2 km of latitude, 1.5 km of longitude in France): every neighbour
 # within 1 km is in the 3 × 3 cells around a point, in France.
 CELL = 0.02
 DUPLICATE_STATUSES = ("pending", "published")  # those find_duplicates looks at
+WORLD = (-180.0, -90.0, 180.0, 90.0)
 
 
 class Neighbours:
-    """The accepted rows of a file, by grid cell, to find a similar name within 1 km."""
+    """Things with a name and a point (rows of a file, existing initiatives), by grid cell,
+    to find those with a similar name within 1 km; names are folded once, when added."""
 
-    def __init__(self):
-        self.cells: dict[tuple[int, int], list[tuple[str, float, float, str]]] = {}
+    def __init__(self, boxed: bool = False):
+        self.cells: dict[tuple[int, int], list[tuple[str, float, float, Any]]] = {}
+        self.boxed = boxed
 
     @staticmethod
     def cell(lon: float, lat: float) -> tuple[int, int]:
         return math.floor(lon / CELL), math.floor(lat / CELL)
 
-    def add(self, name: str, point, label: str) -> None:
+    def add(self, name: str, point, item: Any) -> None:
         if point:
-            self.cells.setdefault(self.cell(*point), []).append((name, *point, label))
+            self.cells.setdefault(self.cell(*point), []).append((fold(name), *point, item))
 
     @classmethod
     def of_initiatives(cls, statuses: tuple[str, ...] = DUPLICATE_STATUSES) -> "Neighbours":
-        """Existing initiatives in the grid (one query), labelled by id: a cheap first pass
-        before asking find_duplicates about the few rows that may have a duplicate."""
-        grid = cls()
+        """Existing initiatives in the grid (one query), as rows (id, name): on large files,
+        they answer for every row what find_duplicates would, with no query per row."""
+        # find_duplicates keeps the box around the circle first: a hair narrower than the
+        # circle (111,320 m to a degree, the haversine's 111,195), so keep it here too.
+        grid = cls(boxed=True)
         stmt = sa.select(Initiative.id, Initiative.name, Initiative.lon, Initiative.lat).where(
             Initiative.status.in_(statuses))
-        for initiative_id, name, lon, lat in db.session.execute(stmt):
-            grid.add(name, (lon, lat), str(initiative_id))
+        for row in db.session.execute(stmt):
+            grid.add(row.name, (row.lon, row.lat), row)
         return grid
 
-    def similar(self, name: str, point) -> list[str]:
-        """Labels of earlier rows with a similar name within 1 km of the point."""
+    def similar(self, name: str, point) -> list:
+        """Items with a similar name within 1 km of the point, earliest added first by cell."""
         if not point:
             return []
-        x, y = self.cell(*point)
+        folded, (x, y) = fold(name), self.cell(*point)
+        minlon, minlat, maxlon, maxlat = box_around(*point) if self.boxed else WORLD
         # A cell is narrower than 1 km far north or south: look as many cells away as needed.
         width = CELL * METRES_PER_DEGREE * max(math.cos(math.radians(point[1])), 0.01)
         reach = max(1, math.ceil(RADIUS_M / width))
-        return [label
+        return [item
                 for dx in range(-reach, reach + 1) for dy in (-1, 0, 1)
-                for other, lon, lat, label in self.cells.get((x + dx, y + dy), ())
-                if distance_m(*point, lon, lat) <= RADIUS_M and similar(name, other)]
+                for other, lon, lat, item in self.cells.get((x + dx, y + dy), ())
+                if minlon <= lon <= maxlon and minlat <= lat <= maxlat
+                and distance_m(*point, lon, lat) <= RADIUS_M and similar_folded(folded, other)]
 
 
 class WebsiteIndex:

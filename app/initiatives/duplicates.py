@@ -1,5 +1,6 @@
 """Possible duplicates: initiatives nearby with a similar name, or with the same website."""
 
+import functools
 import math
 from difflib import SequenceMatcher
 from urllib.parse import urlsplit
@@ -99,12 +100,43 @@ def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
 
 def similar(a: str, b: str) -> bool:
     """Tell whether two names are alike once accents, case and punctuation are folded."""
-    folded_a, folded_b = fold(a), fold(b)
-    if not folded_a or not folded_b:
+    return similar_folded(fold(a), fold(b))
+
+
+def similar_folded(a: str, b: str) -> bool:
+    """similar() on names already folded (a large import folds each name once)."""
+    if not a or not b:
         return False
-    if folded_a in folded_b or folded_b in folded_a:
+    if a in b or b in a:
         return True
-    return SequenceMatcher(None, folded_a, folded_b).ratio() >= SIMILARITY
+    # Upper bounds of ratio() first: the shorter name's length, then the longest common
+    # subsequence (the matching blocks are one). Most pairs stop there, with the same answer.
+    total = len(a) + len(b)
+    if 2.0 * min(len(a), len(b)) / total < SIMILARITY:
+        return False
+    if 2.0 * common_subsequence(a, b) / total < SIMILARITY:
+        return False
+    return SequenceMatcher(None, a, b).ratio() >= SIMILARITY
+
+
+@functools.lru_cache(maxsize=256)
+def positions(text: str) -> tuple[dict[str, int], int]:
+    """A bit mask of where each character is in the text, and the mask of every position."""
+    masks: dict[str, int] = {}
+    for index, char in enumerate(text):
+        masks[char] = masks.get(char, 0) | 1 << index
+    return masks, (1 << len(text)) - 1
+
+
+def common_subsequence(a: str, b: str) -> int:
+    """The length of the longest common subsequence of two texts (Hyyrö's bit vectors:
+    one pass over b; a's masks are cached, as one name is compared with its neighbours)."""
+    masks, full = positions(a)
+    vector = full
+    for char in b:
+        matched = vector & masks.get(char, 0)
+        vector = ((vector + matched) | (vector - matched)) & full
+    return len(a) - vector.bit_count()
 
 
 def website_key(url: str | None) -> str | None:
