@@ -6,6 +6,7 @@ from pathlib import Path
 
 from app.exchange.csv_format import COLUMNS
 from app.exchange.flat import ExportItem, flat_properties
+from app.initiatives.geojson import gc_paused
 
 LAYER = "initiatives"
 CHUNK_BYTES = 1024 * 1024
@@ -43,7 +44,8 @@ def gpkg_export(batches: Iterable[list[ExportItem]], path: Path) -> None:
 
     mode, pending = "w", []
     for items in batches:
-        pending.append(geodataframe(items))
+        with gc_paused():  # thousands of small dicts, no cycle among them
+            pending.append(geodataframe(items))
         if sum(len(frame) for frame in pending) >= WRITE_ROWS:
             write_layer(pandas.concat(pending, ignore_index=True), path, mode)
             mode, pending = "a", []
