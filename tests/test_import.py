@@ -288,15 +288,15 @@ def test_same_id_twice_in_a_file_is_an_error(themes):
 
 def test_commit_is_all_or_nothing(themes, monkeypatch):
     calls = []
-    original = imports.create_initiative
+    original = imports.apply_values
 
-    def fail_second(data, **kwargs):
-        calls.append(data["name"])
+    def fail_second(initiative, values):
+        calls.append(values["name"])
         if len(calls) == 2:
             raise InvalidInitiative({"name": "refusé"})
-        return original(data, **kwargs)
+        return original(initiative, values)
 
-    monkeypatch.setattr(imports, "create_initiative", fail_second)
+    monkeypatch.setattr(imports, "apply_values", fail_second)
     with pytest.raises(InvalidInitiative):
         commit("name,commune\nA,Cluny\nB,Rennes\n")
     db.session.rollback()

@@ -1,0 +1,102 @@
+"""Large imports: duplicates found from the grid and rows written by batches give the
+answers of find_duplicates and create_initiative, row by row."""
+
+import difflib
+import random
+
+import sqlalchemy as sa
+
+from app.exchange import imports
+from app.extensions import db
+from app.initiatives.duplicates import (
+    METRES_PER_DEGREE,
+    RADIUS_M,
+    SIMILARITY,
+    common_subsequence,
+    find_duplicates,
+    similar,
+)
+from app.models import Initiative, Revision
+from app.text import fold
+from tests.test_api_helpers import add_initiative
+from tests.test_import import commit, plan
+
+CLUNY = (4.659, 46.434)
+
+
+def plain_similar(a: str, b: str) -> bool:
+    """similar() as it was written first: fold, containment, then the full ratio."""
+    a, b = fold(a), fold(b)
+    if not a or not b:
+        return False
+    return a in b or b in a or difflib.SequenceMatcher(None, a, b).ratio() >= SIMILARITY
+
+
+def longest_common_subsequence(a: str, b: str) -> int:
+    previous = [0] * (len(b) + 1)
+    for char in a:
+        current = [0]
+        for index, other in enumerate(b):
+            current.append(previous[index] + 1 if char == other
+                           else max(previous[index + 1], current[index]))
+        previous = current
+    return previous[-1]
+
+
+def test_bounds_before_the_ratio_give_the_same_answer():
+    chooser = random.Random(7)
+    words = ["maison", "du", "vélo", "atelier", "L'Atelier", "fab", "lab", "de", "Cluny",
+             "tiers-lieu", "Œuvre", "café", "réparation", "(import 12)", "a", "b"]
+    for _ in range(3000):
+        a = " ".join(chooser.choices(words, k=chooser.randint(0, 6)))
+        b = " ".join(chooser.choices(words, k=chooser.randint(0, 6)))
+        assert similar(a, b) == plain_similar(a, b), (a, b)
+        assert common_subsequence(fold(a), fold(b)) == longest_common_subsequence(
+            fold(a), fold(b))
+
+
+def offset(metres_north: float, metres_east: float = 0.0) -> tuple[float, float]:
+    lon, lat = CLUNY
+    return lon + metres_east / 76_600, lat + metres_north / METRES_PER_DEGREE
+
+
+def test_grid_finds_what_find_duplicates_finds_at_the_radius(themes):
+    """Same place, just inside and just outside the 1 km box, on both sides of a cell edge."""
+    near_edge = [offset(metres) for metres in (0, RADIUS_M - 1, RADIUS_M - 0.01,
+                                               RADIUS_M + 0.5, RADIUS_M + 20, -RADIUS_M + 1)]
+    near_edge += [offset(0, metres) for metres in (RADIUS_M - 2, RADIUS_M + 2, -RADIUS_M + 2)]
+    for number, (lon, lat) in enumerate(near_edge):
+        add_initiative(name=f"Atelier vélo {number}", lon=lon, lat=lat)
+    add_initiative(name="Atelier vélo au même endroit", lon=CLUNY[0], lat=CLUNY[1])
+    rows = [f"{n},Atelier velo {n % 9},{lat},{lon}" for n, (lon, lat) in
+            enumerate(offset(metres, east) for metres in range(-1100, 1101, 50)
+                      for east in (0, 990, 1010))]
+    report = plan("id,name,lat,lon\n" + "\n".join(rows) + "\n")  # ids: no file neighbours
+    assert len(report.rows) > imports.FEW_ROWS
+    for row in report.rows:
+        lon, lat = row.data["lon"], row.data["lat"]
+        expected = [f"Doublon possible de l'initiative n° {i.id} « {i.name} »."
+                    for i in find_duplicates(row.data["name"], lon, lat)]
+        assert row.reasons == expected
+        assert row.action == ("duplicate" if expected else "create")
+    assert {row.action for row in report.rows} == {"duplicate", "create"}
+
+
+def test_batches_write_every_row_with_its_revision_in_file_order(themes, monkeypatch):
+    monkeypatch.setattr(imports.Writer, "BATCH", 2)
+    existing = add_initiative(name="Ancien nom", external_id="import:test:1")
+    csv = ("id,name,commune,tags\n1,Nouveau nom,Cluny,\n"
+           + "".join(f"{n},Lieu {n},Rennes,jardin;Lieu {n % 2}\n" for n in range(2, 9)))
+    report = commit(csv)
+    assert [row.action for row in report.rows] == ["update", *["create"] * 7]
+    assert report.rows[0].written_id == existing.id
+    created = [row.written_id for row in report.rows[1:]]
+    assert created == sorted(created) and len(set(created)) == 7
+    revisions = db.session.execute(sa.select(Revision.initiative_id, Revision.action)
+                                   .order_by(Revision.id)).all()
+    assert revisions[1:] == [(existing.id, "update"), *[(i, "create") for i in created]]
+    for initiative_id in created:
+        initiative = db.session.get(Initiative, initiative_id)
+        assert initiative.public_feature is None  # pending: no public feature
+        assert sorted(tag.name for tag in initiative.tags)[0] == "jardin"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Initiative)) == 8
