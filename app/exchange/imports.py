@@ -22,8 +22,8 @@ from app.initiatives.duplicates import RADIUS_M, distance_m, find_duplicates, si
 from app.initiatives.fields import clean
 from app.initiatives.geojson import load_themes
 from app.initiatives.history import jsonable, snapshot
-from app.initiatives.services import apply_values, update_initiative
-from app.models import Initiative, Revision, User
+from app.initiatives.services import apply_values, themes_by_slug, update_initiative
+from app.models import Initiative, Revision, Theme, User
 from app.models.base import utcnow
 
 ACTIONS = ("create", "update", "unchanged", "duplicate", "error")
@@ -247,21 +247,31 @@ class Writer:
         self.source, self.status, self.author = source, status, author
         self.reason = f"Import : {source}"
         self.pending: list[tuple[RowReport, Initiative]] = []
+        self.by_slug = {theme.slug: theme for theme in db.session.scalars(sa.select(Theme))}
 
     def create(self, row: RowReport) -> None:
         values = clean({"source": self.source, **row.data})
+        slugs = values.pop("themes", None)
         if values.get("tags"):
             db.session.flush()  # a tag an earlier row created is found, not made twice
         with db.session.no_autoflush:
             initiative = Initiative(status=self.status,
                                     created_by_id=self.author.id if self.author else None)
             apply_values(initiative, values)
+            if slugs is not None:
+                initiative.themes = self.themes(slugs)
         if self.status == "published":
             initiative.published_at = utcnow()
         db.session.add(initiative)
         self.pending.append((row, initiative))
         if len(self.pending) >= self.BATCH:
             self.write_pending()
+
+    def themes(self, slugs: list[str]) -> list[Theme]:
+        """themes_by_slug's answer from the themes loaded once (it says what is unknown)."""
+        if not self.by_slug.keys() >= set(slugs):
+            return themes_by_slug(slugs)
+        return sorted({self.by_slug[slug] for slug in slugs}, key=lambda theme: theme.position)
 
     def write_pending(self) -> None:
         """Insert the pending initiatives, then their creation revisions."""

@@ -132,9 +132,9 @@ def common_subsequence(a: str, b: str) -> int:
     """The length of the longest common subsequence of two texts (Hyyrö's bit vectors:
     one pass over b; a's masks are cached, as one name is compared with its neighbours)."""
     masks, full = positions(a)
-    vector = full
+    vector, mask_of = full, masks.get
     for char in b:
-        matched = vector & masks.get(char, 0)
+        matched = vector & mask_of(char, 0)
         vector = ((vector + matched) | (vector - matched)) & full
     return len(a) - vector.bit_count()
 
