@@ -292,7 +292,7 @@ def test_large_export_is_streamed_in_batches_without_losing_or_repeating_a_row(
     assert again.status_code == 304
 
 
-def test_an_export_failing_half_way_is_logged_and_not_ended(client, many_initiatives,
+def test_an_export_failing_half_way_is_logged_and_not_ended(app, client, many_initiatives,
                                                             monkeypatch, caplog):
     from app.exchange import geojson_export, services
 
@@ -305,6 +305,9 @@ def test_an_export_failing_half_way_is_logged_and_not_ended(client, many_initiat
 
     monkeypatch.setattr(services, "BATCH_ROWS", 300)
     monkeypatch.setattr(geojson_export, "umap_feature", failing)
+    # Heard here whatever an earlier test did to the logging set-up.
+    monkeypatch.setattr(app.logger, "handlers", [*app.logger.handlers, caplog.handler])
+    monkeypatch.setattr(app.logger, "disabled", False)
     response = client.get("/export/initiatives.geojson")
     assert response.status_code == 200 and "Content-Length" not in response.headers
     with pytest.raises(RuntimeError, match="disk full"):
