@@ -258,8 +258,10 @@ class Writer:
             initiative = Initiative(status=self.status,
                                     created_by_id=self.author.id if self.author else None)
             apply_values(initiative, values)
-            if slugs is not None:
-                initiative.themes = self.themes(slugs)
+            # Set even when empty: the revision's snapshot then loads no list after the insert.
+            initiative.themes = self.themes(slugs or [])
+            if "tags" not in values:
+                initiative.tags = []
         if self.status == "published":
             initiative.published_at = utcnow()
         db.session.add(initiative)
