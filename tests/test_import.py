@@ -269,7 +269,8 @@ def test_possible_duplicates_are_reported_and_not_created(themes):
 
 
 def test_large_files_find_the_same_duplicates(themes):
-    """Past 50 rows, existing initiatives are gridded first; find_duplicates still decides."""
+    """Past 50 rows, existing initiatives are gridded once: the grid finds what
+    find_duplicates finds, far north too."""
     add_initiative(name="Maison du vélo")  # Cluny
     add_initiative(name="Refuge", lon=15.6, lat=78.2)  # Svalbard: narrow cells
     rows = [f"Lieu numéro {n},{44 + n / 20},{4.5}" for n in range(60)]  # 5.5 km apart

@@ -27,10 +27,12 @@ WORLD = (-180.0, -90.0, 180.0, 90.0)
 
 class Neighbours:
     """Things with a name and a point (rows of a file, existing initiatives), by grid cell,
-    to find those with a similar name within 1 km; names are folded once, when added."""
+    to find those with a similar name within 1 km. Names are folded once, when their cell
+    is first looked at: most cells of a large table never are."""
 
     def __init__(self, boxed: bool = False):
         self.cells: dict[tuple[int, int], list[tuple[str, float, float, Any]]] = {}
+        self.folded: dict[tuple[int, int], int] = {}  # per cell: its first N names are folded
         self.boxed = boxed
 
     @staticmethod
@@ -39,7 +41,16 @@ class Neighbours:
 
     def add(self, name: str, point, item: Any) -> None:
         if point:
-            self.cells.setdefault(self.cell(*point), []).append((fold(name), *point, item))
+            self.cells.setdefault(self.cell(*point), []).append((name, *point, item))
+
+    def entries(self, cell: tuple[int, int]) -> list[tuple[str, float, float, Any]]:
+        """A cell's entries, with folded names."""
+        entries = self.cells.get(cell, [])
+        done = self.folded.get(cell, 0)
+        if done < len(entries):
+            entries[done:] = [(fold(name), *rest) for name, *rest in entries[done:]]
+            self.folded[cell] = len(entries)
+        return entries
 
     @classmethod
     def of_initiatives(cls, statuses: tuple[str, ...] = DUPLICATE_STATUSES) -> "Neighbours":
@@ -65,7 +76,7 @@ class Neighbours:
         reach = max(1, math.ceil(RADIUS_M / width))
         return [item
                 for dx in range(-reach, reach + 1) for dy in (-1, 0, 1)
-                for other, lon, lat, item in self.cells.get((x + dx, y + dy), ())
+                for other, lon, lat, item in self.entries((x + dx, y + dy))
                 if minlon <= lon <= maxlon and minlat <= lat <= maxlat
                 and distance_m(*point, lon, lat) <= RADIUS_M and similar_folded(folded, other)]
 
