@@ -380,7 +380,7 @@
 
   function syncView(map) {
     var view = hashView();
-    if (view) { map.setView(view.center, view.zoom); }
+    if (view) { map.setView(view.center, view.zoom, { animate: false }); }
     map.on("moveend", function () {
       var centre = map.getCenter();
       var hash = "#map=" + map.getZoom() + "/" + centre.lat.toFixed(4) + "/" + centre.lng.toFixed(4);
