@@ -72,13 +72,23 @@ def build_geodata_command(out: Path | None) -> None:
 @click.option("--base-url", default=None, help="Root of the public pages (default PUBLIC_URL).")
 @filter_options
 def export_command(format_name: str, output: Path, base_url: str | None, **filters) -> None:
-    """Export the public initiatives matching the API's filters to a file."""
-    from app.exchange.cli_support import export_filters
-    from app.exchange.services import export
+    """Export the public initiatives matching the API's filters to a file.
 
-    content = export(format_name, export_filters(filters), site_url(base_url))
-    output.write_bytes(content)
-    click.echo(f"Wrote {output} ({len(content):,} bytes).")
+    Written a batch at a time into a temporary file beside it, renamed once complete: memory
+    stays flat at any size, and a failure leaves no half-written file under the name.
+    """
+    from app.exchange.cli_support import export_filters
+    from app.exchange.services import export_chunks
+
+    partial = output.with_name(f".{output.name}.partial")
+    try:
+        with partial.open("wb") as handle:
+            for chunk in export_chunks(format_name, export_filters(filters), site_url(base_url)):
+                handle.write(chunk)
+        partial.replace(output)
+    finally:
+        partial.unlink(missing_ok=True)
+    click.echo(f"Wrote {output} ({output.stat().st_size:,} bytes).")
 
 
 @click.command("import")

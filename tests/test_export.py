@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import orjson
 import pytest
+from werkzeug.datastructures import MultiDict
 
 from app.exchange.csv_format import neutralise, unneutralise
 from tests.test_api_helpers import add_initiative
@@ -211,6 +212,35 @@ def test_export_command_writes_the_file_with_filters(runner, seeded, tmp_path, f
         features = orjson.loads(out.read_bytes())["features"]
         assert {f["properties"]["departement"] for f in features} == {"35"}
         assert features[0]["properties"]["url"].startswith("https://maillage.example/")
+
+
+def test_export_command_writes_the_same_bytes_as_the_service(runner, seeded, tmp_path):
+    from app.exchange import services
+    from app.filters import parse_filters
+
+    out = tmp_path / "out.csv"
+    result = runner.invoke(args=["export", "--format", "csv", "-o", str(out),
+                                 "--base-url", "https://maillage.example"])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == services.export("csv", parse_filters(MultiDict()),
+                                               "https://maillage.example")
+
+
+def test_export_command_cut_short_keeps_the_previous_file(runner, seeded, tmp_path,
+                                                           monkeypatch):
+    from app.exchange import services
+
+    def failing(*args):
+        yield b"first rows,"
+        raise RuntimeError("disk went away")
+
+    out = tmp_path / "out.csv"
+    out.write_bytes(b"yesterday's export")
+    monkeypatch.setattr(services, "export_chunks", failing)
+    result = runner.invoke(args=["export", "--format", "csv", "-o", str(out)])
+    assert result.exit_code != 0
+    assert out.read_bytes() == b"yesterday's export"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out.csv"]
 
 
 def test_export_command_refuses_a_bad_filter(runner, seeded, tmp_path):
