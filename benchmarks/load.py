@@ -83,6 +83,7 @@ def load(database: Database, rows: list[dict]) -> float:
         with db.engine.begin() as connection:
             # Bulk rows bypass the session that stores each feature when the app writes it.
             stored_features.refresh_all(connection)
+        settle(db.engine)
         db.engine.dispose()
     return time.perf_counter() - started
 
@@ -107,11 +108,10 @@ def insert_sqlite(engine: sa.Engine, rows: list[dict], links: list[tuple]) -> No
             connection.execute(Initiative.__table__.insert(), batch)
         connection.execute(initiative_themes.insert(),
                            [{"initiative_id": i, "theme_id": t} for i, t in links])
-        connection.exec_driver_sql("ANALYZE")
 
 
 def copy_postgres(engine: sa.Engine, rows: list[dict], links: list[tuple]) -> None:
-    """COPY the rows and links, move the id sequence past them and ANALYZE."""
+    """COPY the rows and links, and move the id sequence past them."""
     columns = initiative_columns()
     naive = {"published_at", "created_at", "updated_at"}  # stored as naive UTC by the app
     raw = engine.raw_connection()
@@ -127,11 +127,18 @@ def copy_postgres(engine: sa.Engine, rows: list[dict], links: list[tuple]) -> No
             cursor.execute("SELECT setval(pg_get_serial_sequence('initiatives', 'id'), "
                            "(SELECT max(id) FROM initiatives))")
         raw.commit()
-        raw.autocommit = True
-        with raw.cursor() as cursor:
-            cursor.execute("ANALYZE")
     finally:
         raw.close()
+
+
+def settle(engine: sa.Engine) -> None:
+    """Leave the tables as a running database keeps them: vacuumed (PostgreSQL; the stored
+    features rewrote every row) and with fresh planner statistics. Statistics taken before
+    that rewrite made PostgreSQL read the whole table for each page of the collection
+    (estimated 312 rows of 100,000; 137 ms a page instead of 9)."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql(
+            "VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE")
 
 
 def prepare(database: Database, rows: list[dict]) -> dict:
