@@ -1,13 +1,12 @@
 """Fast JSON responses, HTTP validators (ETag, Last-Modified, 304) and CORS for GETs."""
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 
 import orjson
 from flask import Response, current_app, request
 from werkzeug.http import is_resource_modified
 
+from app.caching import BoundedCache, app_cache, byte_size
 from app.initiatives.geojson import Fingerprint
 
 GEOJSON = "application/geo+json"
@@ -23,49 +22,10 @@ CACHE_BYTES = 64 * 1024 * 1024
 KEPT_HEADERS = ("Link", "Content-Disposition")
 
 
-class ResponseCache:
-    """Bodies already built, by ETag, least recently used dropped first (bounded in bytes).
-
-    A repeated request for unchanged data is answered from memory: the ETag is computed
-    from the data first, so a stale body is never served.
-    """
-
-    def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
-        self.size = 0
-        self.entries: OrderedDict[str, tuple[bytes, str, dict]] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: str) -> tuple[bytes, str, dict] | None:
-        with self.lock:
-            entry = self.entries.get(key)
-            if entry is not None:
-                self.entries.move_to_end(key)
-            return entry
-
-    def put(self, key: str, response: Response) -> None:
-        body = response.get_data()
-        if len(body) > self.max_bytes // 4:
-            return
-        headers = {name: response.headers[name] for name in KEPT_HEADERS
-                   if name in response.headers}
-        with self.lock:
-            if key in self.entries:
-                return
-            self.entries[key] = (body, response.mimetype, headers)
-            self.size += len(body)
-            while self.size > self.max_bytes:
-                _, (dropped, _, _) = self.entries.popitem(last=False)
-                self.size -= len(dropped)
-
-
-def response_cache() -> ResponseCache:
-    """The running app's cache of built responses."""
-    extensions = current_app.extensions
-    if "maillage_response_cache" not in extensions:
-        extensions["maillage_response_cache"] = ResponseCache(
-            current_app.config.get("RESPONSE_CACHE_BYTES", CACHE_BYTES))
-    return extensions["maillage_response_cache"]
+def response_cache() -> BoundedCache:
+    """The running app's built bodies by ETag: (body, mimetype, kept headers)."""
+    return app_cache("responses", current_app.config.get("RESPONSE_CACHE_BYTES", CACHE_BYTES),
+                     byte_size)
 
 
 def json_response(data, *, status: int = 200, mimetype: str = "application/json",
@@ -111,8 +71,10 @@ def conditional(fp: Fingerprint, build: Callable[[], Response], max_age: int = 6
     cached = cache.get(key)
     if cached is None:
         response = build()
-        if response.status_code == 200:
-            cache.put(key, response)
+        if response.status_code == 200 and not response.is_streamed:
+            headers = {name: response.headers[name] for name in KEPT_HEADERS
+                       if name in response.headers}
+            cache.put(key, (response.get_data(), response.mimetype, headers))
     else:
         body, mimetype, headers = cached
         response = Response(body, mimetype=mimetype, headers=headers)

@@ -2,12 +2,11 @@
 
 import dataclasses
 import math
-import threading
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import current_app
 
+from app.caching import app_cache
 from app.extensions import db
 from app.filters import Filters
 from app.geo.spatial import select_initiatives
@@ -18,7 +17,6 @@ from app.models.initiative import initiative_themes
 PER_PAGE = 20
 # The facet counts of the last filter combinations asked, by worker (a few KB each).
 FACETS_KEPT = 256
-FACETS_LOCK = threading.Lock()
 SORTS = ("name", "commune", "updated")
 # Accented capitals that begin French commune names ("Écully", "Île-d'Houat", "Œting"):
 # replaced before sorting, as SQLite compares bytes and would put them after Z.
@@ -67,16 +65,7 @@ def facet_counts(filters: Filters) -> Facets:
     """
     widest = dataclasses.replace(filters, themes=(), kinds=())
     key = (fingerprint(select_initiatives(widest)).etag, repr(filters))
-    kept = current_app.extensions.setdefault("maillage_facets", {})
-    with FACETS_LOCK:
-        found = kept.get(key)
-    if found is None:
-        found = count_facets(filters)
-        with FACETS_LOCK:
-            kept[key] = found
-            while len(kept) > FACETS_KEPT:
-                kept.pop(next(iter(kept)))
-    return found
+    return app_cache("facets", FACETS_KEPT).get_or_build(key, lambda: count_facets(filters))
 
 
 def count_facets(filters: Filters) -> Facets:
