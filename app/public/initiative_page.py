@@ -1,15 +1,21 @@
-"""What an initiative's page shows beyond its fields: slug, territory links, JSON-LD."""
+"""What an initiative's page shows beyond its fields: slug, territory links, JSON-LD, and
+the stamp of everything it shows."""
 
+import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 
+import sqlalchemy as sa
 from flask import current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from app.extensions import db
 from app.geo.gazetteer import Commune, GazetteerMissing
 from app.geo.territory import current_gazetteer
-from app.models import Initiative
+from app.initiatives.geojson import PUBLIC_STATUSES
+from app.models import Initiative, Theme
+from app.models.initiative import initiative_themes
 from app.public.labels import SCHEMA_TYPES
 from app.text import fold
 
@@ -23,6 +29,44 @@ class TerritoryLink:
     url: str
 
 
+@dataclass(frozen=True)
+class PageStamp:
+    """A public initiative's id and name (for its URL), and a digest of what its page shows."""
+
+    id: int
+    name: str
+    digest: str | None  # None: no stored feature yet, nothing to vouch for the tags
+
+
+# The row's own fields move updated_at; its stored feature holds its tags' names; the themes'
+# labels, colours and order are read beside them. One query, by the primary key.
+_THEME_TEXT = (Theme.slug + "|" + Theme.label_fr + "|" + Theme.label_en + "|" + Theme.colour
+               + "|" + sa.cast(Theme.position, sa.String))
+PAGE_STAMP = sa.select(
+    Initiative.id, Initiative.name, Initiative.updated_at, Initiative.published_at,
+    sa.type_coerce(Initiative.public_feature, sa.types.NullType),
+    sa.select(sa.func.aggregate_strings(_THEME_TEXT, ";"))
+    .join(initiative_themes, initiative_themes.c.theme_id == Theme.id)
+    .where(initiative_themes.c.initiative_id == Initiative.id)
+    .scalar_subquery(),
+).where(Initiative.id == sa.bindparam("initiative_id"), Initiative.status.in_(PUBLIC_STATUSES))
+
+
+def page_stamp(initiative_id: int) -> PageStamp | None:
+    """The stamp of a public initiative's page; None when the public may not read it."""
+    row = db.session.connection().execute(
+        PAGE_STAMP, {"initiative_id": initiative_id}).one_or_none()
+    if row is None:
+        return None
+    id_, name, updated_at, published_at, feature, themes = row
+    digest = None
+    if feature is not None:
+        shown = f"{updated_at}|{published_at}|{themes}".encode() + bytes(
+            feature if not isinstance(feature, str) else feature.encode())
+        digest = hashlib.blake2b(shown, digest_size=16).hexdigest()
+    return PageStamp(id_, name, digest)
+
+
 def slugify(name: str) -> str:
     """The URL slug of a name: folded words joined by hyphens."""
     words = fold(name)
@@ -31,7 +75,7 @@ def slugify(name: str) -> str:
     return words.replace(" ", "-") or "initiative"
 
 
-def page_url(initiative: Initiative, **kwargs) -> str:
+def page_url(initiative: Initiative | PageStamp, **kwargs) -> str:
     """The canonical URL of an initiative's page."""
     return url_for("public.initiative", initiative_id=initiative.id,
                    slug=slugify(initiative.name), **kwargs)

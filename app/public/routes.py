@@ -5,9 +5,10 @@ from flask_babel import gettext as _
 
 from app.public import bp
 from app.public.browse import browse, canonical_redirect
-from app.public.initiative_page import json_ld, page_url, slugify, territory_links
+from app.public.initiative_page import json_ld, page_stamp, page_url, slugify, territory_links
 from app.public.labels import SORT_LABELS
 from app.public.mapping import initiative_map, initiatives_map
+from app.public.page_cache import cached_page
 from app.public.query import query_string
 from app.public.rendering import render_markdown
 from app.public.services import SORTS, public_initiative, result_page
@@ -50,11 +51,22 @@ def embed():
 @bp.get("/initiatives/<int:initiative_id>-<slug>")
 def initiative(initiative_id: int, slug: str | None = None):
     """An initiative's page; its id alone or an old slug redirect to the canonical URL."""
-    found = public_initiative(initiative_id)
-    if found is None:
+    stamp = page_stamp(initiative_id)
+    if stamp is None:
         abort(404, _("Aucune initiative publiée ne porte ce numéro."))
-    if slug != slugify(found.name):
-        return redirect(page_url(found) + query_string(request.args), 302)
+    if slug != slugify(stamp.name):
+        return redirect(page_url(stamp) + query_string(request.args), 302)
+    if stamp.digest is None:
+        return initiative_page(initiative_id)
+    return cached_page(("initiative", stamp.id, stamp.digest),
+                       lambda: initiative_page(initiative_id))
+
+
+def initiative_page(initiative_id: int) -> str:
+    """Render an initiative's page from its row."""
+    found = public_initiative(initiative_id)
+    if found is None:  # unpublished since its stamp was read
+        abort(404, _("Aucune initiative publiée ne porte ce numéro."))
     return render_template(
         "public/initiative.html", initiative=found,
         description=render_markdown(found.description),

@@ -1,0 +1,56 @@
+"""Public pages kept whole for visitors who are not signed in, by what decides their markup.
+
+An initiative's page is the same for every anonymous visitor of one URL, host and language:
+rendering it again (Jinja, the ORM load, the Markdown) is most of its cost. It is kept per
+worker under a key that holds a stamp of the data it shows, so a change is seen at once.
+Its <script> tags carry this response's CSP nonce: the page is kept with a placeholder that
+each response replaces with its own nonce, so no two responses share one.
+"""
+
+import secrets
+from collections.abc import Callable
+
+from flask import Response, current_app, g, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+from app.caching import app_cache, byte_size
+from app.security import csp_nonce
+
+# Per worker; a page is 10-20 KB.
+PAGE_CACHE_BYTES = 16 * 1024 * 1024
+# Unguessable and never sent: user content cannot contain it to have a nonce put in.
+NONCE_PLACEHOLDER = secrets.token_urlsafe(24)
+
+
+def shared_markup() -> bool:
+    """Tell whether this response may be the one every anonymous visitor gets."""
+    return (request.method == "GET" and not current_user.is_authenticated
+            and "_flashes" not in session)
+
+
+def cached_page(stamp: tuple, render: Callable[[], str]) -> Response | str:
+    """The page rendered once per stamp, URL, host and language, with this response's nonce.
+
+    stamp: everything from the database the page shows (versions, hashes of related rows).
+    """
+    if not shared_markup():
+        return render()
+    cache = app_cache("pages", current_app.config.get("PAGE_CACHE_BYTES", PAGE_CACHE_BYTES),
+                      byte_size)
+    key = (stamp, request.url_root, request.full_path, str(get_locale()))
+    markup = cache.get(key)
+    if markup is None:
+        markup = render_with_placeholder(render)
+        cache.put(key, markup)
+    return Response(markup.replace(NONCE_PLACEHOLDER.encode(), csp_nonce().encode()),
+                    mimetype="text/html")
+
+
+def render_with_placeholder(render: Callable[[], str]) -> bytes:
+    """Render with the placeholder as nonce; the response then gets a fresh one."""
+    g.csp_nonce = NONCE_PLACEHOLDER
+    try:
+        return render().encode()
+    finally:
+        g.pop("csp_nonce", None)

@@ -1,0 +1,132 @@
+"""An initiative's page kept whole for anonymous visitors: always current, never shared wrongly."""
+
+import re
+
+import pytest
+
+from app.caching import app_cache
+from app.database import write_transaction
+from app.extensions import db
+from app.initiatives.services import update_initiative
+from app.initiatives.themes import save_theme
+from app.models import Initiative, Theme
+from app.public import page_cache
+from tests.contribution_fixtures import accounts, login  # noqa: F401
+from tests.test_public_support import make_initiative_fixture  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("app")
+NONCE = re.compile(r'<script[^>]* nonce="([^"]+)"')
+
+
+def page(client, initiative_id: int, query: str = "", **kwargs):
+    response = client.get(f"/initiatives/{initiative_id}{query}", follow_redirects=True, **kwargs)
+    assert response.status_code == 200
+    return response
+
+
+def kept_pages() -> int:
+    return len(app_cache("pages", page_cache.PAGE_CACHE_BYTES).entries)
+
+
+def without_nonces(html: str) -> str:
+    return NONCE.sub("<script nonce=\"\"", html)
+
+
+def test_each_response_of_a_kept_page_has_its_own_nonce(client, make_initiative):
+    initiative_id = make_initiative(name="Visières de Rennes")
+    first, second = page(client, initiative_id), page(client, initiative_id)
+    assert kept_pages() == 1
+    nonces = []
+    for response in (first, second):
+        html = response.get_data(as_text=True)
+        found = set(NONCE.findall(html))
+        assert len(found) == 1, "every script of a response carries the same nonce"
+        nonce = found.pop()
+        assert f"'nonce-{nonce}'" in response.headers["Content-Security-Policy"]
+        assert page_cache.NONCE_PLACEHOLDER not in html
+        nonces.append(nonce)
+    assert nonces[0] != nonces[1]
+    assert without_nonces(first.get_data(as_text=True)) == without_nonces(
+        second.get_data(as_text=True))
+
+
+def test_a_kept_page_is_byte_for_byte_what_rendering_gives(app, client, make_initiative):
+    initiative_id = make_initiative(name="Réseau solidaire de Cluny", description="**Gras**")
+    kept = page(client, initiative_id).get_data(as_text=True)
+    app.config["PAGE_CACHE_BYTES"] = 0  # nothing kept: rendered every time
+    app.extensions.pop("maillage_cache_pages")
+    fresh = page(client, initiative_id).get_data(as_text=True)
+    assert without_nonces(kept) == without_nonces(fresh)
+
+
+def test_an_edit_shows_at_once(client, make_initiative):
+    initiative_id = make_initiative(name="Cellule d'appel du CCAS", summary="Avant.")
+    assert "Avant." in page(client, initiative_id).get_data(as_text=True)
+    with write_transaction():
+        update_initiative(db.session.get(Initiative, initiative_id),
+                          {"summary": "Après la modification."}, author=None)
+    html = page(client, initiative_id).get_data(as_text=True)
+    assert "Après la modification." in html and "Avant." not in html
+
+
+def test_a_renamed_or_recoloured_theme_shows_at_once(client, make_initiative):
+    initiative_id = make_initiative()
+    assert "Gestion de crise" in page(client, initiative_id).get_data(as_text=True)
+    with write_transaction():
+        theme = db.session.scalar(db.select(Theme).filter_by(slug="crisis-management"))
+        save_theme({"slug": theme.slug, "label_fr": "Crise et urgence", "label_en": "Crisis",
+                    "colour": "#123456", "icon": theme.icon, "position": theme.position}, theme)
+    html = page(client, initiative_id).get_data(as_text=True)
+    assert "Crise et urgence" in html and "Gestion de crise" not in html
+    assert "#123456" in html
+
+
+def test_archiving_and_unpublishing_show_at_once(client, make_initiative):
+    initiative_id = make_initiative()
+    page(client, initiative_id)
+    with write_transaction():
+        db.session.get(Initiative, initiative_id).status = "archived"
+    assert "Initiative archivée." in page(client, initiative_id).get_data(as_text=True)
+    with write_transaction():
+        db.session.get(Initiative, initiative_id).status = "rejected"
+    assert client.get(f"/initiatives/{initiative_id}", follow_redirects=True).status_code == 404
+
+
+def test_languages_and_hosts_get_their_own_page(client, make_initiative):
+    initiative_id = make_initiative()
+    french = page(client, initiative_id).get_data(as_text=True)
+    english = page(client, initiative_id, "?lang=en").get_data(as_text=True)
+    assert '<html lang="fr">' in french and '<html lang="en">' in english
+    other_host = page(client, initiative_id, base_url="http://carte.example.org")
+    assert 'href="http://carte.example.org/initiatives/' in other_host.get_data(as_text=True)
+    assert 'href="http://localhost/initiatives/' in page(client, initiative_id).get_data(
+        as_text=True)
+
+
+def test_signed_in_people_and_flashed_messages_are_never_shared(app, client, accounts,  # noqa: F811
+                                                                make_initiative):
+    initiative_id = make_initiative()
+    assert "Connexion" in page(client, initiative_id).get_data(as_text=True)
+    moderator = app.test_client()
+    login(moderator, accounts.national)
+    signed_in = page(moderator, initiative_id).get_data(as_text=True)
+    assert "Déconnexion" in signed_in and 'href="/login"' not in signed_in
+    with client.session_transaction() as session:
+        session["_flashes"] = [("success", "Merci pour votre signalement.")]
+    assert "Merci pour votre signalement." in page(client, initiative_id).get_data(as_text=True)
+    anonymous = page(app.test_client(), initiative_id).get_data(as_text=True)
+    assert "Merci pour votre signalement." not in anonymous
+    assert "Déconnexion" not in anonymous and "Connexion" in anonymous
+
+
+def test_kept_pages_stay_within_their_byte_budget(app, client, make_initiative):
+    ids = [make_initiative(name=f"Initiative numéro {n}") for n in range(12)]
+    budget = 5 * len(page(client, ids[0]).get_data())
+    app.config["PAGE_CACHE_BYTES"] = budget
+    app.extensions.pop("maillage_cache_pages")
+    for initiative_id in ids:
+        page(client, initiative_id)
+    cache = app_cache("pages", 0)
+    assert 3 <= len(cache.entries) <= 5
+    assert cache.size <= budget
+    assert [key[0][1] for key in cache.entries] == ids[-len(cache.entries):]
