@@ -19,7 +19,8 @@ PER_PAGE = 20
 FACETS_KEPT = 256
 SORTS = ("name", "commune", "updated")
 # Accented capitals that begin French commune names ("Écully", "Île-d'Houat", "Œting"):
-# replaced before sorting, as SQLite compares bytes and would put them after Z.
+# replaced before sorting, as SQLite compares bytes and would put them after Z. The
+# database applies them in the generated column commune_sort (its migration copies them).
 ACCENTED_CAPITALS = (("É", "E"), ("È", "E"), ("Ê", "E"), ("Î", "I"), ("Ô", "O"), ("Œ", "OE"),
                      ("Â", "A"))
 
@@ -99,24 +100,37 @@ def count_by(column: sa.ColumnElement, filters: Filters) -> dict[str, int]:
     return dict(rows.all())
 
 
-def sortable_name(column: sa.ColumnElement) -> sa.ColumnElement:
-    """A column's text with accented capitals unaccented and in lower case, for ORDER BY."""
-    for accented, plain in ACCENTED_CAPITALS:
-        column = sa.func.replace(column, accented, plain)
-    return sa.func.lower(column)
+# Generated columns the migrations keep (2026_12_04 list_sort_keys), unmapped like geom:
+# the first characters of search_text, and the commune's sortable name ("1" when none).
+SORT_NAME = sa.literal_column("initiatives.sort_name", sa.Text)
+COMMUNE_SORT = sa.literal_column("initiatives.commune_sort", sa.Text)
 
 
-def sort_order(sort: str) -> tuple:
-    """ORDER BY clauses of a list sort; the id breaks ties so pages never overlap."""
-    if sort == "updated":
-        return (Initiative.updated_at.desc(), Initiative.id.desc())
+@dataclass(frozen=True)
+class ListSort:
+    """A list order: short indexed keys walked first, then the exact order of tied keys.
+
+    `keys` are a prefix of the true order (search_text starts with sort_name), so rows
+    with different keys are in key order and only rows with equal keys need `exact`.
+    """
+
+    keys: tuple[sa.ColumnElement, ...]
+    exact: tuple[sa.ColumnElement, ...] = ()
+    descending: bool = False
+
+    def key_order(self) -> list[sa.ColumnElement]:
+        columns = (*self.keys, Initiative.id)
+        return [column.desc() for column in columns] if self.descending else list(columns)
+
+
+LIST_SORTS = {
     # search_text starts with the folded name: it sorts "Écoles" with the E, not after Z,
     # and ignores leading quotes, on SQLite and PostgreSQL alike.
-    by_name = (Initiative.search_text, Initiative.id)
-    if sort == "commune":
-        no_commune_last = sa.case((Initiative.commune_name.is_(None), 1), else_=0)
-        return (no_commune_last, sortable_name(Initiative.commune_name), *by_name)
-    return by_name
+    "name": ListSort(keys=(SORT_NAME,), exact=(Initiative.search_text, Initiative.id)),
+    "commune": ListSort(keys=(COMMUNE_SORT, SORT_NAME),
+                        exact=(Initiative.search_text, Initiative.id)),
+    "updated": ListSort(keys=(Initiative.updated_at,), descending=True),
+}
 
 
 def result_page(filters: Filters, sort: str, page: int) -> ResultPage:
@@ -124,9 +138,41 @@ def result_page(filters: Filters, sort: str, page: int) -> ResultPage:
     total = count_matching(filters)
     last_page = max(1, math.ceil(total / PER_PAGE))
     page = min(max(page, 1), last_page)
-    stmt = (select_initiatives(filters).order_by(None).order_by(*sort_order(sort))
-            .limit(PER_PAGE).offset((page - 1) * PER_PAGE))
-    return ResultPage(list(db.session.scalars(stmt)), total, page, PER_PAGE)
+    ids = page_ids(filters, LIST_SORTS[sort], (page - 1) * PER_PAGE)
+    return ResultPage(initiatives_by_id(ids), total, page, PER_PAGE)
+
+
+def page_ids(filters: Filters, sort: ListSort, offset: int) -> list[int]:
+    """The ids of a page: its edges found in the narrow key index, then the exact order.
+
+    Walking (keys, id) to the offset reads an index only. The true order differs only
+    inside groups of equal keys, so the page is the rows from its first key to its last
+    one in the exact order, after those of the first key that come before it.
+    """
+    matching = select_initiatives(filters).order_by(None)
+    edges = db.session.execute(
+        matching.with_only_columns(*sort.keys, Initiative.id)
+        .order_by(*sort.key_order()).limit(PER_PAGE).offset(offset)).all()
+    if not sort.exact or not edges:
+        return [row[-1] for row in edges]
+    first, last = tuple(edges[0][:-1]), tuple(edges[-1][:-1])
+    keys = sa.tuple_(*sort.keys)
+    before = db.session.scalar(
+        matching.with_only_columns(sa.func.count())
+        .where(*(key == value for key, value in zip(sort.keys, first, strict=True)),
+               Initiative.id < edges[0][-1]))
+    return list(db.session.scalars(
+        matching.with_only_columns(Initiative.id)
+        .where(sort.keys[0].between(first[0], last[0]),
+               keys >= sa.tuple_(*first), keys <= sa.tuple_(*last))
+        .order_by(*sort.keys, *sort.exact).limit(PER_PAGE).offset(before)))
+
+
+def initiatives_by_id(ids: list[int]) -> list[Initiative]:
+    """The initiatives with these ids, in the same order."""
+    found = {initiative.id: initiative for initiative in db.session.scalars(
+        sa.select(Initiative).where(Initiative.id.in_(ids)))}
+    return [found[initiative_id] for initiative_id in ids if initiative_id in found]
 
 
 def public_initiative(initiative_id: int) -> Initiative | None:
