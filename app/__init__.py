@@ -33,7 +33,7 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     with app.app_context():
-        configure_engine(db.engine)
+        configure_engine(db.engine, app.config["DATABASE_PING_AFTER_IDLE_SECONDS"])
     app.teardown_appcontext(release_session)  # runs before Flask-SQLAlchemy's own
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

@@ -1,5 +1,7 @@
-"""Engine set-up per dialect and the write transaction every writer goes through."""
+"""Engine set-up per dialect, the write transaction every writer goes through, and the
+single-statement reads of the busiest public answers."""
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -13,9 +15,11 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 MAX_INTEGER = 2**31 - 1  # INTEGER columns: PostgreSQL's int4 (SQLite's are wider)
 
 
-def configure_engine(engine: Engine) -> None:
-    """Give SQLite connections WAL, foreign keys, a busy timeout and explicit BEGINs."""
+def configure_engine(engine: Engine, ping_after_idle: float) -> None:
+    """Give SQLite connections WAL, foreign keys, a busy timeout and explicit BEGINs; ping
+    server connections that sat idle."""
     if engine.dialect.name != "sqlite":
+        ping_idle_connections(engine, ping_after_idle)
         return
 
     @sa.event.listens_for(engine, "connect")
@@ -35,6 +39,46 @@ def configure_engine(engine: Engine) -> None:
         # then writes fails with "database is locked" instead of waiting its turn.
         immediate = connection.get_execution_options().get("sqlite_immediate", False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def ping_idle_connections(engine: Engine, idle_seconds: float) -> None:
+    """Check a pooled connection idle for more than idle_seconds before lending it.
+
+    SQLAlchemy's pool_pre_ping checks every connection at every checkout: on PostgreSQL a
+    round trip per request, as much as the query of a busy answer. A connection used a moment
+    ago is lent as is; if the server restarted since, its first query fails with a 503 and the
+    pool drops every connection older than the failure.
+    """
+
+    @sa.event.listens_for(engine, "checkin")
+    def on_checkin(_dbapi_connection, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @sa.event.listens_for(engine, "checkout")
+    def on_checkout(dbapi_connection, record, _proxy):
+        idle_since = record.info.pop("idle_since", None)
+        if idle_since is None or time.monotonic() - idle_since <= idle_seconds:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error:
+            alive = False
+        if not alive:
+            raise sa.exc.DisconnectionError("connection found dead after sitting idle")
+
+
+@contextmanager
+def single_read() -> Iterator[sa.Connection]:
+    """A connection for one statement that stands on its own (a snapshot of its own).
+
+    On PostgreSQL an autocommit connection, outside the request's transaction: one round trip
+    instead of three (BEGIN, the statement, ROLLBACK). On SQLite, in process, the session's.
+    """
+    if is_sqlite():
+        yield db.session.connection()
+        return
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        yield connection
 
 
 def release_session(_error: BaseException | None = None) -> None:

@@ -10,7 +10,7 @@ from flask import current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from app.extensions import db
+from app.database import single_read
 from app.geo.gazetteer import Commune, GazetteerMissing
 from app.geo.territory import current_gazetteer
 from app.initiatives.geojson import PUBLIC_STATUSES
@@ -54,8 +54,8 @@ PAGE_STAMP = sa.select(
 
 def page_stamp(initiative_id: int) -> PageStamp | None:
     """The stamp of a public initiative's page; None when the public may not read it."""
-    row = db.session.connection().execute(
-        PAGE_STAMP, {"initiative_id": initiative_id}).one_or_none()
+    with single_read() as connection:
+        row = connection.execute(PAGE_STAMP, {"initiative_id": initiative_id}).one_or_none()
     if row is None:
         return None
     id_, name, updated_at, published_at, feature, themes = row
