@@ -2,6 +2,8 @@
 
 Each request takes the next of 200 initiatives drawn at random. Floor: `/__bench/fixed`, a
 bare Flask view returning fixed bytes from the same gunicorn server, loaded the same way.
+The pages are anonymous visits: after a worker's first request for a page it answers from its
+page cache (app/public/page_cache.py), still reading the page's stamp from the database.
 """
 
 import random
@@ -77,9 +79,11 @@ def measure(ctx: Context) -> None:
 
 
 def record(ctx: Context, label: str, result: wrk.WrkResult, floor: wrk.WrkResult) -> None:
-    note = (f"{result.requests} requests, {result.non_2xx} non-2xx/3xx, "
-            f"{result.socket_errors} socket errors; {wrk.CONNECTIONS} connections, "
+    note = (f"{result.requests} requests over {SAMPLE} initiatives, {result.non_2xx} "
+            f"non-2xx/3xx, {result.socket_errors} socket errors; {wrk.CONNECTIONS} connections, "
             f"{ctx.settings.load_seconds:g} s")
+    if label.startswith("page"):
+        note += "; anonymous, served from each worker's page cache after its first request"
     ctx.add(NAME, f"{label}: throughput", result.requests_per_s, "req/s",
             floor=floor.requests_per_s, floor_label="bare Flask route, fixed bytes",
             target=Target("ratio", 0.5, higher_is_better=True, text="≥ 0.5× the bare route"),
