@@ -1,11 +1,13 @@
 """Fast JSON responses, HTTP validators (ETag, Last-Modified, 304) and CORS for GETs."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import orjson
-from flask import Response, current_app, request
+from flask import Response, current_app, request, stream_with_context
 from werkzeug.http import is_resource_modified
+from werkzeug.wsgi import wrap_file
 
+from app.api.page_files import page_files
 from app.caching import BoundedCache, app_cache, byte_size
 from app.initiatives.geojson import Fingerprint
 
@@ -78,6 +80,34 @@ def conditional(fp: Fingerprint, build: Callable[[], Response], max_age: int = 6
     else:
         body, mimetype, headers = cached
         response = Response(body, mimetype=mimetype, headers=headers)
+    return with_validators(response, fp, max_age)
+
+
+def conditional_file(fp: Fingerprint, key: str,
+                     stream: Callable[[], tuple[Iterator[bytes], dict]],
+                     max_age: int = 60) -> Response:
+    """conditional() for large bodies: sent from the page file of this key when there is one.
+
+    Otherwise stream() gives the body's chunks and headers: they go to the client as they
+    come and to the page file, which the next fetches (any worker) send with sendfile. The
+    chunks are produced once the view has returned, in a session of their own; an error
+    before the first one is still a 500 (the server has not sent the headers), one after it
+    cuts the connection, so a client never takes a truncated body for a whole one. The
+    key must say everything the body depends on (see app.api.page_files).
+    """
+    if not is_resource_modified(request.environ, etag=fp.etag, last_modified=fp.last_modified):
+        return with_validators(Response(status=304), fp, max_age)
+    files = page_files()
+    stored = files.open(key) if files is not None else None
+    if stored is not None:
+        response = Response(wrap_file(request.environ, stored.file), headers=stored.headers,
+                            content_type=stored.content_type, direct_passthrough=True)
+        response.content_length = stored.length
+        return with_validators(response, fp, max_age)
+    chunks, headers = stream()
+    if files is not None:
+        chunks = files.tee(key, GEOJSON, headers, chunks)
+    response = Response(stream_with_context(chunks), mimetype=GEOJSON, headers=headers)
     return with_validators(response, fp, max_age)
 
 

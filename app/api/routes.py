@@ -1,14 +1,22 @@
 """API endpoints (HTTP only: the rules live in the services)."""
 
 import hashlib
+from collections.abc import Iterator
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from flask import Response, jsonify, render_template, request
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.api import bp, openapi, services
-from app.api.caching import GEOJSON, allow_cross_origin, bytes_response, conditional, json_response
+from app.api import bp, openapi, page_files, services
+from app.api.caching import (
+    GEOJSON,
+    allow_cross_origin,
+    bytes_response,
+    conditional,
+    conditional_file,
+    json_response,
+)
 from app.api.errors import ApiError, bad_parameter
 from app.api.errors import register as register_errors
 from app.api.params import parse_limit
@@ -54,24 +62,58 @@ def url_with(**changes: str) -> str:
 
 @bp.get("/initiatives")
 def initiatives():
-    """The published initiatives matching the filters, as a paged FeatureCollection."""
+    """The published initiatives matching the filters, as a paged FeatureCollection.
+
+    A large page is streamed once into a file shared by the workers, then sent from it
+    (app.api.page_files); a small one is kept in the worker's memory cache.
+    """
     query = services.page_query(request.args)
-    fp = geojson.fingerprint(query.statement, query_salt("collection"))
+    services.read_one_snapshot()
+    salt = query_salt("collection")
+    fp = geojson.fingerprint(query.statement, salt)
+    site = geojson.site_root(request.url_root)
 
     def build() -> Response:
         features, next_cursor = services.collection_page(query)
-        links = [{"rel": "self", "type": GEOJSON, "href": url_with()}]
-        if next_cursor:
-            links.append({"rel": "next", "type": GEOJSON, "href": url_with(cursor=next_cursor)})
+        links, headers = page_links(next_cursor)
         body = stored_features.collection_bytes(
             features, numberReturned=len(features), next_cursor=next_cursor, links=links)
-        site = geojson.site_root(request.url_root)
         response = bytes_response(stored_features.with_site(body, site), mimetype=GEOJSON)
-        if next_cursor:
-            response.headers["Link"] = f'<{links[-1]["href"]}>; rel="next"'
+        response.headers.update(headers)
         return response
 
+    def stream() -> tuple[Iterator[bytes], dict]:
+        number, next_cursor = services.page_bounds(query, fp.count)
+        links, headers = page_links(next_cursor)
+
+        def chunks() -> Iterator[bytes]:
+            # Read while the response is sent, in a session of its own: the view's is gone.
+            services.read_one_snapshot()
+            if geojson.fingerprint(query.statement, salt) != fp:
+                raise services.PageChanged("the page changed before it was read; ask again")
+            yield from stored_features.collection_chunks(
+                services.page_batches(query), site, numberReturned=number,
+                next_cursor=next_cursor, links=links)
+        return chunks(), headers
+
+    if fp.count >= page_files.min_features():
+        return conditional_file(fp, page_key(fp, site), stream)
     return conditional(fp, build)
+
+
+def page_links(next_cursor: str | None) -> tuple[list[dict], dict]:
+    """The page's links member and its Link header (the next page, when there is one)."""
+    links = [{"rel": "self", "type": GEOJSON, "href": url_with()}]
+    if not next_cursor:
+        return links, {}
+    links.append({"rel": "next", "type": GEOJSON, "href": url_with(cursor=next_cursor)})
+    return links, {"Link": f'<{links[-1]["href"]}>; rel="next"'}
+
+
+def page_key(fp: geojson.Fingerprint, site: str) -> str:
+    """What decides a page's bytes: its rows (the ETag), the URL asked, the site, the database."""
+    database = db.engine.url.render_as_string(hide_password=True)
+    return f"{fp.etag}|{request.url}|{site}|{database}"
 
 
 @bp.get("/initiatives/<int:initiative_id>")

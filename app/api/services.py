@@ -1,5 +1,6 @@
 """What the API reads: collections with paging, counts, communes."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -16,6 +17,10 @@ from app.geo.territory import current_gazetteer
 from app.initiatives import geojson, stored_features
 from app.models import Initiative, Theme
 from app.models.initiative import initiative_themes
+
+
+class PageChanged(RuntimeError):
+    """The rows of a page changed between its ETag and its body: the body is not sent."""
 
 
 @dataclass
@@ -58,6 +63,35 @@ def collection_page(query: PageQuery) -> tuple[list[bytes], str | None]:
         ids_and_features = ids_and_features[: query.limit]
         next_cursor = encode_cursor(ids_and_features[-1][0])
     return [feature for _, feature in ids_and_features], next_cursor
+
+
+def read_one_snapshot() -> None:
+    """Read the rest of the request from one snapshot of the database.
+
+    The ETag is computed by one query and the body read by others: a commit in between
+    must not give an old ETag to a new body. SQLite's read transaction (the session's BEGIN)
+    keeps one snapshot already; PostgreSQL's default takes a new one for each statement.
+    """
+    if db.engine.dialect.name != "postgresql":
+        return
+    session = db.session()
+    if session.in_transaction():
+        session.commit()  # reads only so far; the snapshot starts with the next one
+    session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
+def page_bounds(query: PageQuery, count: int) -> tuple[int, str | None]:
+    """How many features a page holds and the cursor of the next one, from its row count."""
+    if count <= query.limit:
+        return count, None
+    last = db.session.scalar(
+        query.statement.with_only_columns(Initiative.id).limit(1).offset(query.limit - 1))
+    return query.limit, encode_cursor(last)
+
+
+def page_batches(query: PageQuery) -> Iterator[list[bytes]]:
+    """The stored features of the page (`url` relative), a batch at a time."""
+    return stored_features.feature_batches(query.statement.limit(query.limit))
 
 
 def themes_list() -> list[dict]:

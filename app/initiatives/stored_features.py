@@ -12,7 +12,7 @@ A row written around the session (a bulk insert) keeps NULL until `refresh_featu
 readers build those on the fly (`features_of`), so a missing feature is slow, never wrong.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 import orjson
@@ -66,19 +66,37 @@ def refresh_all(connection: sa.Connection) -> None:
     refresh_features(connection, ids)
 
 
+# Read as the driver gives it (bytes on both dialects): no per-row type processing.
+STORED = sa.type_coerce(Initiative.public_feature, sa.types.NullType).label("feature")
+
+
 def features_of(stmt: Select) -> list[tuple[int, bytes]]:
     """The id and stored feature of the statement's initiatives, in its order.
 
     A feature not stored yet is built now (from the rows, so only public ones ever are).
     """
-    # Read as the driver gives it (bytes on both dialects): no per-row type processing.
-    stored_column = sa.type_coerce(Initiative.public_feature, sa.types.NullType).label("feature")
-    rows = db.session.connection().execute(
-        stmt.with_only_columns(Initiative.id, stored_column)).all()
+    rows = db.session.connection().execute(stmt.with_only_columns(Initiative.id, STORED)).all()
+    return completed(stmt, rows)
+
+
+def completed(stmt: Select, rows) -> list[tuple[int, bytes]]:
+    """The rows' (id, stored feature), the features not stored yet built now."""
     missing = [initiative_id for initiative_id, stored in rows if stored is None]
     built = missing_features(stmt, missing) if missing else {}
     return [(initiative_id, bytes(stored) if stored is not None else built[initiative_id])
             for initiative_id, stored in rows if stored is not None or initiative_id in built]
+
+
+def feature_batches(stmt: Select, size: int = BATCH) -> Iterator[list[bytes]]:
+    """The stored features of the statement's initiatives, `size` at a time, in its order.
+
+    The rows come from one cursor (a server-side one on PostgreSQL), so a page is never
+    wholly in memory. The statement runs now: its errors are raised here, not mid-stream.
+    """
+    result = db.session.connection().execute(
+        stmt.with_only_columns(Initiative.id, STORED), execution_options={"yield_per": size})
+    return ([feature for _, feature in completed(stmt, rows)]
+            for rows in result.partitions(size))
 
 
 # Built once: the statement of the single-feature endpoint, answered by the primary key.
@@ -117,7 +135,7 @@ def with_site(body: bytes, site: str) -> bytes:
 
 def collection_bytes(features: list[bytes], **members) -> bytes:
     """A FeatureCollection whose features are already serialised (see feature_collection)."""
-    head = orjson.dumps(geojson.feature_collection([], **members))
+    head = collection_head(**members)
     if not features:
         return head
     # The head and tail go on the first and last feature: the big join copies the rest once.
@@ -125,6 +143,23 @@ def collection_bytes(features: list[bytes], **members) -> bytes:
     parts[0] = head[:-2] + parts[0]
     parts[-1] = parts[-1] + head[-2:]
     return b",".join(parts)
+
+
+def collection_head(**members) -> bytes:
+    """An empty FeatureCollection with these members: `{..."features":[]}`."""
+    return orjson.dumps(geojson.feature_collection([], **members))
+
+
+def collection_chunks(batches: Iterable[list[bytes]], site: str, **members) -> Iterator[bytes]:
+    """The bytes of collection_bytes(features, **members) passed through with_site, by batch."""
+    head = collection_head(**members)
+    yield head[:-2]
+    separator = b""
+    for features in batches:
+        if features:
+            yield with_site(separator + b",".join(features), site)
+            separator = b","
+    yield head[-2:]
 
 
 # Tracking of the session's writes.
