@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.sql import Select
 
+from app.database import single_read
 from app.extensions import db
 from app.filters import FilterError, Filters
 from app.models import Initiative, Tag, Theme
@@ -77,6 +78,12 @@ def load_themes(connection: sa.Connection | None = None) -> dict[int, ThemeInfo]
     return {row[0]: ThemeInfo(*row[1:]) for row in rows}
 
 
+# What a theme shows wherever initiatives are listed, every theme in one string.
+THEMES_SIGNATURE = sa.select(sa.func.aggregate_strings(
+    Theme.slug + ":" + Theme.colour + ":" + Theme.label_fr + ":" + Theme.label_en + ":"
+    + sa.cast(Theme.position, sa.String), ",")).scalar_subquery()
+
+
 def check_themes(filters: Filters) -> None:
     """Raise FilterError when the filters name a theme that does not exist."""
     if not filters.themes:
@@ -92,17 +99,18 @@ def fingerprint(stmt: Select, salt: str = "") -> Fingerprint:
 
     The statement keeps its ORDER BY and LIMIT, so a page is fingerprinted alone. Every
     change of an initiative, its themes and tags included, bumps its version and updated_at
-    (app.initiatives.services), so one aggregate query tells whether the rows changed.
+    (app.initiatives.services), so one aggregate query tells whether the rows changed; the
+    themes' labels, colours and order ride along in the same statement.
     """
     rows = stmt.with_only_columns(
         Initiative.id, Initiative.updated_at, Initiative.version).subquery()
-    count, last, versions, ids = db.session.execute(sa.select(
-        sa.func.count(), sa.func.max(rows.c.updated_at),
-        sa.func.coalesce(sa.func.sum(rows.c.version), 0),
-        sa.func.coalesce(sa.func.sum(rows.c.id), 0),
-    )).one()
-    themes = ",".join(f"{t.slug}:{t.colour}:{t.label_fr}:{t.label_en}"
-                      for t in load_themes().values())
+    with single_read() as connection:
+        count, last, versions, ids, themes = connection.execute(sa.select(
+            sa.func.count(), sa.func.max(rows.c.updated_at),
+            sa.func.coalesce(sa.func.sum(rows.c.version), 0),
+            sa.func.coalesce(sa.func.sum(rows.c.id), 0),
+            THEMES_SIGNATURE,
+        )).one()
     seed = f"{count}|{last}|{versions}|{ids}|{themes}|{salt}"
     return Fingerprint(count, last, hashlib.sha256(seed.encode()).hexdigest()[:32])
 
