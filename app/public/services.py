@@ -5,6 +5,7 @@ import math
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import g
 
 from app.caching import app_cache
 from app.extensions import db
@@ -17,6 +18,8 @@ from app.models.initiative import initiative_themes
 PER_PAGE = 20
 # The facet counts of the last filter combinations asked, by worker (a few KB each).
 FACETS_KEPT = 256
+# Where a request keeps the facets it counted: the list's page reuses their total.
+REQUEST_FACETS = "maillage_facets"
 SORTS = ("name", "commune", "updated")
 # Accented capitals that begin French commune names ("Écully", "Île-d'Houat", "Œting"):
 # replaced before sorting, as SQLite compares bytes and would put them after Z. The
@@ -65,8 +68,12 @@ def facet_counts(filters: Filters) -> Facets:
     scan). Counting takes 150 ms at 100,000 initiatives on SQLite; the check, about 20.
     """
     widest = dataclasses.replace(filters, themes=(), kinds=())
-    key = (fingerprint(select_initiatives(widest)).etag, repr(filters))
-    return app_cache("facets", FACETS_KEPT).get_or_build(key, lambda: count_facets(filters))
+    # Without ORDER BY id: over both public statuses SQLite read the table in id order
+    # (120 ms at 100,000) instead of summing the covering index.
+    key = (fingerprint(select_initiatives(widest).order_by(None)).etag, repr(filters))
+    facets = app_cache("facets", FACETS_KEPT).get_or_build(key, lambda: count_facets(filters))
+    g.setdefault(REQUEST_FACETS, {})[repr(filters)] = facets
+    return facets
 
 
 def count_facets(filters: Filters) -> Facets:
@@ -135,7 +142,8 @@ LIST_SORTS = {
 
 def result_page(filters: Filters, sort: str, page: int) -> ResultPage:
     """One page of the matching initiatives, in the chosen order."""
-    total = count_matching(filters)
+    counted = g.get(REQUEST_FACETS, {}).get(repr(filters))
+    total = counted.total if counted is not None else count_matching(filters)
     last_page = max(1, math.ceil(total / PER_PAGE))
     page = min(max(page, 1), last_page)
     ids = page_ids(filters, LIST_SORTS[sort], (page - 1) * PER_PAGE)

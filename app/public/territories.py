@@ -4,15 +4,17 @@ import functools
 from dataclasses import dataclass, field
 
 from flask import abort, jsonify, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
+from app.caching import app_cache
 from app.geo.choropleth import choropleth_layer, simplified
 from app.geo.gazetteer import Gazetteer, GazetteerMissing
+from app.geo.maps import RenderedMap
 from app.geo.territory import current_gazetteer
 from app.models import Initiative
 from app.public import bp
-from app.public.browse import browse
+from app.public.browse import Browse, browse
 from app.public.mapping import initiatives_map
 from app.public.services import count_by
 
@@ -22,6 +24,8 @@ COMMUNE_TOLERANCE = 0.005
 SUGGESTIONS = 10
 # The column of the départements' outlines that holds a région's or a département's code.
 OUTLINE_COLUMNS = {"region": "region", "departement": "code"}
+# Rendered territory maps kept per worker, in characters (France's is about 150,000).
+MAPS_KEPT = 16_000_000
 
 
 @dataclass
@@ -93,12 +97,26 @@ def render_territory(territory: Territory):
     """Count, map and shade the initiatives of a territory."""
     state = browse(territory.filters)
     counts = count_by(territory.column, state.filters)
+    # The map depends on nothing else: building it with Folium was most of the page's time.
+    key = (request.path, state.query, str(get_locale()), tuple(sorted(counts.items())))
+    rendered, legend = app_cache("territory_maps", MAPS_KEPT, map_size).get_or_build(
+        key, lambda: territory_map(territory, state, counts))
+    return render_template("public/territory.html", territory=territory, state=state,
+                           map=rendered, legend=legend, areas=area_rows(territory, counts))
+
+
+def territory_map(territory: Territory, state: Browse, counts: dict[str, int]):
+    """The rendered map of a territory, shaded by its counts, and the legend's classes."""
     layer, legend = choropleth_layer(territory.outlines, territory.key, counts, describe_area,
                                      name="choropleth")
     rendered = initiatives_map(state.args, _("Carte de %(name)s", name=territory.name),
                                bounds=territory.bounds, layers=[layer])
-    return render_template("public/territory.html", territory=territory, state=state,
-                           map=rendered, legend=legend, areas=area_rows(territory, counts))
+    return rendered, legend
+
+
+def map_size(value: tuple[RenderedMap, list]) -> int:
+    rendered, _legend = value
+    return len(rendered.header) + len(rendered.html) + len(rendered.script)
 
 
 def area_rows(territory: Territory, counts: dict[str, int]) -> list[dict]:

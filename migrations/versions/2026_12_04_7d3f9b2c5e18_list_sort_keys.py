@@ -12,6 +12,9 @@ a bulk load, COPY, plain SQL); the model does not map them (like `geom`). SQLite
 VIRTUAL without rebuilding the table (its triggers stay), its indexes store the values;
 PostgreSQL stores them.
 
+Two more indexes answer the territory pages' counts (per département of France or of a
+région, per commune of a département) without visiting the rows.
+
 Revision ID: 7d3f9b2c5e18
 Revises: e5d2a1c9f3b7
 Create Date: 2026-12-04 20:30:00.000000
@@ -31,10 +34,15 @@ SORT_NAME_LENGTH = 64
 # Frozen here: the same replacements as app.public.services.ACCENTED_CAPITALS when written.
 ACCENTED_CAPITALS = (("É", "E"), ("È", "E"), ("Ê", "E"), ("Î", "I"), ("Ô", "O"), ("Œ", "OE"),
                      ("Â", "A"))
+# In each order, with the status and the kind: the default view and the kind filter
+# walk the index alone.
 INDEXES = {
-    'ix_initiatives_sort_name': ['sort_name', 'id', 'status'],
-    'ix_initiatives_sort_commune': ['commune_sort', 'sort_name', 'id', 'status'],
-    'ix_initiatives_sort_updated': ['updated_at', 'id', 'status'],
+    'ix_initiatives_sort_name': ['sort_name', 'id', 'status', 'kind'],
+    'ix_initiatives_sort_commune': ['commune_sort', 'sort_name', 'id', 'status', 'kind'],
+    'ix_initiatives_sort_updated': ['updated_at', 'id', 'status', 'kind'],
+    # The territory pages' counts per département and per commune, from the index alone.
+    'ix_initiatives_departement_counts': ['departement', 'insee', 'status'],
+    'ix_initiatives_region_counts': ['region', 'departement', 'status'],
 }
 
 
