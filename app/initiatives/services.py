@@ -8,7 +8,7 @@ from app.extensions import db
 from app.geo.territory import UnknownCommune, locate
 from app.initiatives.fields import InvalidInitiative, clean
 from app.initiatives.history import SNAPSHOT_FIELDS, record, snapshot
-from app.models import Initiative, Tag, Theme, User
+from app.models import Initiative, Revision, Tag, Theme, User
 from app.models.base import utcnow
 from app.text import fold
 
@@ -27,15 +27,67 @@ def create_initiative(
     reason: str = "",
 ) -> Initiative:
     """Create an initiative from raw field values and record its creation; flush only."""
-    values = clean(data)
-    initiative = Initiative(status=status, created_by_id=author.id if author else None)
-    apply_values(initiative, values)
-    if status == "published":
-        initiative.published_at = utcnow()
-    db.session.add(initiative)
-    db.session.flush()
-    record(initiative, "create", author=author, reason=reason, before=None)
-    return initiative
+    return NewInitiatives(author=author, status=status, reason=reason).add(data)
+
+
+class NewInitiatives:
+    """The one way initiatives are created: each with its creation revision, written a
+    batch at a time (two flushes a batch rather than two an initiative; a form writes a
+    batch of one, an import of 500). `write` writes what is pending: call it last."""
+
+    BATCH = 1
+
+    def __init__(self, *, author: User | None, status: str, reason: str):
+        self.author, self.status, self.reason = author, status, reason
+        self.pending: list[Initiative] = []
+        self.by_slug: dict[str, Theme] | None = None
+
+    def add(self, data: dict[str, Any]) -> Initiative:
+        """Create an initiative from raw field values; written once its batch is full."""
+        values = clean(data)
+        slugs = values.pop("themes", None) or []
+        if values.get("tags"):
+            db.session.flush()  # a tag an earlier one created is found, not made twice
+        with db.session.no_autoflush:
+            initiative = Initiative(status=self.status,
+                                    created_by_id=self.author.id if self.author else None)
+            self.apply(initiative, values)
+            # Set even when empty: the revision's snapshot then loads no list after the insert.
+            initiative.themes = self.themes(slugs)
+            if "tags" not in values:
+                initiative.tags = []
+        if self.status == "published":
+            initiative.published_at = utcnow()
+        db.session.add(initiative)
+        self.pending.append(initiative)
+        if len(self.pending) >= self.BATCH:
+            self.write()
+        return initiative
+
+    def apply(self, initiative: Initiative, values: dict[str, Any]) -> None:
+        apply_values(initiative, values)
+
+    def themes(self, slugs: list[str]) -> list[Theme]:
+        """themes_by_slug's answer, from the themes loaded once (it says what is unknown)."""
+        if not slugs:
+            return []
+        if self.by_slug is None:
+            self.by_slug = {theme.slug: theme for theme in db.session.scalars(sa.select(Theme))}
+        if not self.by_slug.keys() >= set(slugs):
+            return themes_by_slug(slugs)
+        return sorted({self.by_slug[slug] for slug in slugs}, key=lambda theme: theme.position)
+
+    def write(self) -> list[Initiative]:
+        """Insert the pending initiatives, then their creation revisions; return them."""
+        written, self.pending = self.pending, []
+        if written:
+            db.session.flush()
+            db.session.add_all([Revision(
+                initiative_id=initiative.id, author_id=self.author.id if self.author else None,
+                action="create", reason=self.reason, before=None, after=snapshot(initiative),
+            ) for initiative in written])
+            db.session.flush()
+        return written
 
 
 def apply_values(initiative: Initiative, values: dict[str, Any]) -> None:
