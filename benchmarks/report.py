@@ -36,10 +36,14 @@ METHOD = """\
   spatial index query (R*Tree / GiST) on a bare DB-API connection plus orjson of its rows;
   a bare Flask route returning fixed bytes; an empty Leaflet page with one marker; pyogrio
   writing the same GeoDataFrame. Ratio = figure ÷ floor.
-- **Whole collection**: *cold* is the first whole fetch after the server started; *warm*
-  (the "cached" target) is the median of repeated whole fetches, which an app caching its
-  answers would serve about as fast as the static files; *revalidated* sends each page's
-  ETag back (`If-None-Match`), as a browser or uMap does.
+- **Whole collection**: *cold* is the first whole fetch after the server started with its
+  page-file directory (`API_PAGE_FILES_DIR`, under the run's work directory) emptied, so
+  every page is read from the database and written to its file as it is sent; *warm* (the
+  "cached" target) is the median of repeated whole fetches, which an app caching its answers
+  would serve about as fast as the static files; *revalidated* sends each page's ETag back
+  (`If-None-Match`), as a browser or uMap does; *restarted* is the first whole fetch after
+  the server was stopped and started again, its memory caches empty and the page files kept
+  (the usual first fetch after a deployment, when the data did not change).
 - **Clients**: timings are taken by a client on the same machine (stdlib `http.client`
   from connecting to the last byte; wrk 2 threads × 50 connections; Chromium through
   Playwright with tiles stubbed, each load in a fresh browser context). Each scenario gets

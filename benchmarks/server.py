@@ -1,5 +1,6 @@
 """The app served by gunicorn (2 workers) on a free loopback port, and its workers' memory."""
 
+import shutil
 import signal
 import socket
 import subprocess
@@ -31,6 +32,8 @@ class Server:
         self.database = database
         self.static_dir = static_dir
         self.log_path = log_path
+        # The API's page files (app.api.page_files): the run's, so a scenario can empty them.
+        self.page_files_dir = static_dir.parent / "page-files"
         self.port = free_port()
         self.process: subprocess.Popen | None = None
 
@@ -39,6 +42,7 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def __enter__(self) -> "Server":
+        self.clear_page_files()  # a fresh server owes nothing to the one before
         self.start()
         return self
 
@@ -47,7 +51,8 @@ class Server:
 
     def start(self) -> None:
         self.static_dir.mkdir(parents=True, exist_ok=True)
-        env = {**flask_env(self.database), "BENCH_STATIC_DIR": str(self.static_dir)}
+        env = {**flask_env(self.database), "BENCH_STATIC_DIR": str(self.static_dir),
+               "API_PAGE_FILES_DIR": str(self.page_files_dir)}
         command = [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS),
                    "--bind", f"127.0.0.1:{self.port}", "--timeout", str(WORKER_TIMEOUT_S),
                    "--backlog", "2048", "benchmarks.wsgi:create_bench_app()"]
@@ -82,6 +87,15 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=10)
+
+    def restart(self) -> None:
+        """Stop and start again: empty memory caches, the page files kept."""
+        self.stop()
+        self.start()
+
+    def clear_page_files(self) -> None:
+        """Remove the page files the workers wrote: the next fetch builds every page."""
+        shutil.rmtree(self.page_files_dir, ignore_errors=True)
 
     def worker_pids(self) -> list[int]:
         """The pids of the gunicorn workers (children of the master)."""
