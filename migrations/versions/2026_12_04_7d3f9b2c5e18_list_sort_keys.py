@@ -55,10 +55,13 @@ def commune_sort_sql() -> str:
 
 
 def upgrade():
-    op.add_column('initiatives', sa.Column(
-        'sort_name', sa.Text(), sa.Computed(f"substr(search_text, 1, {SORT_NAME_LENGTH})")))
-    op.add_column('initiatives', sa.Column('commune_sort', sa.Text(),
-                                           sa.Computed(commune_sort_sql())))
+    # Stored on PostgreSQL, which indexes no virtual column (the default from version 18);
+    # virtual on SQLite, which adds no stored column without rebuilding the table.
+    stored = True if op.get_bind().dialect.name == 'postgresql' else None
+    op.add_column('initiatives', sa.Column('sort_name', sa.Text(), sa.Computed(
+        f"substr(search_text, 1, {SORT_NAME_LENGTH})", persisted=stored)))
+    op.add_column('initiatives', sa.Column('commune_sort', sa.Text(), sa.Computed(
+        commune_sort_sql(), persisted=stored)))
     for name, columns in INDEXES.items():
         op.create_index(name, 'initiatives', columns, unique=False)
     if op.get_bind().dialect.name == 'postgresql':

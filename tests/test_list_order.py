@@ -1,0 +1,196 @@
+"""The list's order, on every page and sort, against a reference computed in Python; its
+sort keys, which the database computes, on every write path; their migration."""
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import downgrade, upgrade
+
+from app.database import write_transaction
+from app.extensions import db
+from app.filters import Filters
+from app.initiatives.change_sets import decide_change_set, propose_change
+from app.initiatives.moderation import decide
+from app.initiatives.services import create_initiative
+from app.models import Initiative
+from app.public.services import ACCENTED_CAPITALS, PER_PAGE, SORTS, result_page
+from tests.contribution_fixtures import accounts  # noqa: F401
+from tests.test_import import commit as import_csv
+
+SORT_NAME_LENGTH = 64
+SORT_INDEXES = {"ix_initiatives_sort_name", "ix_initiatives_sort_commune",
+                "ix_initiatives_sort_updated", "ix_initiatives_departement_counts",
+                "ix_initiatives_region_counts"}
+# Longer than the sort key: these tie on it and differ after it, or not at all.
+LONG_NAME = "Réseau d'entraide et de solidarité des habitants du quartier de la gare centrale"
+COMMUNES = ("75056", "69123", "69081", "02565", "17004", "06059", "35238", "71076", None)
+AT_SEA = {"lon": -5.5, "lat": 46.0}  # in no commune: no territory at all
+
+
+def initiative_data(number: int) -> dict:
+    """Varied initiatives: accented and quoted names, long tied names, missing communes."""
+    names = ("Zébulon", "« Écoles ouvertes »", "atelier", "Atelier", "Œuvre commune",
+             "Île aux savoirs", "Boussole", "'Quotes'", "Épicerie", "ecole")
+    if number % 3 == 0:
+        name, summary = LONG_NAME, f"Résumé {number % 4}"  # tied groups, ties by id too
+    else:
+        name, summary = names[number % len(names)], f"Résumé {number % 5}"
+    insee = COMMUNES[number % len(COMMUNES)]
+    place = {"insee": insee} if insee else AT_SEA
+    theme = ("crisis-management", "learning-from-crisis")[number % 2]
+    kind = ("initiative", "place", "resource")[number % 3]
+    return {"name": name, "summary": summary, "kind": kind, "themes": [theme], **place}
+
+
+@pytest.fixture
+def varied(themes):
+    """About a hundred initiatives, most published, some archived or pending."""
+    with write_transaction():
+        for number in range(100):
+            status = ("archived" if number % 11 == 0 else
+                      "pending" if number % 13 == 0 else "published")
+            create_initiative(initiative_data(number), status=status)
+
+
+def ascii_lower(text: str) -> str:
+    """Lower case as both databases apply it to these names (ASCII letters)."""
+    return "".join(c.lower() if c.isascii() else c for c in text)
+
+
+def commune_key(commune_name: str | None) -> tuple:
+    if commune_name is None:
+        return (1, "")
+    for accented, plain in ACCENTED_CAPITALS:
+        commune_name = commune_name.replace(accented, plain)
+    return (0, ascii_lower(commune_name))
+
+
+def reference(filters: Filters, sort: str) -> list[int]:
+    """The matching ids in the order the list had before its sort keys, computed in Python."""
+    rows = [i for i in db.session.scalars(sa.select(Initiative))
+            if i.status in filters.statuses
+            and (not filters.kinds or i.kind in filters.kinds)
+            and (not filters.themes or {t.slug for t in i.themes} & set(filters.themes))
+            and (not filters.departement or i.departement == filters.departement)]
+    if sort == "updated":
+        rows.sort(key=lambda i: (i.updated_at, i.id), reverse=True)
+    elif sort == "commune":
+        rows.sort(key=lambda i: (*commune_key(i.commune_name), i.search_text, i.id))
+    else:
+        rows.sort(key=lambda i: (i.search_text, i.id))
+    return [i.id for i in rows]
+
+
+FILTERS = [Filters(), Filters(status="all"), Filters(status="archived"),
+           Filters(kinds=("place",)), Filters(themes=("learning-from-crisis",)),
+           Filters(departement="69", status="all")]
+
+
+@pytest.mark.parametrize("sort", SORTS)
+@pytest.mark.parametrize("filters", FILTERS, ids=range(len(FILTERS)))
+def test_every_page_holds_the_reference_order(varied, filters, sort):
+    expected = reference(filters, sort)
+    assert expected
+    pages = -(-len(expected) // PER_PAGE)
+    for number in range(1, pages + 1):
+        page = result_page(filters, sort, number)
+        start = (number - 1) * PER_PAGE
+        assert [i.id for i in page.items] == expected[start:start + PER_PAGE], number
+        assert page.total == len(expected) and page.pages == max(1, pages)
+
+
+def test_tied_names_straddle_pages_and_keep_their_order(varied):
+    tied = [i for i in reference(Filters(), "name")
+            if db.session.get(Initiative, i).name == LONG_NAME]
+    assert len(tied) > PER_PAGE  # the group crosses a page boundary
+    prefixes = {db.session.get(Initiative, i).search_text[:SORT_NAME_LENGTH] for i in tied}
+    assert len(prefixes) == 1  # all tie on the sort key: their full text decides
+
+
+def test_a_page_past_the_end_shows_the_last_one(varied):
+    last = result_page(Filters(), "name", 10_000)
+    assert last.page == last.pages and last.items
+    assert [i.id for i in last.items] == reference(Filters(), "name")[(last.page - 1) * PER_PAGE:]
+
+
+def test_list_page_shows_the_reference_order_through_http(client, varied):
+    from tests.test_public_pages import listed_ids
+
+    assert listed_ids(client, "sort=commune&status=all") == reference(Filters(status="all"),
+                                                                        "commune")
+
+
+# The sort keys on every write path.
+
+def sort_keys() -> dict[int, tuple]:
+    rows = db.session.execute(sa.text("SELECT id, sort_name, commune_sort FROM initiatives"))
+    return {row.id: (row.sort_name, row.commune_sort) for row in rows}
+
+
+def assert_keys_current() -> None:
+    db.session.expire_all()
+    keys = sort_keys()
+    assert keys
+    for initiative in db.session.scalars(sa.select(Initiative)):
+        has_commune, commune = commune_key(initiative.commune_name)
+        expected_commune = "1" if has_commune else "0" + commune
+        assert keys[initiative.id] == (initiative.search_text[:SORT_NAME_LENGTH],
+                                       expected_commune), initiative
+
+
+def test_sort_keys_of_seeded_initiatives(seeded):
+    assert_keys_current()
+
+
+def test_sort_keys_follow_creation_and_moderation_edits(accounts):  # noqa: F811
+    with write_transaction():
+        initiative = create_initiative({"name": "Zèbre", "kind": "place", "insee": "75056",
+                                        "themes": ["crisis-management"]})
+    assert_keys_current()
+    with write_transaction():
+        decide(initiative, "approve", moderator=accounts.national, reason="",
+               expected_version=initiative.version,
+               changes={"name": "Écluse", "insee": "69081"})
+    assert sort_keys()[initiative.id] == ("ecluse ecully", "0ecully")
+    assert_keys_current()
+
+
+def test_sort_keys_follow_an_approved_change_set(accounts):  # noqa: F811
+    with write_transaction():
+        initiative = create_initiative({"name": "Atelier", "kind": "place", "insee": "75056",
+                                        "themes": ["crisis-management"]}, status="published")
+        change_set = propose_change(initiative, {"name": "Île fleurie", "insee": "17004"},
+                                    author=None, email="a@example.org", message="")
+    with write_transaction():
+        decide_change_set(change_set, "approve", moderator=accounts.national,
+                          expected_version=change_set.version)
+    assert sort_keys()[initiative.id] == ("ile fleurie ile d aix", "0ile-d'aix")
+    assert_keys_current()
+
+
+def test_sort_keys_of_imported_initiatives(themes):
+    import_csv("name,commune\nŒuvre importée,Cluny\nAnother one,Rennes\n")
+    assert len(sort_keys()) == 2
+    assert_keys_current()
+
+
+def test_sort_keys_follow_plain_sql_writes(seeded):
+    """Generated by the database: even a write around the ORM keeps them current."""
+    with db.engine.begin() as connection:
+        connection.execute(sa.text(
+            "UPDATE initiatives SET search_text = 'aaa', commune_name = NULL"))
+    assert set(sort_keys().values()) == {("aaa", "1")}
+
+
+# The migration.
+
+def test_migration_fills_the_sort_keys_and_removes_them(seeded):
+    db.session.remove()
+    downgrade(revision="e5d2a1c9f3b7")
+    columns = {c["name"] for c in sa.inspect(db.engine).get_columns("initiatives")}
+    indexes = {i["name"] for i in sa.inspect(db.engine).get_indexes("initiatives")}
+    assert not {"sort_name", "commune_sort"} & columns and not SORT_INDEXES & indexes
+    upgrade()
+    db.engine.dispose()
+    indexes = {i["name"] for i in sa.inspect(db.engine).get_indexes("initiatives")}
+    assert SORT_INDEXES <= indexes
+    assert_keys_current()
