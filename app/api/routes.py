@@ -68,13 +68,13 @@ def initiatives():
     (app.api.page_files); a small one is kept in the worker's memory cache.
     """
     query = services.page_query(request.args)
-    services.read_one_snapshot()
     salt = query_salt("collection")
     fp = geojson.fingerprint(query.statement, salt)
     site = geojson.site_root(request.url_root)
 
     def build() -> Response:
         features, next_cursor = services.collection_page(query)
+        services.check_unchanged(query, salt, fp.etag)
         links, headers = page_links(next_cursor)
         body = stored_features.collection_bytes(
             features, numberReturned=len(features), next_cursor=next_cursor, links=links)
@@ -87,13 +87,12 @@ def initiatives():
         links, headers = page_links(next_cursor)
 
         def chunks() -> Iterator[bytes]:
-            # Read while the response is sent, in a session of its own: the view's is gone.
-            services.read_one_snapshot()
-            if geojson.fingerprint(query.statement, salt) != fp:
-                raise services.PageChanged("the page changed before it was read; ask again")
+            # Read once the view has returned, in a session of its own; before the first
+            # byte, so a change since the ETag is still an error response, not a wrong body.
+            batches = services.page_batches(query)
+            services.check_unchanged(query, salt, fp.etag)
             yield from stored_features.collection_chunks(
-                services.page_batches(query), site, numberReturned=number,
-                next_cursor=next_cursor, links=links)
+                batches, site, numberReturned=number, next_cursor=next_cursor, links=links)
         return chunks(), headers
 
     if fp.count >= page_files.min_features():

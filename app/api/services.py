@@ -19,8 +19,12 @@ from app.models import Initiative, Theme
 from app.models.initiative import initiative_themes
 
 
-class PageChanged(RuntimeError):
-    """The rows of a page changed between its ETag and its body: the body is not sent."""
+class PageChanged(ApiError):
+    """The rows of a page changed between its ETag and its body: that body is never sent."""
+
+    def __init__(self):
+        super().__init__(503, "changed_while_read",
+                         "The initiatives changed while this page was read; ask again.")
 
 
 @dataclass
@@ -65,19 +69,15 @@ def collection_page(query: PageQuery) -> tuple[list[bytes], str | None]:
     return [feature for _, feature in ids_and_features], next_cursor
 
 
-def read_one_snapshot() -> None:
-    """Read the rest of the request from one snapshot of the database.
+def check_unchanged(query: PageQuery, salt: str, etag: str) -> None:
+    """Raise PageChanged unless the page's rows still have this ETag.
 
-    The ETag is computed by one query and the body read by others: a commit in between
-    must not give an old ETag to a new body. SQLite's read transaction (the session's BEGIN)
-    keeps one snapshot already; PostgreSQL's default takes a new one for each statement.
+    Called once the body's rows are read (or their cursor open): the fingerprint is taken
+    after them, so an equal one means no commit came between the ETag and the body, on
+    PostgreSQL too, where the fingerprint runs outside the request's transaction.
     """
-    if db.engine.dialect.name != "postgresql":
-        return
-    session = db.session()
-    if session.in_transaction():
-        session.commit()  # reads only so far; the snapshot starts with the next one
-    session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    if geojson.fingerprint(query.statement, salt).etag != etag:
+        raise PageChanged()
 
 
 def page_bounds(query: PageQuery, count: int) -> tuple[int, str | None]:
