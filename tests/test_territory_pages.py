@@ -1,0 +1,72 @@
+"""Territory pages: their counts against a Python reference, and their kept maps' freshness."""
+
+import re
+from collections import Counter
+
+import pytest
+import sqlalchemy as sa
+
+from app.database import write_transaction
+from app.extensions import db
+from app.initiatives.services import create_initiative, update_initiative
+from app.models import Initiative
+
+AREA_ROW = re.compile(r'<tr><th scope="row"><a href="[^"]*">[^<]*</a></th><td>(\w+)</td>'
+                      r'<td class="num">(\d+)</td></tr>')
+PAGES = {  # page: (filter column and value, column counted per area)
+    "/territoires/": (None, "departement"),
+    "/territoires/region/53": (("region", "53"), "departement"),
+    "/territoires/35": (("departement", "35"), "insee"),
+}
+
+
+def area_counts(html: str) -> dict[str, int]:
+    return {code: int(count) for code, count in AREA_ROW.findall(html)}
+
+
+def expected_counts(page: str, kind: str | None = None) -> Counter:
+    """The published initiatives per area of a page, counted in Python."""
+    within, per = PAGES[page]
+    rows = db.session.scalars(sa.select(Initiative).where(Initiative.status == "published"))
+    return Counter(getattr(i, per) for i in rows
+                   if (within is None or getattr(i, within[0]) == within[1])
+                   and (kind is None or i.kind == kind) and getattr(i, per) is not None)
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("kind", [None, "resource"])
+def test_territory_pages_count_as_the_reference(client, seeded, page, kind):
+    query = f"?kind={kind}" if kind else ""
+    shown = area_counts(client.get(page + query).get_data(as_text=True))
+    expected = expected_counts(page, kind)
+    assert shown and {code: n for code, n in shown.items() if n} == dict(expected)
+
+
+def test_kept_map_follows_the_counts(client, seeded):
+    first = client.get("/territoires/35").get_data(as_text=True)
+    rennes = area_counts(first)["35238"]
+    assert f"Rennes : {rennes} initiative" in first
+    assert client.get("/territoires/35").get_data(as_text=True).count("Rennes : ") == 1
+    with write_transaction():
+        create_initiative({"name": "Nouvelle à Rennes", "kind": "place", "insee": "35238",
+                           "themes": ["crisis-management"]}, status="published")
+    again = client.get("/territoires/35").get_data(as_text=True)
+    assert area_counts(again)["35238"] == rennes + 1
+    assert f"Rennes : {rennes + 1} initiatives" in again
+
+
+def test_kept_map_follows_a_move_between_areas(client, seeded):
+    moved = db.session.scalar(sa.select(Initiative).where(
+        Initiative.status == "published", Initiative.departement == "35"))
+    before = area_counts(client.get("/territoires/").get_data(as_text=True))
+    with write_transaction():
+        update_initiative(db.session.get(Initiative, moved.id), {"insee": "69123"}, author=None)
+    after = area_counts(client.get("/territoires/").get_data(as_text=True))
+    assert after["35"] == before["35"] - 1 and after["69"] == before.get("69", 0) + 1
+    assert {code: n for code, n in after.items() if n} == dict(expected_counts("/territoires/"))
+
+
+def test_kept_map_is_per_filter(client, seeded):
+    plain = client.get("/territoires/35").get_data(as_text=True)
+    filtered = client.get("/territoires/35?kind=resource").get_data(as_text=True)
+    assert "kind=resource" in filtered and "kind=resource" not in plain
