@@ -223,3 +223,11 @@ def test_a_file_cut_short_on_disk_is_not_served(tmp_path):
     path.write_bytes(path.read_bytes()[:-3])  # as a power cut before the data was flushed
     assert files.open("k") is None
     assert files.open("another key") is None
+
+
+def test_head_answers_the_headers_and_writes_no_file(client, pages, three):
+    head = client.head(URL)
+    assert head.status_code == 200 and head.data == b""
+    assert not pages.exists() or not page_names(pages)
+    assert head.headers["ETag"] == fetch(client, URL).headers["ETag"]
+    assert client.head(URL).headers["Content-Length"] == str(len(fetch(client, URL).data))
