@@ -147,6 +147,10 @@ class Initiative(db.Model):
         sa.Index("ix_initiatives_public_points", "status", "id", "lon", "lat", "kind",
                  "version", "updated_at"),
         sa.Index("ix_initiatives_kind", "kind", "status"),
+        # The territory pages' counts, from the index alone. The list's sort indexes are on
+        # generated columns the model does not map (migration 7d3f9b2c5e18, list_sort_keys).
+        sa.Index("ix_initiatives_departement_counts", "departement", "insee", "status"),
+        sa.Index("ix_initiatives_region_counts", "region", "departement", "status"),
     )
 
     @property
