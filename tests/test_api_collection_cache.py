@@ -231,3 +231,13 @@ def test_head_answers_the_headers_and_writes_no_file(client, pages, three):
     assert not pages.exists() or not page_names(pages)
     assert head.headers["ETag"] == fetch(client, URL).headers["ETag"]
     assert client.head(URL).headers["Content-Length"] == str(len(fetch(client, URL).data))
+
+
+def test_a_feature_not_stored_yet_is_built_into_the_streamed_page(app, client, pages, three):
+    with db.engine.begin() as connection:  # as a bulk load around the session leaves it
+        connection.execute(Initiative.__table__.update().where(Initiative.id == three[1].id)
+                           .values(public_feature=None))
+    streamed = fetch(client, URL)
+    assert [f["properties"]["name"] for f in streamed.get_json()["features"]] == \
+        ["Maison 0", "Maison 1", "Maison 2"]
+    assert streamed.data == in_memory(app, client, URL).data
