@@ -5,8 +5,9 @@ import sqlalchemy as sa
 
 from app.database import write_transaction
 from app.extensions import db
+from app.geo.spatial import explain
 from app.initiatives.change_sets import propose_change
-from app.initiatives.duplicates import with_duplicates
+from app.initiatives.duplicates import find_duplicates, same_host, with_duplicates
 from app.initiatives.reports import file_report
 from app.models import Initiative, OutboxMessage
 from tests.contribution_fixtures import *  # noqa: F403
@@ -85,6 +86,34 @@ def test_duplicates_of_a_page_of_the_queue_take_one_query(app, accounts):
     assert found == {i.id for i in pending}  # "Atelier numéro 1" is like "Atelier numéro 2"
     assert len(statements) == 1
 
+
+
+WEBSITES = ("https://www.Recyclerie.example.org/", "http://recyclerie.example.org",
+            "https://recyclerie.example.org/atelier", "https://recyclerie.example.org.evil.test",
+            "https://www.www.jardin.example.org/", "https://jardin.example.org?page=2",
+            "https://user@jardin.example.org/", "http://jardin.example.org:8080", None)
+
+
+def test_queue_badges_are_those_of_find_duplicates_for_every_form_of_website(app, accounts):
+    for number, website in enumerate(WEBSITES):
+        make_initiative(f"Lieu {number}", insee=BORDEAUX if number % 2 else "71137",
+                        website=website)
+    make_initiative("Lieu publié", status="published", insee="75056",
+                    website="HTTPS://JARDIN.EXAMPLE.ORG/")
+    make_initiative("Lieu refusé", status="rejected", insee="75056",
+                    website="https://recyclerie.example.org/atelier/")
+    pending = db.session.scalars(sa.select(Initiative).where(Initiative.status == "pending")).all()
+    expected = {i.id for i in pending if find_duplicates(i.name, i.lon, i.lat, i.website,
+                                                         exclude_id=i.id)}
+    assert with_duplicates(pending) == expected
+    assert len(expected) >= 4
+
+
+def test_queue_badges_look_websites_up_in_their_index(app, accounts):
+    if db.engine.dialect.name == "postgresql":  # a few rows: a scan would be cheaper
+        db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+    plan = explain(sa.select(Initiative.id).where(same_host(["recyclerie.example.org/a"])))
+    assert "ix_initiatives_website_lower" in plan, plan
 
 def test_archiving_through_a_report_tells_the_proposer(client, accounts):
     initiative = make_initiative(status="published")

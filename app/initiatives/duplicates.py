@@ -2,6 +2,7 @@
 
 import functools
 import math
+from bisect import bisect_left, bisect_right
 from difflib import SequenceMatcher
 from urllib.parse import urlsplit
 
@@ -34,13 +35,8 @@ def find_duplicates(
                 found[candidate.id] = candidate
     site = website_key(website)
     if site:
-        # The host narrows the scan in SQL; the exact key is compared below.
-        host = site.split("/")[0]
-        stmt = sa.select(Initiative).where(
-            Initiative.status.in_(statuses),
-            sa.func.lower(Initiative.website).contains(host, autoescape=True))
-        for candidate in db.session.scalars(stmt):
-            if website_key(candidate.website) == site:
+        for candidate in db.session.scalars(sa.select(Initiative).where(same_host([site]))):
+            if candidate.status in statuses and website_key(candidate.website) == site:
                 found[candidate.id] = candidate
     found.pop(exclude_id, None)
     return sorted(found.values(), key=lambda initiative: initiative.id)
@@ -52,28 +48,65 @@ def with_duplicates(initiatives: list[Initiative],
 
     The same rules as find_duplicates(), for a page of initiatives at once (the queue).
     """
-    conditions = [bbox_clause(box_around(i.lon, i.lat)) for i in initiatives
-                  if i.lon is not None and i.lat is not None]
-    hosts = {site.split("/")[0] for i in initiatives if (site := website_key(i.website))}
-    conditions += [sa.func.lower(Initiative.website).contains(host, autoescape=True)
-                   for host in sorted(hosts)]
+    conditions = []
+    boxes = [bbox_clause(box_around(i.lon, i.lat)) for i in initiatives
+             if i.lon is not None and i.lat is not None]
+    if boxes:
+        conditions.append(sa.or_(*boxes))
+    sites = [site for i in initiatives if (site := website_key(i.website))]
+    if sites:
+        conditions.append(same_host(sites))
     if not conditions:
         return set()
-    candidates = db.session.execute(sa.select(
-        Initiative.id, Initiative.name, Initiative.lon, Initiative.lat, Initiative.website,
-    ).where(Initiative.status.in_(statuses), sa.or_(*conditions))).all()
-    return {initiative.id for initiative in initiatives
-            if any(alike(initiative, other) for other in candidates if other.id != initiative.id)}
+    # One statement, a part per index: one OR of the places and the websites would scan,
+    # and so would SQLite to test the status in SQL (it prefers the status index).
+    columns = (Initiative.id, Initiative.name, Initiative.lon, Initiative.lat, Initiative.website,
+               Initiative.status)
+    rows = db.session.execute(sa.union_all(*(
+        sa.select(*columns).where(condition) for condition in conditions))).all()
+    candidates = Candidates([row for row in rows if row.status in statuses])
+    return {initiative.id for initiative in initiatives if candidates.any_alike(initiative)}
 
 
-def alike(initiative: Initiative, other) -> bool:
-    """Tell whether two initiatives (or rows with their columns) are possible duplicates."""
-    site = website_key(initiative.website)
-    if site and website_key(other.website) == site:
-        return True
-    return (initiative.lon is not None and initiative.lat is not None
-            and distance_m(initiative.lon, initiative.lat, other.lon, other.lat) <= RADIUS_M
-            and similar(initiative.name, other.name))
+def same_host(sites: list[str]) -> sa.ColumnElement[bool]:
+    """A condition keeping the initiatives whose website is on the host of one of these
+    website keys, answered by the index of the lower-cased website (the exact key is
+    compared in Python). A website is an http or https URL (fields.check_web_url), so its
+    lower-cased form starts with the scheme, maybe www., then the key."""
+    website = sa.func.lower(Initiative.website)
+    if db.engine.dialect.name == "postgresql":
+        website = website.collate("C")  # as indexed: compared byte by byte
+    prefixes = sorted({f"{scheme}://{www}{site.split('/')[0]}" for site in sites
+                       for scheme in ("http", "https") for www in ("", "www.")})
+    return sa.or_(*(sa.and_(website >= prefix, website < prefix[:-1] + chr(ord(prefix[-1]) + 1))
+                    for prefix in prefixes))
+
+
+class Candidates:
+    """Rows that may be duplicates, by website key and by latitude: each initiative is
+    compared with those near it only, not with every row the page's query found."""
+
+    def __init__(self, rows: list):
+        self.by_site: dict[str, set[int]] = {}
+        for row in rows:
+            if site := website_key(row.website):
+                self.by_site.setdefault(site, set()).add(row.id)
+        self.placed = sorted((row for row in rows if row.lon is not None and row.lat is not None),
+                             key=lambda row: row.lat)
+        self.lats = [row.lat for row in self.placed]
+
+    def any_alike(self, initiative: Initiative) -> bool:
+        """Same website, or within RADIUS_M with a similar name (find_duplicates' rules)."""
+        site = website_key(initiative.website)
+        if site and self.by_site.get(site, set()) - {initiative.id}:
+            return True
+        if initiative.lon is None or initiative.lat is None:
+            return False
+        minlon, minlat, maxlon, maxlat = box_around(initiative.lon, initiative.lat)
+        band = self.placed[bisect_left(self.lats, minlat):bisect_right(self.lats, maxlat)]
+        return any(other.id != initiative.id and minlon <= other.lon <= maxlon
+                   and distance_m(initiative.lon, initiative.lat, other.lon, other.lat) <= RADIUS_M
+                   and similar(initiative.name, other.name) for other in band)
 
 
 def box_around(lon: float, lat: float) -> tuple[float, float, float, float]:
