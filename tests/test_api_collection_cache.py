@@ -1,6 +1,7 @@
 """Large collection pages written once to files shared by the workers (app.api.page_files)."""
 
 import os
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -241,3 +242,12 @@ def test_a_feature_not_stored_yet_is_built_into_the_streamed_page(app, client, p
     assert [f["properties"]["name"] for f in streamed.get_json()["features"]] == \
         ["Maison 0", "Maison 1", "Maison 2"]
     assert streamed.data == in_memory(app, client, URL).data
+
+
+def test_directory_emptied_mid_write_still_sends_the_whole_page(tmp_path):
+    files = PageFiles(tmp_path / "pages", max_bytes=10**6)
+    chunks = files.tee("k", "application/geo+json", {}, iter([b"one", b"two"]))
+    assert next(chunks) == b"one"
+    shutil.rmtree(tmp_path / "pages")  # an operator emptying the cache
+    assert list(chunks) == [b"two"]
+    assert files.open("k") is None

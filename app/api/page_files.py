@@ -116,7 +116,11 @@ class PageFiles:
     def evict(self) -> None:
         """Remove the least recently used files beyond the byte budget, and dead temporaries."""
         now, pages = time.time(), []
-        for entry in os.scandir(self.directory):
+        try:
+            entries = list(os.scandir(self.directory))
+        except OSError:  # removed meanwhile: nothing to evict
+            return
+        for entry in entries:
             try:
                 stat = entry.stat()
             except OSError:
