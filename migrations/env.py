@@ -5,6 +5,8 @@ from flask import current_app
 
 from alembic import context
 
+from app.models.unmapped import include_object
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -43,22 +45,6 @@ def get_metadata():
 
 
 # Spatial parts the model does not see: the migrations own them (see DESIGN.md, Storage).
-UNMAPPED_TABLES = ("initiatives_rtree", "spatial_ref_sys")
-UNMAPPED_COLUMNS = {("initiatives", "geom")}
-UNMAPPED_INDEXES = {"ix_initiatives_geom"}
-
-
-def include_object(object, name, type_, reflected, compare_to):
-    """Keep autogenerate away from the spatial index tables and the PostGIS column."""
-    if type_ == "table" and name.startswith(UNMAPPED_TABLES):
-        return False
-    if type_ == "column" and (object.table.name, name) in UNMAPPED_COLUMNS:
-        return False
-    if type_ == "index" and name in UNMAPPED_INDEXES:
-        return False
-    return True
-
-
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 

@@ -51,8 +51,20 @@ class ResultPage:
 
     @functools.cached_property
     def pages(self) -> int:
-        # Cached: the pagination reads it for each of the pages, 5,000 at 100,000.
         return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def links(self) -> list[int | None]:
+        """The page numbers the pagination shows: the first, the last and two either side of
+        this one; None where numbers are left out."""
+        shown = sorted({1, self.pages, *range(max(1, self.page - 2),
+                                             min(self.pages, self.page + 2) + 1)})
+        numbers: list[int | None] = []
+        for number in shown:
+            if numbers and number - numbers[-1] > 1:
+                numbers.append(None)
+            numbers.append(number)
+        return numbers
 
 
 def count_matching(filters: Filters) -> int:
