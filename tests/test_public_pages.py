@@ -9,6 +9,7 @@ from app.database import write_transaction
 from app.extensions import db
 from app.initiatives.services import update_initiative
 from app.models import Initiative
+from app.public.services import PER_PAGE, ResultPage
 from tests.test_public_support import json_ld_of, make_initiative_fixture, map_config_of  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("app")
@@ -206,3 +207,15 @@ def test_commune_suggestions_come_from_the_gazetteer(client):
 def test_seed_count_matches_database(client, seeded):
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Initiative))
     assert f"{total} initiatives" in client.get("/initiatives").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("page", "pages", "links"), [
+    (1, 1, [1]),
+    (1, 4, [1, 2, 3, 4]),
+    (1, 5000, [1, 2, 3, None, 5000]),
+    (5, 9, [1, None, 3, 4, 5, 6, 7, None, 9]),
+    (4, 7, [1, 2, 3, 4, 5, 6, 7]),
+    (5000, 5000, [1, None, 4998, 4999, 5000]),
+])
+def test_pagination_links_the_ends_and_two_pages_either_side(page, pages, links):
+    assert ResultPage([], pages * PER_PAGE, page, PER_PAGE).links == links
