@@ -38,7 +38,9 @@ def three(app):
 
 def fetch(client, url: str, **options):
     """GET, the streamed body read before the request's contexts end (as a server does)."""
-    return client.get(url, buffered=True, **options)
+    answer = client.get(url, buffered=True, **options)
+    page_files.settle()  # its page file written
+    return answer
 
 
 def page_names(directory: Path) -> list[str]:
@@ -134,13 +136,16 @@ def test_page_changed_before_it_was_read_is_never_sent_nor_kept(app, pages, thre
         update_initiative(initiative, {"summary": "Entre-temps"}, author=None)
     with pytest.raises(PageChanged):
         b"".join(body)
+    page_files.settle()
     assert not page_names(pages) and not leftovers(pages)
 
 
 # The store itself, on real files.
 
 def written(files: PageFiles, key: str, chunks: list[bytes]) -> bytes:
-    return b"".join(files.tee(key, "application/geo+json", {"Link": "<x>"}, iter(chunks)))
+    body = b"".join(files.tee(key, "application/geo+json", {"Link": "<x>"}, iter(chunks)))
+    page_files.settle()
+    return body
 
 
 def read_back(files: PageFiles, key: str) -> bytes | None:
@@ -149,6 +154,15 @@ def read_back(files: PageFiles, key: str) -> bytes | None:
         return None
     with stored.file:
         return stored.file.read()
+
+
+def wait_for_temporary(directory: Path) -> None:
+    """Wait until the writer thread has its temporary file open."""
+    for _ in range(500):
+        if directory.exists() and leftovers(directory):
+            return
+        time.sleep(0.01)
+    raise AssertionError("no page file was started")
 
 
 def test_least_recently_used_pages_go_beyond_the_byte_budget(tmp_path):
@@ -170,6 +184,7 @@ def test_an_error_mid_write_leaves_no_file(tmp_path):
 
     with pytest.raises(OSError):
         b"".join(files.tee("k", "application/geo+json", {}, failing()))
+    page_files.settle()
     assert list(tmp_path.iterdir()) == []
 
 
@@ -178,6 +193,7 @@ def test_a_client_gone_mid_page_leaves_no_file(tmp_path):
     chunks = files.tee("k", "application/geo+json", {}, iter([b"one", b"two", b"three"]))
     assert next(chunks) == b"one"
     chunks.close()  # what the server does when the client disconnects
+    page_files.settle()
     assert list(tmp_path.iterdir()) == []
 
 
@@ -187,6 +203,7 @@ def test_a_worker_killed_mid_write_leaves_no_page(tmp_path):
     if pid == 0:  # the worker: half a page, then killed
         chunks = files.tee("k", "application/geo+json", {}, iter([b"half", b"rest"]))
         next(chunks)
+        wait_for_temporary(tmp_path)
         os._exit(9)
     os.waitpid(pid, 0)
     assert files.open("k") is None and not page_names(tmp_path)
@@ -213,6 +230,7 @@ def test_concurrent_writers_of_one_page_leave_one_whole_file(tmp_path):
         thread.start()
     for thread in threads:
         thread.join()
+    page_files.settle()
     assert read_back(files, "k") == b"".join(body)
     assert len(page_names(tmp_path)) == 1 and not leftovers(tmp_path)
 
@@ -224,6 +242,9 @@ def test_a_file_cut_short_on_disk_is_not_served(tmp_path):
     path.write_bytes(path.read_bytes()[:-3])  # as a power cut before the data was flushed
     assert files.open("k") is None
     assert files.open("another key") is None
+    for garbage in (b"", b"not a page at all\n", b"0000000000000002 {}\nab"):
+        path.write_bytes(garbage)
+        assert files.open("k") is None
 
 
 def test_head_answers_the_headers_and_writes_no_file(client, pages, three):
@@ -248,6 +269,8 @@ def test_directory_emptied_mid_write_still_sends_the_whole_page(tmp_path):
     files = PageFiles(tmp_path / "pages", max_bytes=10**6)
     chunks = files.tee("k", "application/geo+json", {}, iter([b"one", b"two"]))
     assert next(chunks) == b"one"
+    wait_for_temporary(tmp_path / "pages")
     shutil.rmtree(tmp_path / "pages")  # an operator emptying the cache
     assert list(chunks) == [b"two"]
+    page_files.settle()
     assert files.open("k") is None
