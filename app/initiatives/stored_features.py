@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
+from app.database import single_read
 from app.extensions import db
 from app.initiatives import geojson
 from app.models import Initiative, Theme
@@ -130,8 +131,8 @@ ONE_FEATURE = sa.select(Initiative.public_feature, Initiative.updated_at).where(
 
 def feature_of(initiative_id: int) -> tuple[bytes, datetime] | None:
     """The stored feature of a public initiative and its last change; None when not public."""
-    row = db.session.connection().execute(
-        ONE_FEATURE, {"initiative_id": initiative_id}).one_or_none()
+    with single_read() as connection:
+        row = connection.execute(ONE_FEATURE, {"initiative_id": initiative_id}).one_or_none()
     if row is None:
         return None
     stored, updated_at = row
