@@ -10,6 +10,7 @@ from app.exchange.errors import ImportFileError
 from app.exchange.mapping import guess_mapping
 from app.exchange.sources import parse_source
 from app.extensions import db
+from app.initiatives import services
 from app.initiatives.fields import InvalidInitiative
 from app.models import Initiative, Revision
 from tests.conftest import PEERS_UMAP
@@ -289,7 +290,7 @@ def test_same_id_twice_in_a_file_is_an_error(themes):
 
 def test_commit_is_all_or_nothing(themes, monkeypatch):
     calls = []
-    original = imports.apply_values
+    original = services.apply_values
 
     def fail_second(initiative, values):
         calls.append(values["name"])
@@ -297,7 +298,7 @@ def test_commit_is_all_or_nothing(themes, monkeypatch):
             raise InvalidInitiative({"name": "refusé"})
         return original(initiative, values)
 
-    monkeypatch.setattr(imports, "apply_values", fail_second)
+    monkeypatch.setattr(services, "apply_values", fail_second)
     with pytest.raises(InvalidInitiative):
         commit("name,commune\nA,Cluny\nB,Rennes\n")
     db.session.rollback()

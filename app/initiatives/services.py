@@ -51,7 +51,7 @@ class NewInitiatives:
         with db.session.no_autoflush:
             initiative = Initiative(status=self.status,
                                     created_by_id=self.author.id if self.author else None)
-            self.apply(initiative, values)
+            apply_values(initiative, values)
             # Set even when empty: the revision's snapshot then loads no list after the insert.
             initiative.themes = self.themes(slugs)
             if "tags" not in values:
@@ -63,9 +63,6 @@ class NewInitiatives:
         if len(self.pending) >= self.BATCH:
             self.write()
         return initiative
-
-    def apply(self, initiative: Initiative, values: dict[str, Any]) -> None:
-        apply_values(initiative, values)
 
     def themes(self, slugs: list[str]) -> list[Theme]:
         """themes_by_slug's answer, from the themes loaded once (it says what is unknown)."""
