@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from werkzeug.test import EnvironBuilder
 
-from app.api import page_files
+from app.api import page_files, services
 from app.api.page_files import PageFiles
 from app.api.services import PageChanged
 from app.database import write_transaction
@@ -138,6 +138,30 @@ def test_page_changed_before_it_was_read_is_never_sent_nor_kept(app, pages, thre
         b"".join(body)
     page_files.settle()
     assert not page_names(pages) and not leftovers(pages)
+
+
+def test_small_page_changed_before_it_was_read_is_sent_newer_than_its_etag(
+        app, client, three, monkeypatch):
+    # A write lands between the ETag and the rows: the page answers, counted from its rows.
+    app.config.update(API_PAGE_FILES_MIN_FEATURES=10**9)
+    read_rows = services.collection_page
+
+    def write_first(query):
+        with write_transaction():
+            update_initiative(db.session.get(Initiative, three[1].id),
+                              {"summary": "Entre-temps"}, author=None)
+        return read_rows(query)
+
+    monkeypatch.setattr(services, "collection_page", write_first)
+    answer = client.get(URL)
+    assert answer.status_code == 200
+    body = answer.get_json()
+    assert body["numberReturned"] == len(body["features"]) == 3
+    assert "Entre-temps" in {feature["properties"]["summary"] for feature in body["features"]}
+    monkeypatch.undo()
+    fresh = client.get(URL)
+    assert fresh.headers["ETag"] != answer.headers["ETag"]
+    assert fresh.get_json()["features"] == body["features"]
 
 
 # The store itself, on real files.
