@@ -14,6 +14,7 @@ from app.filters import parse_filters
 from app.geo.spatial import explain, select_initiatives
 from app.models.unmapped import include_object
 from tests.conftest import make_app
+from tests.test_api_helpers import add_initiative
 from tests.test_spatial import spread_copies
 
 TABLES = {"initiatives", "themes", "tags", "users", "user_scopes", "revisions",
@@ -118,3 +119,26 @@ def test_models_and_migrations_describe_the_same_schema(app):
         context = MigrationContext.configure(connection, opts={
             "include_object": include_object, "compare_type": True})
         assert compare_metadata(context, db.metadata) == []
+
+
+def test_stored_features_are_compressed_with_lz4_on_postgresql(app, themes):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite does not compress stored values")
+    initiative_id = add_initiative(
+        description="Des ateliers de réparation chaque semaine. " * 200).id
+    feature_and_method = sa.text(
+        "SELECT public_feature, pg_column_compression(public_feature) FROM initiatives "
+        "WHERE id = :id")
+
+    def stored() -> tuple[bytes, str]:
+        with db.engine.connect() as connection:
+            return tuple(connection.execute(feature_and_method, {"id": initiative_id}).one())
+
+    db.session.remove()
+    downgrade(revision="b6e2c4d8f1a3")
+    before, method_before = stored()
+    upgrade()
+    after, method_after = stored()
+    db.engine.dispose()
+    assert (method_before, method_after) == ("pglz", "lz4")
+    assert bytes(after) == bytes(before)
