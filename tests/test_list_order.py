@@ -184,6 +184,7 @@ def test_sort_keys_follow_plain_sql_writes(seeded):
 # The migration.
 
 @pytest.mark.filterwarnings("ignore:Did not recognize type 'geometry'")
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 def test_migration_fills_the_sort_keys_and_removes_them(seeded):
     db.session.remove()
     downgrade(revision="e5d2a1c9f3b7")
