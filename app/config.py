@@ -4,12 +4,23 @@ import os
 import secrets
 from pathlib import Path
 
+from flask import current_app
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TILE_URL = "https://{s}.tile.openstreetmap.fr/osmfr/{z}/{x}/{y}.png"
 DEFAULT_TILE_ATTRIBUTION = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">les contributeurs OpenStreetMap</a>, '
     'fond <a href="https://www.openstreetmap.fr/">OpenStreetMap France</a>'
 )
+
+
+def setting(name: str, default=None):
+    """A setting from the running app's config, else from the environment, else default
+    (for settings read when used, such as mail and page files)."""
+    value = current_app.config.get(name)
+    if value in (None, ""):
+        value = os.environ.get(name)
+    return default if value in (None, "") else value
 
 
 def load_secret_key(instance_path: Path) -> str:

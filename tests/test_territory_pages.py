@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from app.database import write_transaction
 from app.extensions import db
 from app.initiatives.services import create_initiative, update_initiative
-from app.models import Initiative
+from app.initiatives.themes import save_theme
+from app.models import Initiative, Theme
 
 AREA_ROW = re.compile(r'<tr><th scope="row"><a href="[^"]*">[^<]*</a></th><td>(\w+)</td>'
                       r'<td class="num">(\d+)</td></tr>')
@@ -70,3 +71,13 @@ def test_kept_map_is_per_filter(client, seeded):
     plain = client.get("/territoires/35").get_data(as_text=True)
     filtered = client.get("/territoires/35?kind=resource").get_data(as_text=True)
     assert "kind=resource" in filtered and "kind=resource" not in plain
+
+
+def test_kept_map_follows_a_renamed_theme(client, seeded):
+    assert "Gestion de crise" in client.get("/territoires/35").get_data(as_text=True)
+    with write_transaction():
+        theme = db.session.scalar(sa.select(Theme).filter_by(slug="crisis-management"))
+        save_theme({"slug": theme.slug, "label_fr": "Crise et urgence", "label_en": "Crisis",
+                    "colour": "#123456", "icon": theme.icon, "position": theme.position}, theme)
+    html = client.get("/territoires/35").get_data(as_text=True)
+    assert "Crise et urgence" in html and "#123456" in html and "Gestion de crise" not in html

@@ -28,6 +28,8 @@ from pathlib import Path
 import orjson
 from flask import current_app
 
+from app.config import setting
+
 SUFFIX = ".page"
 TEMP_PREFIX = ".writing-"
 LENGTH_DIGITS = 16
@@ -230,14 +232,6 @@ def remove(path: Path) -> None:
         path.unlink()
     except OSError:
         pass
-
-
-def setting(name: str, default):
-    """A setting from the app's config, else from the environment, else the default."""
-    value = current_app.config.get(name)
-    if value in (None, ""):
-        value = os.environ.get(name)
-    return default if value in (None, "") else value
 
 
 def page_files() -> PageFiles | None:

@@ -78,10 +78,11 @@ def load_themes(connection: sa.Connection | None = None) -> dict[int, ThemeInfo]
     return {row[0]: ThemeInfo(*row[1:]) for row in rows}
 
 
-# What a theme shows wherever initiatives are listed, every theme in one string.
-THEMES_SIGNATURE = sa.select(sa.func.aggregate_strings(
-    Theme.slug + ":" + Theme.colour + ":" + Theme.label_fr + ":" + Theme.label_en + ":"
-    + sa.cast(Theme.position, sa.String), ",")).scalar_subquery()
+# What a theme shows wherever initiatives are listed or shown, as one string.
+THEME_TEXT = (Theme.slug + ":" + Theme.colour + ":" + Theme.label_fr + ":" + Theme.label_en
+              + ":" + sa.cast(Theme.position, sa.String))
+# Every theme's, in one string: fingerprints change when the taxonomy does.
+THEMES_SIGNATURE = sa.select(sa.func.aggregate_strings(THEME_TEXT, ",")).scalar_subquery()
 
 
 def check_themes(filters: Filters) -> None:

@@ -1,6 +1,5 @@
 """Send the outbox: SMTP when MAIL_SERVER is set, else .eml files in instance/mail/."""
 
-import os
 import re
 import smtplib
 from collections.abc import Callable
@@ -13,6 +12,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
+from app.config import setting
 from app.database import write_transaction
 from app.extensions import db
 from app.models import OutboxMessage
@@ -29,12 +29,6 @@ class SendReport:
     sent: int = 0
     failed: int = 0
     transport: str = ""
-
-
-def setting(name: str, default=None):
-    """A mail setting from the app config, else from the environment."""
-    value = current_app.config.get(name)
-    return value if value not in (None, "") else os.environ.get(name, default)
 
 
 def flag(name: str) -> bool:

@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 from app.database import single_read
 from app.geo.gazetteer import Commune, GazetteerMissing
 from app.geo.territory import current_gazetteer
-from app.initiatives.geojson import PUBLIC_STATUSES
+from app.initiatives.geojson import PUBLIC_STATUSES, THEME_TEXT
+from app.initiatives.stored_features import STORED
 from app.models import Initiative, Theme
 from app.models.initiative import initiative_themes
 from app.public.labels import SCHEMA_TYPES
@@ -40,12 +41,9 @@ class PageStamp:
 
 # The row's own fields move updated_at; its stored feature holds its tags' names; the themes'
 # labels, colours and order are read beside them. One query, by the primary key.
-_THEME_TEXT = (Theme.slug + "|" + Theme.label_fr + "|" + Theme.label_en + "|" + Theme.colour
-               + "|" + sa.cast(Theme.position, sa.String))
 PAGE_STAMP = sa.select(
-    Initiative.id, Initiative.name, Initiative.updated_at, Initiative.published_at,
-    sa.type_coerce(Initiative.public_feature, sa.types.NullType),
-    sa.select(sa.func.aggregate_strings(_THEME_TEXT, ";"))
+    Initiative.id, Initiative.name, Initiative.updated_at, Initiative.published_at, STORED,
+    sa.select(sa.func.aggregate_strings(THEME_TEXT, ";"))
     .join(initiative_themes, initiative_themes.c.theme_id == Theme.id)
     .where(initiative_themes.c.initiative_id == Initiative.id)
     .scalar_subquery(),
@@ -61,8 +59,7 @@ def page_stamp(initiative_id: int) -> PageStamp | None:
     id_, name, updated_at, published_at, feature, themes = row
     digest = None
     if feature is not None:
-        shown = f"{updated_at}|{published_at}|{themes}".encode() + bytes(
-            feature if not isinstance(feature, str) else feature.encode())
+        shown = f"{updated_at}|{published_at}|{themes}".encode() + bytes(feature)
         digest = hashlib.blake2b(shown, digest_size=16).hexdigest()
     return PageStamp(id_, name, digest)
 

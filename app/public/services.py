@@ -90,13 +90,19 @@ def facet_counts(filters: Filters) -> Facets:
     return facets
 
 
+def counted_key(filters: Filters) -> tuple | None:
+    """The key of the facets this request counted for these filters: the fingerprint of
+    their rows and of the taxonomy. None when none were counted."""
+    counted = g.get(REQUEST_FACETS, {}).get(repr(filters))
+    return None if counted is None else counted[0]
+
+
 def counts_per_area(column: sa.ColumnElement, filters: Filters) -> dict[str, int]:
     """count_by for a territory page, kept with the facets this request counted: the same
     fingerprint tells when the rows changed (at 100,000 on PostgreSQL, 10 ms saved)."""
-    counted = g.get(REQUEST_FACETS, {}).get(repr(filters))
-    if counted is None:
+    key = counted_key(filters)
+    if key is None:
         return count_by(column, filters)
-    key, _facets = counted
     return app_cache("area_counts", FACETS_KEPT).get_or_build(
         (*key, column.key), lambda: count_by(column, filters))
 

@@ -16,7 +16,7 @@ from app.models import Initiative
 from app.public import bp
 from app.public.browse import Browse, browse
 from app.public.mapping import initiatives_map
-from app.public.services import counts_per_area
+from app.public.services import counted_key, counts_per_area
 
 # Simplification of outlines (degrees): coarse for départements, finer for communes.
 DEPARTEMENT_TOLERANCE = 0.02
@@ -97,8 +97,10 @@ def render_territory(territory: Territory):
     """Count, map and shade the initiatives of a territory."""
     state = browse(territory.filters)
     counts = counts_per_area(territory.column, state.filters)
-    # The map depends on nothing else: building it with Folium was most of the page's time.
-    key = (request.path, state.query, str(get_locale()), tuple(sorted(counts.items())))
+    # The map shows the counts and the themes' labels and colours (in the facets' key), and
+    # links under the script root: building it with Folium was most of the page's time.
+    key = (request.script_root, request.path, state.query, str(get_locale()),
+           counted_key(state.filters), tuple(sorted(counts.items())))
     rendered, legend = app_cache("territory_maps", MAPS_KEPT, map_size).get_or_build(
         key, lambda: territory_map(territory, state, counts))
     return render_template("public/territory.html", territory=territory, state=state,
