@@ -17,21 +17,21 @@ from app.accounts.forms import (
     UserCreateForm,
     UserEditForm,
 )
-from app.accounts.permissions import admin_required, is_admin, permission_required
 from app.accounts.services import (
     AccountError,
     add_scope,
     create_user,
     remove_scope,
-    territory_name,
     update_user,
 )
 from app.database import write_transaction
 from app.extensions import db
+from app.geo.territory import territory_name
 from app.initiatives.erasure import erase_initiative, purge_deleted_rows
+from app.initiatives.reject_reasons import InvalidReason, save_reason
 from app.initiatives.themes import InvalidTheme, delete_theme, save_theme, theme_usage
 from app.models import Initiative, OutboxMessage, RejectReason, Theme, User
-from app.moderation.reasons import InvalidReason, save_reason
+from app.web.permissions import admin_required, is_admin, permission_required
 
 
 def account_error_message(error: AccountError) -> str:

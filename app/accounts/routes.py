@@ -6,13 +6,13 @@ from flask_login import current_user, login_user, logout_user
 
 from app.accounts import bp
 from app.accounts.forms import LoginForm, LogoutForm
-from app.accounts.permissions import login_required
 from app.accounts.redirects import safe_next
 from app.accounts.services import authenticate, record_login
 from app.accounts.sessions import end_sessions
-from app.contribute.services import contributions_of
 from app.database import write_transaction
 from app.extensions import limiter
+from app.initiatives.contributions import contributions_of
+from app.web.permissions import login_required
 
 
 def login_limit() -> str:

@@ -119,12 +119,3 @@ def remove_scope(user: User, scope_id: int) -> None:
     user.scopes = [scope for scope in user.scopes if scope.id != scope_id]
     db.session.flush()
 
-
-def territory_name(level: str, code: str) -> str:
-    """A readable name for a scope ("Saône-et-Loire (71)"), the bare code when unknown."""
-    gazetteer = current_gazetteer()
-    if level == "commune":
-        commune = gazetteer.get(code)
-        return f"{commune.name} ({code})" if commune else code
-    found = gazetteer.region(code) if level == "region" else gazetteer.departement(code)
-    return f"{found['name']} ({code})" if found else code

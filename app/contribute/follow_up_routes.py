@@ -8,21 +8,21 @@ from app.contribute import bp
 from app.contribute.follow_up import find_follow_up
 from app.contribute.forms import ChangeSetFollowUpForm, FollowUpForm
 from app.contribute.location_map import location_map
-from app.contribute.services import (
-    Submission,
-    attach_errors,
-    change_set_form_data,
-    check_submission,
-    initiative_form_data,
-    themes,
-)
 from app.database import as_integer, write_transaction
 from app.initiatives.change_sets import revise_change_set, withdraw_change_set
 from app.initiatives.fields import InvalidInitiative
 from app.initiatives.moderation import DecisionNotAllowed, awaiting_proposer, resubmit
 from app.initiatives.services import StaleInitiative
+from app.initiatives.taxonomy import all_themes
 from app.models import FollowUp
 from app.moderation.history import diff_rows
+from app.web.submission import (
+    Submission,
+    attach_errors,
+    change_set_form_data,
+    check_submission,
+    initiative_form_data,
+)
 
 RESUBMITTED = "Modifiée par la personne qui l'a proposée"
 CONFLICTS = (StaleInitiative, StaleDataError, DecisionNotAllowed)
@@ -55,10 +55,10 @@ def proposal_page(link: FollowUp, token: str):
     form = FollowUpForm(data={**initiative_form_data(initiative),
                               "private_email": initiative.private_email,
                               "version": initiative.version})
-    form.set_theme_choices(themes())
+    form.set_theme_choices(all_themes())
     submission = Submission()
     if form.is_submitted() and initiative.status == "pending":
-        submission = check_submission(form, anti_abuse=False)
+        submission = check_submission(form)
         if submission.ready and request.form.get("action") != "preview":
             if save(form, lambda: resubmit(initiative, submission.values, reason=RESUBMITTED,
                                            expected_version=as_integer(form.version.data) or 0)):
@@ -75,7 +75,7 @@ def proposal_page(link: FollowUp, token: str):
 def change_set_page(link: FollowUp, token: str):
     change_set = link.change_set
     form = ChangeSetFollowUpForm(data=change_set_form_data(change_set))
-    form.set_theme_choices(themes())
+    form.set_theme_choices(all_themes())
     submission = Submission()
     if form.is_submitted() and change_set.status == "pending":
         if request.form.get("action") == "withdraw":
@@ -83,7 +83,7 @@ def change_set_page(link: FollowUp, token: str):
                 flash(_("Votre correction a été retirée."), "success")
                 return redirect(url_for("contribute.follow_up", token=token))
         else:
-            submission = check_submission(form, anti_abuse=False, partial=True)
+            submission = check_submission(form, partial=True)
             if submission.ready and request.form.get("action") != "preview" and save(
                     form, lambda: revise_change_set(change_set, submission.values,
                                                     email=form.private_email.data,

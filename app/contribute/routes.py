@@ -10,17 +10,12 @@ from app.contribute.anti_abuse import issue_stamp, submission_problem
 from app.contribute.forms import CorrectionForm, ProposalForm, ReportForm
 from app.contribute.location_map import location_map
 from app.contribute.proposals import propose_correction, propose_initiative, report_problem
-from app.contribute.services import (
-    Submission,
-    attach_errors,
-    check_submission,
-    initiative_form_data,
-    themes,
-)
 from app.database import write_transaction
 from app.extensions import db, limiter
 from app.initiatives.fields import InvalidInitiative
+from app.initiatives.taxonomy import all_themes
 from app.models import Initiative
+from app.web.submission import Submission, attach_errors, check_submission, initiative_form_data
 
 
 def submission_limit() -> str:
@@ -36,16 +31,24 @@ def wants_preview() -> bool:
     return request.form.get("action") == "preview"
 
 
+def check_contribution(form, **checks) -> Submission:
+    """Refuse what looks automated, then run every check of the form."""
+    if problem := submission_problem(form):
+        form.form_errors.append(problem)
+        return Submission(blocked=True)
+    return check_submission(form, **checks)
+
+
 @bp.route("/initiatives/new", methods=["GET", "POST"])
 @limit_submissions
 def new():
     """Propose an initiative; it waits for a moderator before reaching the map."""
     form = ProposalForm()
-    form.set_theme_choices(themes())
+    form.set_theme_choices(all_themes())
     if not form.is_submitted():
         form.stamp.data = issue_stamp()
         return render_form("contribute/new.html", form, Submission())
-    submission = check_submission(form, duplicates=True)
+    submission = check_contribution(form, duplicates=True)
     if submission.ready and not wants_preview():
         try:
             with write_transaction():
@@ -78,11 +81,11 @@ def correction(initiative_id: int):
     """Propose a correction; the published record changes only once it is approved."""
     initiative = published_or_404(initiative_id)
     form = CorrectionForm(data=initiative_form_data(initiative))
-    form.set_theme_choices(themes())
+    form.set_theme_choices(all_themes())
     if not form.is_submitted():
         form.stamp.data = issue_stamp()
         return render_form("contribute/correction.html", form, Submission(), initiative=initiative)
-    submission = check_submission(form, partial=True)
+    submission = check_contribution(form, partial=True)
     if submission.ready and not wants_preview():
         try:
             with write_transaction():

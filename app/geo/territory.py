@@ -47,3 +47,13 @@ def locate(insee: str | None, lon: float | None, lat: float | None) -> dict:
             "Cette commune n'a pas de point de référence : placez le point sur la carte."
         )
     return {"lon": declared.lon, "lat": declared.lat, **territory_fields(declared)}
+
+
+def territory_name(level: str, code: str) -> str:
+    """A readable name for a scope ("Saône-et-Loire (71)"), the bare code when unknown."""
+    gazetteer = current_gazetteer()
+    if level == "commune":
+        commune = gazetteer.get(code)
+        return f"{commune.name} ({code})" if commune else code
+    found = gazetteer.region(code) if level == "region" else gazetteer.departement(code)
+    return f"{found['name']} ({code})" if found else code

@@ -73,3 +73,8 @@ def ensure_default_themes() -> int:
         added += 1
     db.session.flush()
     return added
+
+
+def all_themes() -> list[Theme]:
+    """Every theme, in the taxonomy's order."""
+    return list(db.session.scalars(sa.select(Theme).order_by(Theme.position, Theme.id)))

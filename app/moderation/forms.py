@@ -13,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.contribute.forms import InitiativeForm, ProposalForm, options
+from app.web.forms import InitiativeForm, options, private_email
 
 DECISION_LABELS = {
     "approve": _l("Publier"),
@@ -52,7 +52,7 @@ class ChangeSetDecisionForm(DecisionForm):
 class EditForm(InitiativeForm):
     """A moderator's edit: every field, the private e-mail, and why."""
 
-    private_email = ProposalForm.private_email
+    private_email = private_email()
     reason = TextAreaField(_l("Motif de la modification"),
                            validators=[Optional(), Length(max=REASON_MAX)], render_kw={"rows": 2})
     version = HiddenField()

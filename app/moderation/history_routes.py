@@ -2,10 +2,10 @@
 
 from flask import render_template
 
-from app.accounts.permissions import moderates
 from app.models import Initiative
 from app.moderation.history import history_of, side_items
 from app.moderation.pages import load_initiative
+from app.web.permissions import moderates
 
 
 @moderates(load_initiative)

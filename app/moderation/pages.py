@@ -6,14 +6,11 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 from wtforms import SelectChoice
 
-from app.accounts.permissions import is_moderator
-from app.accounts.services import territory_name
-from app.contribute.forms import REPORT_LABELS, options
-from app.contribute.services import themes
 from app.extensions import db
-from app.geo.territory import current_gazetteer
+from app.geo.territory import current_gazetteer, territory_name
 from app.initiatives.duplicates import find_duplicates, with_duplicates
 from app.initiatives.moderation import TRANSITIONS, awaiting_proposer
+from app.initiatives.taxonomy import all_themes
 from app.models import ChangeSet, Initiative, Report
 from app.moderation import bp
 from app.moderation.forms import (
@@ -34,6 +31,8 @@ from app.moderation.services import (
 from app.public.labels import KIND_LABELS
 from app.public.mapping import initiative_map
 from app.public.rendering import render_markdown
+from app.web.forms import REPORT_LABELS, options
+from app.web.permissions import is_moderator
 
 
 @bp.context_processor
@@ -79,7 +78,7 @@ def render_queue():
     return render_template(
         "moderation/queue.html", queue=queue, filters=filters,
         duplicated=with_duplicates(queue.proposals),
-        bulk_form=bulk_form, report_form=ReportDecisionForm(formdata=None), themes=themes(),
+        bulk_form=bulk_form, report_form=ReportDecisionForm(formdata=None), themes=all_themes(),
         kinds=KIND_LABELS, departements=gazetteer.departements(), regions=gazetteer.regions(),
         awaiting_proposer=awaiting_proposer,
         territories=[territory_name(s.level, s.code) for s in current_user.scopes])

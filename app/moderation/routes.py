@@ -5,21 +5,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.accounts.permissions import can_moderate, moderates, moderator_required
 from app.contribute.location_map import location_map
-from app.contribute.services import (
-    Submission,
-    attach_errors,
-    check_submission,
-    initiative_form_data,
-    themes,
-)
 from app.database import as_integer, write_transaction
 from app.extensions import db
 from app.initiatives import moderation
 from app.initiatives.fields import InvalidInitiative
 from app.initiatives.moderation import DecisionNotAllowed
 from app.initiatives.services import StaleInitiative, update_initiative
+from app.initiatives.taxonomy import all_themes
 from app.models import ChangeSet, Initiative, Report
 from app.moderation import bp
 from app.moderation.forms import (
@@ -47,6 +40,8 @@ from app.moderation.services import (
     load_bulk_item,
     reason_text,
 )
+from app.web.permissions import can_moderate, moderates, moderator_required
+from app.web.submission import Submission, attach_errors, check_submission, initiative_form_data
 
 CONFLICTS = (StaleInitiative, StaleDataError, DecisionNotAllowed)
 NEEDS_REASON = ("reject", "request_changes")
@@ -115,10 +110,10 @@ def edit(initiative: Initiative):
     """Correct an initiative; for a pending one, correct then publish in one go."""
     form = EditForm(data={**initiative_form_data(initiative), "version": initiative.version,
                           "private_email": initiative.private_email})
-    form.set_theme_choices(themes())
+    form.set_theme_choices(all_themes())
     status, submission = 200, Submission()
     if form.is_submitted():
-        submission = check_submission(form, anti_abuse=False)
+        submission = check_submission(form)
         if submission.ready:
             try:
                 with write_transaction():

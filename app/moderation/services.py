@@ -7,10 +7,10 @@ from typing import Any
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
-from app.accounts.scopes import scope_condition
 from app.database import as_integer
 from app.extensions import db
 from app.initiatives import change_sets, moderation, reports
+from app.initiatives.scopes import scope_condition
 from app.models import KINDS, ChangeSet, Initiative, RejectReason, Report, Theme, User
 from app.models.base import utcnow
 from app.notifications import messages

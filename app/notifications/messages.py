@@ -2,8 +2,8 @@
 
 import sqlalchemy as sa
 
-from app.accounts.scopes import covers
 from app.extensions import db
+from app.initiatives.scopes import covers
 from app.models import ChangeSet, Initiative, Report, User
 from app.notifications.outbox import enqueue
 

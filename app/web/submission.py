@@ -1,22 +1,19 @@
-"""From the contribution forms to initiatives, change sets and reports: checks and writes."""
+"""The checks of a submitted initiative form, shared by contribution and moderation."""
 
 from dataclasses import dataclass, field
 from typing import Any
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from app.contribute.anti_abuse import submission_problem
-from app.contribute.forms import options
-from app.extensions import db
 from app.geo.gazetteer import Commune
 from app.geo.territory import current_gazetteer
 from app.initiatives.duplicates import find_duplicates
 from app.initiatives.fields import InvalidInitiative, clean
-from app.models import ChangeSet, Initiative, Theme, User
+from app.models import ChangeSet, Initiative
 from app.public.rendering import render_markdown
 from app.text import fold
+from app.web.forms import options
 
 VALUE_FIELDS = ("name", "summary", "description", "kind", "actor_name", "actor_type", "website",
                 "public_contact", "started_on", "ended_on", "research_partnership", "themes",
@@ -40,10 +37,6 @@ class Submission:
         return self.values is not None and not self.duplicates
 
 
-def themes() -> list[Theme]:
-    return list(db.session.scalars(sa.select(Theme).order_by(Theme.position)))
-
-
 def form_values(form) -> dict[str, Any]:
     """The initiative values typed in a form, with the point's precision; nothing else."""
     data = {name: form[name].data for name in VALUE_FIELDS}
@@ -53,12 +46,8 @@ def form_values(form) -> dict[str, Any]:
     return data
 
 
-def check_submission(form, *, anti_abuse: bool = True, partial: bool = False,
-                     duplicates: bool = False) -> Submission:
+def check_submission(form, *, partial: bool = False, duplicates: bool = False) -> Submission:
     """Run every check of a submitted form, putting French messages next to the fields."""
-    if anti_abuse and (problem := submission_problem(form)):
-        form.form_errors.append(problem)
-        return Submission(blocked=True)
     form.validate()
     resolve_commune(form)
     submission = Submission()
@@ -156,11 +145,3 @@ def change_set_form_data(change_set: ChangeSet) -> dict[str, Any]:
 def iso(value) -> str:
     return value.isoformat() if value else ""
 
-
-def contributions_of(user: User) -> tuple[list[Initiative], list[ChangeSet]]:
-    """A user's proposals and corrections, newest first."""
-    initiatives = db.session.scalars(sa.select(Initiative).where(
-        Initiative.created_by_id == user.id).order_by(Initiative.created_at.desc())).all()
-    change_sets = db.session.scalars(sa.select(ChangeSet).where(
-        ChangeSet.author_id == user.id).order_by(ChangeSet.created_at.desc())).all()
-    return list(initiatives), list(change_sets)

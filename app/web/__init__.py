@@ -1,0 +1,1 @@
+"""What every blueprint may use and none owns: labels, forms and their checks, permissions."""

@@ -1,0 +1,79 @@
+"""The initiative form shared by contribution and moderation. Field rules: app.initiatives.fields.
+
+The forms only declare fields and render them; values are checked by fields.clean(), the one
+set of rules of every channel, and its French messages are put back next to each field.
+"""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+
+from app.initiatives.fields import MAX_LENGTHS
+from app.public.labels import ACTOR_TYPE_LABELS, KIND_LABELS
+
+REPORT_LABELS = {
+    "closed": _l("L'initiative est terminée ou fermée"),
+    "duplicate": _l("Elle figure déjà sur la carte (doublon)"),
+    "wrong_place": _l("Elle n'est pas au bon endroit"),
+    "inappropriate": _l("Le contenu est inapproprié"),
+    "other": _l("Autre problème"),
+}
+
+
+def options(labels) -> list[SelectChoice]:
+    """The choices of a select or radio field from (value, label) pairs or a {value: label}."""
+    pairs = labels.items() if isinstance(labels, dict) else labels
+    return [SelectChoice(str(value), label) for value, label in pairs]
+
+def text(label, field: str, area: bool = False, **render_kw):
+    """A text input capped at the field's stored length."""
+    render_kw["maxlength"] = MAX_LENGTHS[field]
+    kind = TextAreaField if area else StringField
+    return kind(label, render_kw=render_kw)
+
+class CheckboxList(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+class InitiativeForm(FlaskForm):
+    """The public fields of an initiative, and where it is."""
+
+    name = text(_l("Nom de l'initiative"), "name")
+    summary = text(_l("Résumé en une ou deux phrases"), "summary", area=True, rows=2)
+    description = text(_l("Description"), "description", area=True, rows=10)
+    kind = SelectField(_l("Nature"), choices=options(KIND_LABELS), validate_choice=False)
+    themes = CheckboxList(_l("Thèmes"), choices=[], validate_choice=False)
+    tags = StringField(_l("Mots-clés (séparés par des virgules)"), render_kw={"maxlength": 300})
+    actor_name = text(_l("Porteur ou porteuse (structure)"), "actor_name")
+    actor_type = SelectField(_l("Type de porteur"), validate_choice=False, choices=options(
+        [("", _l("— Non précisé —")), *ACTOR_TYPE_LABELS.items()]))
+    commune = StringField(_l("Commune"), render_kw={
+        "maxlength": 120, "autocomplete": "off", "data-commune-input": ""})
+    insee = HiddenField()
+    lon = HiddenField()
+    lat = HiddenField()
+    commune_choice = RadioField(_l("Précisez la commune"), choices=[], validate_choice=False)
+    website = text(_l("Site web"), "website", type="url", placeholder="https://")
+    public_contact = text(_l("Contact public (publié)"), "public_contact")
+    started_on = StringField(_l("Date de début"), render_kw={"type": "date"})
+    ended_on = StringField(_l("Date de fin"), render_kw={"type": "date"})
+    research_partnership = BooleanField(_l("Ouverte à un partenariat avec la recherche"))
+
+    def set_theme_choices(self, themes) -> None:
+        self.themes.choices = options((theme.slug, theme.label_fr) for theme in themes)
+
+
+def private_email():
+    """The proposer's e-mail address, never published."""
+    return text(_l("Votre adresse e-mail (facultatif, jamais publiée)"), "private_email",
+                type="email", autocomplete="email")
