@@ -32,7 +32,7 @@ class Server:
         self.database = database
         self.static_dir = static_dir
         self.log_path = log_path
-        # The API's page files (app.api.page_files): the run's, so a scenario can empty them.
+        # The API's page files (app.caching.page_files): the run's, so a scenario can empty them.
         self.page_files_dir = static_dir.parent / "page-files"
         self.port = free_port()
         self.process: subprocess.Popen | None = None

@@ -263,7 +263,7 @@ def test_documentation_page_lists_every_endpoint(client, app):
     ("[piège](javascript:alert(1))", "[piège](javascript:alert(1))"),
 ])
 def test_markdown_becomes_umap_light_markup(markdown, umap):
-    from app.initiatives.geojson import markdown_to_umap, umap_to_markdown
+    from app.initiatives.umap_markup import markdown_to_umap, umap_to_markdown
 
     assert markdown_to_umap(markdown) == umap
     assert markdown_to_umap(umap_to_markdown(umap)) == umap

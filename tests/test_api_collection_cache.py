@@ -1,4 +1,4 @@
-"""Large collection pages written once to files shared by the workers (app.api.page_files)."""
+"""Large collection pages written once to files shared by the workers (app.caching)."""
 
 import os
 import shutil
@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from werkzeug.test import EnvironBuilder
 
-from app.api import page_files, services
-from app.api.page_files import PageFiles
+from app.api import services
 from app.api.services import PageChanged
+from app.caching import page_files
+from app.caching.page_files import PageFiles
 from app.database import write_transaction
 from app.extensions import db
 from app.initiatives.services import update_initiative

@@ -300,7 +300,7 @@ def export_uids(fmt: str, data: bytes, tmp_path) -> list[int]:
 @pytest.mark.parametrize("fmt", ["geojson", "umap", "csv", "gpkg"])
 def test_large_export_is_streamed_in_batches_without_losing_or_repeating_a_row(
         client, many_initiatives, monkeypatch, tmp_path, fmt):
-    from app.api.caching import response_cache
+    from app.caching.responses import response_cache
     from app.exchange import gpkg, services
 
     monkeypatch.setattr(services, "BATCH_ROWS", 300)  # MANY is not a multiple of it

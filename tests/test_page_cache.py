@@ -4,13 +4,13 @@ import re
 
 import pytest
 
-from app.caching import app_cache
+from app.caching import pages as page_cache
+from app.caching.bounded import app_cache
 from app.database import write_transaction
 from app.extensions import db
 from app.initiatives.services import update_initiative
 from app.initiatives.themes import save_theme
 from app.models import Initiative, Theme
-from app.public import page_cache
 from tests.contribution_fixtures import accounts, login  # noqa: F401
 from tests.test_public_support import make_initiative_fixture  # noqa: F401
 

@@ -3,6 +3,7 @@
 from flask import Blueprint
 
 from app.filters import FilterError
+from app.web.http import error_body, json_response
 
 
 class ApiError(Exception):
@@ -21,20 +22,13 @@ def bad_parameter(param: str, message: str) -> ApiError:
     return ApiError(400, "invalid_parameter", message, param)
 
 
-def error_body(error: ApiError) -> dict:
-    body = {"code": error.code, "message": error.message}
-    if error.param:
-        body["param"] = error.param
-    return {"error": body}
-
-
 def register(bp: Blueprint) -> None:
     """Answer ApiError and FilterError raised by the blueprint's views in the JSON format."""
-    from app.api.caching import json_response
 
     @bp.errorhandler(ApiError)
     def handle_api_error(error: ApiError):
-        return json_response(error_body(error), status=error.status, max_age=0)
+        body = error_body(error.code, error.message, param=error.param)
+        return json_response(body, status=error.status, max_age=0)
 
     @bp.errorhandler(FilterError)
     def handle_filter_error(error: FilterError):

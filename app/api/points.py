@@ -1,18 +1,18 @@
 """The map's compact data: /api/v1/map/points (HTTP only)."""
 
-import orjson
 from flask import Response, request, url_for
 
 from app.api import bp
-from app.api.caching import conditional
-from app.api.routes import query_salt
-from app.errors import error_response
+from app.api.collection import query_salt
+from app.caching.responses import conditional
 from app.extensions import db
 from app.filters import FilterError, parse_filters
 from app.geo.points import compact_points
 from app.geo.spatial import select_initiatives
-from app.initiatives.geojson import fingerprint
+from app.initiatives.fingerprints import fingerprint
+from app.initiatives.paths import initiative_slug
 from app.models import Initiative
+from app.web.http import content_conditional, error_response
 
 # Short enough for a moderation decision to show quickly, long enough to spare a panning user.
 MAX_AGE_SECONDS = 60
@@ -22,7 +22,7 @@ MAX_AGE_SECONDS = 60
 def map_points():
     """The public initiatives matching the filters, as parallel arrays for the map.
 
-    Built once per change of the matching rows and kept by each worker (app.api.caching):
+    Built once per change of the matching rows and kept by each worker (app.caching):
     a repeated or revalidated request costs one aggregate query on a covering index.
     """
     try:
@@ -40,7 +40,7 @@ def map_point(initiative_id: int):
     initiative = db.session.get(Initiative, initiative_id)
     if initiative is None or not initiative.is_public:
         return error_response(404, "not_found", "No public initiative has this id.")
-    return json_response({
+    return content_conditional({
         "type": "Feature",
         "id": initiative.id,
         "geometry": {"type": "Point", "coordinates": [initiative.lon, initiative.lat]},
@@ -49,15 +49,8 @@ def map_point(initiative_id: int):
             "summary": initiative.summary,
             "kind": initiative.kind,
             "commune": initiative.commune_name,
-            "url": url_for("public.initiative", initiative_id=initiative.id),
+            "url": url_for("public.initiative", initiative_id=initiative.id,
+                           slug=initiative_slug(initiative.name)),
         },
-    })
+    }, MAX_AGE_SECONDS)
 
-
-def json_response(data: dict) -> Response:
-    """Answer JSON with an ETag and a short public cache lifetime."""
-    response = Response(orjson.dumps(data), mimetype="application/json")
-    response.cache_control.public = True
-    response.cache_control.max_age = MAX_AGE_SECONDS
-    response.add_etag()
-    return response.make_conditional(request)

@@ -1,28 +1,19 @@
 """API endpoints (HTTP only: the rules live in the services)."""
 
-import hashlib
-from collections.abc import Iterator
-from urllib.parse import urlencode
-
 import sqlalchemy as sa
-from flask import Response, jsonify, render_template, request
+from flask import jsonify, render_template, request
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.api import bp, openapi, page_files, services
-from app.api.caching import (
-    GEOJSON,
-    allow_cross_origin,
-    bytes_response,
-    conditional,
-    conditional_file,
-    json_response,
-)
+from app.api import bp, collection, openapi, services
 from app.api.errors import ApiError, bad_parameter
 from app.api.errors import register as register_errors
 from app.api.params import parse_limit
+from app.caching.responses import conditional
 from app.extensions import db
 from app.initiatives import geojson, stored_features
+from app.initiatives.fingerprints import fingerprint
 from app.models import Initiative
+from app.web.http import allow_cross_origin, content_conditional, json_response
 
 MAX_ID = 2**53 - 1
 register_errors(bp)
@@ -47,73 +38,11 @@ def healthz():
     )
 
 
-def query_salt(kind: str) -> str:
-    """What, beside the data, decides a response: the endpoint and its sorted parameters."""
-    return f"{kind}?{urlencode(sorted(request.args.items(multi=True)))}"
-
-
-def url_with(**changes: str) -> str:
-    """This request's URL with some parameters replaced, percent-encoded (a URI, not an IRI)."""
-    args = request.args.copy()
-    for key, value in changes.items():
-        args[key] = value
-    return f"{request.base_url}?{urlencode(list(args.items(multi=True)))}"
-
-
 @bp.get("/initiatives")
 def initiatives():
-    """The published initiatives matching the filters, as a paged FeatureCollection.
-
-    A large page is streamed once into a file shared by the workers, then sent from it
-    (app.api.page_files); a small one is kept in the worker's memory cache.
-    """
+    """The published initiatives matching the filters, as a paged FeatureCollection."""
     query = services.page_query(request.args)
-    salt = query_salt("collection")
-    fp = geojson.fingerprint(query.statement, salt)
-    site = geojson.site_root(request.url_root)
-
-    def build() -> Response:
-        # Read after the fingerprint: the body is as new as its ETag or newer, and counted
-        # from its own rows. A streamed page states its count before its rows: see chunks.
-        features, next_cursor = services.collection_page(query)
-        links, headers = page_links(next_cursor)
-        body = stored_features.collection_bytes(
-            features, numberReturned=len(features), next_cursor=next_cursor, links=links)
-        response = bytes_response(stored_features.with_site(body, site), mimetype=GEOJSON)
-        response.headers.update(headers)
-        return response
-
-    def stream() -> tuple[Iterator[bytes], dict]:
-        number, next_cursor = services.page_bounds(query, fp.count)
-        links, headers = page_links(next_cursor)
-
-        def chunks() -> Iterator[bytes]:
-            # Read once the view has returned, in a session of its own; before the first
-            # byte, so a change since the ETag is still an error response, not a wrong body.
-            batches = services.page_batches(query)
-            services.check_unchanged(query, salt, fp.etag)
-            yield from stored_features.collection_chunks(
-                batches, site, numberReturned=number, next_cursor=next_cursor, links=links)
-        return chunks(), headers
-
-    if fp.count >= page_files.min_features():
-        return conditional_file(fp, page_key(fp, site), stream)
-    return conditional(fp, build)
-
-
-def page_links(next_cursor: str | None) -> tuple[list[dict], dict]:
-    """The page's links member and its Link header (the next page, when there is one)."""
-    links = [{"rel": "self", "type": GEOJSON, "href": url_with()}]
-    if not next_cursor:
-        return links, {}
-    links.append({"rel": "next", "type": GEOJSON, "href": url_with(cursor=next_cursor)})
-    return links, {"Link": f'<{links[-1]["href"]}>; rel="next"'}
-
-
-def page_key(fp: geojson.Fingerprint, site: str) -> str:
-    """What decides a page's bytes: its rows (the ETag), the URL asked, the site, the database."""
-    database = db.engine.url.render_as_string(hide_password=True)
-    return f"{fp.etag}|{request.url}|{site}|{database}"
+    return collection.page_response(query, geojson.site_root(request.url_root))
 
 
 @bp.get("/initiatives/<int:initiative_id>")
@@ -123,11 +52,7 @@ def initiative(initiative_id: int):
     if found is None:
         raise ApiError(404, "not_found", f"No public initiative with id {initiative_id}.")
     feature, updated_at = found
-    body = stored_features.with_site(feature, geojson.site_root(request.url_root))
-    # One query, no aggregate: the ETag is the hash of the body itself (a theme renamed
-    # changes the stored feature without touching the row's version).
-    fp = geojson.Fingerprint(1, updated_at, hashlib.sha256(body).hexdigest()[:32])
-    return conditional(fp, lambda: bytes_response(body, mimetype=GEOJSON), keep=False)
+    return collection.feature_response(feature, updated_at, geojson.site_root(request.url_root))
 
 
 @bp.get("/themes")
@@ -150,7 +75,7 @@ def communes():
 def stats():
     """How many published initiatives match the filters, per theme, kind and département."""
     matching = services.matching_statement(request.args)
-    fp = geojson.fingerprint(matching, query_salt("stats"))
+    fp = fingerprint(matching, collection.query_salt("stats"))
     return conditional(fp, lambda: json_response(services.counts(matching)))
 
 
@@ -166,9 +91,3 @@ def docs():
     return render_template("api/docs.html", spec=openapi.document(),
                            api_root=request.url_root.rstrip("/") + "/api/v1")
 
-
-def content_conditional(data, max_age: int) -> Response:
-    """A JSON response whose ETag is the hash of its body (small, cheap answers)."""
-    response = json_response(data, max_age=max_age)
-    response.add_etag()
-    return response.make_conditional(request)

@@ -14,7 +14,7 @@ from app.filters import parse_filters
 from app.geo.gazetteer import GazetteerMissing
 from app.geo.spatial import select_initiatives
 from app.geo.territory import current_gazetteer
-from app.initiatives import geojson, stored_features
+from app.initiatives import fingerprints, geojson, stored_features
 from app.models import Initiative, Theme
 from app.models.initiative import initiative_themes
 
@@ -76,7 +76,7 @@ def check_unchanged(query: PageQuery, salt: str, etag: str) -> None:
     after them, so an equal one means no commit came between the ETag and the body, on
     PostgreSQL too, where the fingerprint runs outside the request's transaction.
     """
-    if geojson.fingerprint(query.statement, salt).etag != etag:
+    if fingerprints.fingerprint(query.statement, salt).etag != etag:
         raise PageChanged()
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from app.exchange.csv_format import COLUMNS
 from app.exchange.flat import ExportItem, flat_properties
-from app.initiatives.geojson import gc_paused
+from app.initiatives.memory import gc_paused
 
 LAYER = "initiatives"
 CHUNK_BYTES = 1024 * 1024

@@ -1,6 +1,5 @@
 """Exports and imports: GeoJSON, uMap, CSV, GeoPackage (HTTP only)."""
 
-from collections.abc import Iterator
 from functools import wraps
 from urllib.parse import quote
 
@@ -11,17 +10,14 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.api.caching import allow_cross_origin, conditional
 from app.database import write_transaction
-from app.errors import error_response
-from app.exchange import bp, services, uploads
+from app.exchange import bp, downloads, uploads
 from app.exchange.errors import ImportFileError
 from app.exchange.forms import UploadForm, mapping_form
 from app.exchange.imports import ImportOptions, commit, dry_run
@@ -32,6 +28,7 @@ from app.exchange.umap import open_in_umap_url
 from app.filters import FilterError, parse_filters
 from app.initiatives import geojson
 from app.initiatives.fields import InvalidInitiative
+from app.web.http import allow_cross_origin, error_response
 
 IMPORT_ROLES = ("admin", "moderator")
 PUBLIC_ENDPOINTS = ("exchange.export", "exchange.export_page", "exchange.open_in_umap")
@@ -71,45 +68,12 @@ def export_page():
 
 @bp.get("/export/initiatives.<fmt>")
 def export(fmt: str):
-    """The public initiatives matching the map's filters, as a file.
-
-    A small export is built whole and kept in the response cache; a large one is streamed
-    a batch at a time, so a worker's memory does not grow with the number of initiatives.
-    """
+    """The public initiatives matching the map's filters, as a file."""
     if fmt not in FORMATS:
         abort(404)
     filters = parse_filters(request.args)
-    salt = f"export.{fmt}?{request.query_string.decode('latin-1')}"
-    fp = geojson.fingerprint(services.export_statement(filters), salt)
-    site = geojson.site_root(request.url_root)
-    whole = fp.count <= services.BATCH_ROWS
-
-    def build() -> Response:
-        chunks = services.export_chunks(fmt, filters, site)
-        if whole:
-            body = b"".join(chunks)
-        else:  # the first chunk now: an error before it is still an ordinary 500
-            body = stream_with_context(streamed(next(chunks), chunks, fmt))
-        response = Response(body, mimetype=FORMATS[fmt].mimetype)
-        response.headers["Content-Disposition"] = f'attachment; filename="initiatives.{fmt}"'
-        return response
-
-    return conditional(fp, build, max_age=300, keep=whole)
-
-
-def streamed(first: bytes, rest: Iterator[bytes], fmt: str) -> Iterator[bytes]:
-    """The chunks of a large export, sent as they are written.
-
-    By the first chunk the GeoPackage is complete and the .umap's layers are spooled. An
-    error after it is logged and raised again: the server then cuts the connection without
-    the last chunk, so the client sees a truncated download, not a file that looks whole.
-    """
-    try:
-        yield first
-        yield from rest
-    except Exception:
-        current_app.logger.exception("Export %s cut short", fmt)
-        raise
+    return downloads.export_response(fmt, filters, request.query_string.decode("latin-1"),
+                                     geojson.site_root(request.url_root))
 
 
 @bp.get("/export/umap")

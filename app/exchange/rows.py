@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from flask import has_request_context
@@ -12,7 +13,7 @@ from app.exchange.placing import PlaceProblem, find_commune, geometry_point
 from app.exchange.sources import RawRow, Source
 from app.geo.gazetteer import Gazetteer
 from app.initiatives.fields import InvalidInitiative, clean
-from app.initiatives.geojson import slugify, umap_to_markdown
+from app.initiatives.umap_markup import umap_to_markdown
 from app.text import fold
 
 TEXT_TARGETS = ("name", "summary", "actor_name", "public_contact", "source")
@@ -21,6 +22,7 @@ DATE_TARGETS = ("started_on", "ended_on", "last_verified_on")
 OUR_URL = re.compile(r"^https?://([^/\s]+)/initiatives/(\d+)(?:-[^/\s]*)?/?$")
 TEMPLATE_KEY = re.compile(r"\{([^{}]+)\}")
 EXTERNAL_ID_MAX = 200
+NOT_KEY = re.compile(r"[^0-9a-z]+")
 
 
 @dataclass
@@ -187,5 +189,12 @@ def external_id(source_key: str, row_id: str) -> str:
 
 
 def source_key(label: str) -> str:
-    """The short name of a source in external ids ("Export communes.csv" → "export-communes")."""
-    return slugify(re.sub(r"\.[A-Za-z0-9]{1,8}$", "", label)) or "fichier"
+    """The short name of a source in external ids ("Export communes.csv" → "export-communes").
+
+    Not a page slug (app.initiatives.paths), and frozen: the ids are stored, and a source
+    imported again finds its rows by them only while the same label gives the same key.
+    """
+    name = re.sub(r"\.[A-Za-z0-9]{1,8}$", "", label).replace("œ", "oe").replace("Œ", "oe")
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    words = NOT_KEY.sub(" ", ascii_name.lower()).split()
+    return "-".join(words[:12])[:80] or "fichier"

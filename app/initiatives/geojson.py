@@ -4,12 +4,7 @@ Features are built from plain rows (a lean column query, themes and tags loaded 
 rows at once), never from ORM objects one by one: the API must serialise 100,000 of them fast.
 """
 
-import gc
-import hashlib
-import re
-import unicodedata
 from collections import defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -17,9 +12,11 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.sql import Select
 
-from app.database import single_read
 from app.extensions import db
 from app.filters import FilterError, Filters
+from app.initiatives.memory import gc_paused
+from app.initiatives.paths import initiative_path
+from app.initiatives.umap_markup import markdown_to_umap
 from app.models import Initiative, Tag, Theme
 from app.models.initiative import initiative_tags, initiative_themes
 
@@ -43,12 +40,6 @@ PUBLIC_COLUMNS = (
 )
 PUBLIC_STATUSES = ("published", "archived")
 IN_LIST_MAX = 500
-LINK = re.compile(r"(!?)\[([^\]\n|]*)\]\(\s*<?(https?://[^)\s>|]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
-HTML_TAG = re.compile(r"</?[A-Za-z!][^<>]*>")
-UMAP_LINK = re.compile(r"\[\[(https?://[^|\]\s]+)(?:\|([^\]]*))?\]\]")
-NOT_SLUG = re.compile(r"[^0-9a-z]+")
-UMAP_IMAGE = re.compile(r"\{\{\{?(https?://[^}\s|]+)(?:\|[^}]*)?\}?\}\}")
 
 
 @dataclass(frozen=True)
@@ -60,15 +51,6 @@ class ThemeInfo:
     position: int
 
 
-@dataclass(frozen=True)
-class Fingerprint:
-    """What changes whenever a set of initiatives changes: cheap to compute, no row loaded."""
-
-    count: int
-    last_modified: datetime | None
-    etag: str
-
-
 def load_themes(connection: sa.Connection | None = None) -> dict[int, ThemeInfo]:
     """Every theme by id, in the taxonomy's order."""
     rows = (connection or db.session.connection()).execute(
@@ -76,13 +58,6 @@ def load_themes(connection: sa.Connection | None = None) -> dict[int, ThemeInfo]
                   Theme.position).order_by(Theme.position, Theme.id)
     ).all()
     return {row[0]: ThemeInfo(*row[1:]) for row in rows}
-
-
-# What a theme shows wherever initiatives are listed or shown, as one string.
-THEME_TEXT = (Theme.slug + ":" + Theme.colour + ":" + Theme.label_fr + ":" + Theme.label_en
-              + ":" + sa.cast(Theme.position, sa.String))
-# Every theme's, in one string: fingerprints change when the taxonomy does.
-THEMES_SIGNATURE = sa.select(sa.func.aggregate_strings(THEME_TEXT, ",")).scalar_subquery()
 
 
 def check_themes(filters: Filters) -> None:
@@ -93,27 +68,6 @@ def check_themes(filters: Filters) -> None:
     unknown = [slug for slug in filters.themes if slug not in known]
     if unknown:
         raise FilterError("theme", f"unknown theme {unknown[0][:60]!r}; see /api/v1/themes.")
-
-
-def fingerprint(stmt: Select, salt: str = "") -> Fingerprint:
-    """Count, last change, versions and ids of the statement's rows, and the taxonomy, hashed.
-
-    The statement keeps its ORDER BY and LIMIT, so a page is fingerprinted alone. Every
-    change of an initiative, its themes and tags included, bumps its version and updated_at
-    (app.initiatives.services), so one aggregate query tells whether the rows changed; the
-    themes' labels, colours and order ride along in the same statement.
-    """
-    rows = stmt.with_only_columns(
-        Initiative.id, Initiative.updated_at, Initiative.version).subquery()
-    with single_read() as connection:
-        count, last, versions, ids, themes = connection.execute(sa.select(
-            sa.func.count(), sa.func.max(rows.c.updated_at),
-            sa.func.coalesce(sa.func.sum(rows.c.version), 0),
-            sa.func.coalesce(sa.func.sum(rows.c.id), 0),
-            THEMES_SIGNATURE,
-        )).one()
-    seed = f"{count}|{last}|{versions}|{ids}|{themes}|{salt}"
-    return Fingerprint(count, last, hashlib.sha256(seed.encode()).hexdigest()[:32])
 
 
 def load_rows(stmt: Select, connection: sa.Connection | None = None) -> list[sa.Row]:
@@ -185,53 +139,6 @@ def public_records(stmt: Select, connection: sa.Connection | None = None) -> Pub
                              tags_by_initiative(ids, connection))
 
 
-def slugify(name: str) -> str:
-    """The URL slug of a name ("Cluny : la Maison" → "cluny-la-maison").
-
-    The same words as app.text.fold, written for speed: the API slugs 100,000 names a page.
-    """
-    ascii_name = unicodedata.normalize("NFKD", name.replace("œ", "oe").replace("Œ", "oe"))
-    words = NOT_SLUG.sub(" ", ascii_name.encode("ascii", "ignore").decode().lower()).split()
-    return "-".join(words[:12])[:80]
-
-
-def initiative_path(initiative_id: int, name: str) -> str:
-    """The path of an initiative's public page."""
-    slug = slugify(name)
-    return f"/initiatives/{initiative_id}-{slug}" if slug else f"/initiatives/{initiative_id}"
-
-
-def markdown_to_umap(text: str | None) -> str:
-    """Markdown as uMap's light markup: plain text, [[url|text]] links, {{image}}, no HTML."""
-    if not text or ("](" not in text and "<" not in text):
-        return text or ""
-    if "](" in text:
-        text = LINK.sub(_umap_link, text)
-    if "<" in text:
-        text = HTML_TAG.sub("", AUTOLINK.sub(r"\1", text))
-    return text
-
-
-def _umap_link(match: re.Match) -> str:
-    image, label, url = match.groups()
-    if image:
-        return f"{{{{{url}}}}}"
-    return f"[[{url}|{label}]]" if label.strip() else f"[[{url}]]"
-
-
-def umap_to_markdown(text: str | None) -> str:
-    """uMap's light markup back to Markdown (the inverse of markdown_to_umap)."""
-    if not text or ("[[" not in text and "{{" not in text):
-        return text or ""
-    text = UMAP_IMAGE.sub(r"![](\1)", text)
-    return UMAP_LINK.sub(_markdown_link, text)
-
-
-def _markdown_link(match: re.Match) -> str:
-    url, label = match.groups()
-    return f"[{label}]({url})" if label and label.strip() else f"<{url}>"
-
-
 def iso(value: str | date | None) -> str | None:
     """A date as ISO 8601, from the database's text (SQLite) or date object."""
     if value is None or isinstance(value, str):
@@ -285,22 +192,6 @@ def features(records: PublicRecords, base_url: str) -> list[dict]:
             feature(row, records.themes_of(row[0]), records.tags.get(row[0], []), site)
             for row in records.rows
         ]
-
-
-@contextmanager
-def gc_paused():
-    """Pause the cyclic garbage collector while building many small objects.
-
-    Every 700 new dicts it would walk all live objects again: on 100,000 features that
-    doubles the time, for containers that hold no reference cycle.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def feature_collection(features_: list[dict], **members) -> dict:

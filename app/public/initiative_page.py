@@ -1,26 +1,28 @@
-"""What an initiative's page shows beyond its fields: slug, territory links, JSON-LD, and
+"""What an initiative's page shows beyond its fields: URL, territory links, JSON-LD, and
 the stamp of everything it shows."""
 
 import hashlib
 from dataclasses import dataclass
-from functools import lru_cache
 
 import sqlalchemy as sa
 from flask import current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from app.caching.bounded import app_cache
 from app.database import single_read
 from app.geo.gazetteer import Commune, GazetteerMissing
 from app.geo.territory import current_gazetteer
-from app.initiatives.geojson import PUBLIC_STATUSES, THEME_TEXT
+from app.initiatives.fingerprints import THEME_TEXT
+from app.initiatives.geojson import PUBLIC_STATUSES
+from app.initiatives.paths import initiative_slug
 from app.initiatives.stored_features import STORED
 from app.models import Initiative, Theme
 from app.models.initiative import initiative_themes
 from app.public.labels import SCHEMA_TYPES
-from app.text import fold
 
-SLUG_LENGTH = 80
+# Per worker: a territory's links, for each locale (a few hundred bytes each).
+TERRITORY_LINKS_KEPT = 4096
 
 
 @dataclass(frozen=True)
@@ -64,18 +66,10 @@ def page_stamp(initiative_id: int) -> PageStamp | None:
     return PageStamp(id_, name, digest)
 
 
-def slugify(name: str) -> str:
-    """The URL slug of a name: folded words joined by hyphens."""
-    words = fold(name)
-    if len(words) > SLUG_LENGTH:
-        words = words[:SLUG_LENGTH].rsplit(" ", 1)[0]
-    return words.replace(" ", "-") or "initiative"
-
-
 def page_url(initiative: Initiative | PageStamp, **kwargs) -> str:
     """The canonical URL of an initiative's page."""
     return url_for("public.initiative", initiative_id=initiative.id,
-                   slug=slugify(initiative.name), **kwargs)
+                   slug=initiative_slug(initiative.name), **kwargs)
 
 
 def gazetteer_commune(insee: str | None) -> Commune | None:
@@ -90,16 +84,17 @@ def gazetteer_commune(insee: str | None) -> Commune | None:
 def territory_links(initiative: Initiative) -> list[TerritoryLink]:
     """Commune, EPCI, département and région, each linking to its filtered view."""
     # Many initiatives share a territory: its links are built once per locale and root.
-    return list(cached_territory_links(
-        initiative.insee, initiative.commune_name, initiative.epci, initiative.departement,
-        initiative.region, str(get_locale()), request.script_root,
-        str(current_app.config["GAZETTEER_PATH"])))
+    places = (initiative.insee, initiative.commune_name, initiative.epci,
+              initiative.departement, initiative.region)
+    key = (*places, str(get_locale()), request.script_root,
+           str(current_app.config["GAZETTEER_PATH"]))
+    return list(app_cache("territory_links", TERRITORY_LINKS_KEPT).get_or_build(
+        key, lambda: build_territory_links(*places)))
 
 
-@lru_cache(maxsize=4096)
-def cached_territory_links(insee: str | None, commune_name: str | None, epci: str | None,
-                           departement: str | None, region: str | None, _locale: str,
-                           _script_root: str, _gazetteer: str) -> tuple[TerritoryLink, ...]:
+def build_territory_links(insee: str | None, commune_name: str | None, epci: str | None,
+                          departement: str | None, region: str | None
+                          ) -> tuple[TerritoryLink, ...]:
     commune = gazetteer_commune(insee)
     links = []
     if insee:

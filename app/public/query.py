@@ -7,10 +7,10 @@ from flask import abort, make_response, request
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from app.errors import error_response
 from app.filters import FilterError, Filters, parse_filters
 from app.geo.gazetteer import GazetteerMissing
 from app.geo.territory import current_gazetteer
+from app.web.http import error_response
 
 # The parameters of the shared filter form (parse_filters reads them all).
 FILTER_PARAMS = ("q", "theme", "kind", "actor_type", "commune", "epci", "departement",

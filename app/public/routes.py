@@ -3,12 +3,13 @@
 from flask import abort, redirect, render_template, request
 from flask_babel import gettext as _
 
+from app.caching.pages import cached_page
+from app.initiatives.paths import initiative_slug
 from app.public import bp
 from app.public.browse import browse, canonical_redirect
-from app.public.initiative_page import json_ld, page_stamp, page_url, slugify, territory_links
+from app.public.initiative_page import json_ld, page_stamp, page_url, territory_links
 from app.public.labels import SORT_LABELS
 from app.public.mapping import initiative_map, initiatives_map
-from app.public.page_cache import cached_page
 from app.public.query import query_string
 from app.public.rendering import render_markdown
 from app.public.services import SORTS, public_initiative, result_page
@@ -54,7 +55,7 @@ def initiative(initiative_id: int, slug: str | None = None):
     stamp = page_stamp(initiative_id)
     if stamp is None:
         abort(404, _("Aucune initiative publiée ne porte ce numéro."))
-    if slug != slugify(stamp.name):
+    if slug != initiative_slug(stamp.name):
         return redirect(page_url(stamp) + query_string(request.args), 302)
     if stamp.digest is None:
         return initiative_page(initiative_id)

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import g
 
-from app.caching import app_cache
+from app.caching.bounded import app_cache
 from app.extensions import db
 from app.filters import Filters
 from app.geo.spatial import select_initiatives
-from app.initiatives.geojson import fingerprint
+from app.initiatives.fingerprints import fingerprint
 from app.models import Initiative, Theme
 from app.models.initiative import initiative_themes
 

@@ -1,13 +1,12 @@
 """Territory pages: France, a région, a département — counts, map and choropleth (HTTP only)."""
 
-import functools
 from dataclasses import dataclass, field
 
 from flask import abort, jsonify, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
-from app.caching import app_cache
+from app.caching.bounded import app_cache
 from app.geo.choropleth import choropleth_layer, simplified
 from app.geo.gazetteer import Gazetteer, GazetteerMissing
 from app.geo.maps import RenderedMap
@@ -26,6 +25,8 @@ SUGGESTIONS = 10
 OUTLINE_COLUMNS = {"region": "region", "departement": "code"}
 # Rendered territory maps kept per worker, in characters (France's is about 150,000).
 MAPS_KEPT = 16_000_000
+# Simplified outlines: the départements' and, per département, its communes'.
+AREAS_KEPT = 36
 
 
 @dataclass
@@ -43,16 +44,18 @@ class Territory:
     parents: list[tuple[str, str]] = field(default_factory=list)
 
 
-@functools.lru_cache(maxsize=4)
 def departement_areas(gazetteer: Gazetteer):
-    """The départements' outlines, simplified once per process."""
-    return simplified(gazetteer.departement_outlines(), DEPARTEMENT_TOLERANCE)
+    """The départements' outlines, simplified once per worker."""
+    return app_cache("territory_areas", AREAS_KEPT).get_or_build(
+        (gazetteer, None),
+        lambda: simplified(gazetteer.departement_outlines(), DEPARTEMENT_TOLERANCE))
 
 
-@functools.lru_cache(maxsize=32)
 def commune_areas(gazetteer: Gazetteer, departement: str):
-    """A département's communes' outlines, simplified once per process."""
-    return simplified(gazetteer.commune_outlines(departement), COMMUNE_TOLERANCE)
+    """A département's communes' outlines, simplified once per worker."""
+    return app_cache("territory_areas", AREAS_KEPT).get_or_build(
+        (gazetteer, departement),
+        lambda: simplified(gazetteer.commune_outlines(departement), COMMUNE_TOLERANCE))
 
 
 def gazetteer_or_503() -> Gazetteer:

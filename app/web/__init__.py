@@ -1,1 +1,2 @@
-"""What every blueprint may use and none owns: labels, forms and their checks, permissions."""
+"""What every blueprint may use and none owns: labels, Markdown, maps, the initiative form and
+its checks, permissions, HTTP and JSON response helpers, error handlers, templating."""

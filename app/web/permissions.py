@@ -12,9 +12,9 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.errors import error_response, wants_json
 from app.initiatives.scopes import covers
 from app.models import ChangeSet, Initiative, Report, User
+from app.web.http import error_response, wants_json
 
 MODERATOR_ROLES = ("admin", "moderator")
 

@@ -4,7 +4,7 @@ The API pages its answer (`limit` up to its maximum, then `cursor`): the harness
 largest page the API accepts and follows the `next_cursor` of each page to the end.
 Floors: orjson.dumps of the same features in one FeatureCollection, prebuilt in memory; and
 the same pages' bytes served as static files by the same server.
-Cold is a fresh server with no page file on disk (app.api.page_files); warm repeats the
+Cold is a fresh server with no page file on disk (app.caching.page_files); warm repeats the
 fetch; restarted is the first fetch after a restart, the page files kept.
 """
 

@@ -3,7 +3,7 @@
 Each request takes the next of 200 initiatives drawn at random. Floor: `/__bench/fixed`, a
 bare Flask view returning fixed bytes from the same gunicorn server, loaded the same way.
 The pages are anonymous visits: after a worker's first request for a page it answers from its
-page cache (app/public/page_cache.py), still reading the page's stamp from the database.
+page cache (app/caching/pages.py), still reading the page's stamp from the database.
 """
 
 import random

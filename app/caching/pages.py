@@ -14,7 +14,7 @@ from flask import Response, current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
-from app.caching import app_cache, byte_size
+from app.caching.bounded import app_cache, byte_size
 from app.security import csp_nonce
 
 # Per worker; a page is 10-20 KB.

@@ -1,24 +1,16 @@
-"""Fast JSON responses, HTTP validators (ETag, Last-Modified, 304) and CORS for GETs."""
+"""HTTP validators (ETag, Last-Modified, 304) and the per-worker cache of built bodies."""
 
 from collections.abc import Callable, Iterator
 
-import orjson
 from flask import Response, current_app, request, stream_with_context
 from werkzeug.http import is_resource_modified
 from werkzeug.wsgi import wrap_file
 
-from app.api.page_files import page_files
-from app.caching import BoundedCache, app_cache, byte_size
-from app.initiatives.geojson import Fingerprint
+from app.caching.bounded import BoundedCache, app_cache, byte_size
+from app.caching.page_files import page_files
+from app.initiatives.fingerprints import Fingerprint
+from app.web.http import GEOJSON
 
-GEOJSON = "application/geo+json"
-CORS_HEADERS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
-    "Access-Control-Allow-Headers": "Accept, If-None-Match, If-Modified-Since",
-    "Access-Control-Expose-Headers": "ETag, Last-Modified, Link, Content-Disposition",
-    "Access-Control-Max-Age": "86400",
-}
 # Per worker: the memory budget is 300 MB a worker at 100,000 initiatives (BENCHMARKS.md).
 CACHE_BYTES = 64 * 1024 * 1024
 KEPT_HEADERS = ("Link", "Content-Disposition")
@@ -28,24 +20,6 @@ def response_cache() -> BoundedCache:
     """The running app's built bodies by ETag: (body, mimetype, kept headers)."""
     return app_cache("responses", current_app.config.get("RESPONSE_CACHE_BYTES", CACHE_BYTES),
                      byte_size)
-
-
-def json_response(data, *, status: int = 200, mimetype: str = "application/json",
-                  max_age: int = 60) -> Response:
-    """Serialise with orjson (several times faster than the standard library)."""
-    return bytes_response(orjson.dumps(data), status=status, mimetype=mimetype, max_age=max_age)
-
-
-def bytes_response(body: bytes, *, status: int = 200, mimetype: str = "application/json",
-                   max_age: int = 60) -> Response:
-    """A response of JSON already serialised, with its Cache-Control."""
-    response = Response(body, status=status, mimetype=mimetype)
-    if max_age:
-        response.cache_control.public = True
-        response.cache_control.max_age = max_age
-    else:
-        response.cache_control.no_store = True
-    return response
 
 
 def with_validators(response: Response, fp: Fingerprint, max_age: int) -> Response:
@@ -93,7 +67,7 @@ def conditional_file(fp: Fingerprint, key: str,
     chunks are produced once the view has returned, in a session of their own; an error
     before the first one is still a 500 (the server has not sent the headers), one after it
     cuts the connection, so a client never takes a truncated body for a whole one. The
-    key must say everything the body depends on (see app.api.page_files).
+    key must say everything the body depends on (see app.caching.page_files).
     """
     if not is_resource_modified(request.environ, etag=fp.etag, last_modified=fp.last_modified):
         return with_validators(Response(status=304), fp, max_age)
@@ -110,9 +84,3 @@ def conditional_file(fp: Fingerprint, key: str,
     response = Response(stream_with_context(chunks), mimetype=GEOJSON, headers=headers)
     return with_validators(response, fp, max_age)
 
-
-def allow_cross_origin(response: Response) -> Response:
-    """Let any site read our public data (uMap remote layers fetch it from the browser)."""
-    if request.method in ("GET", "HEAD", "OPTIONS"):
-        response.headers.update(CORS_HEADERS)
-    return response

@@ -1,29 +1,15 @@
-"""Error pages for people, JSON errors for the API."""
+"""The app's error handlers: a page for people, JSON for the API, 503 when the database is away."""
 
 from itertools import chain
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, make_response, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.database import is_unavailable
 from app.extensions import db
-
-
-def wants_json() -> bool:
-    """Tell whether the client should get a JSON error rather than a page."""
-    if request.path.startswith("/api/") or request.path == "/healthz":
-        return True
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json"
-
-
-def error_response(status: int, code: str, message: str):
-    """Answer an error in the API's format or as a page, whichever the client wants."""
-    if wants_json():
-        return jsonify(error={"code": code, "message": message}), status
-    return render_template("error.html", status=status, message=message), status
+from app.web.http import error_response
 
 
 def refuse_nul_bytes():
