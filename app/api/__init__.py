@@ -2,6 +2,11 @@
 
 from flask import Blueprint
 
+from app.api import errors
+from app.web.http import allow_cross_origin
+
 bp = Blueprint("api", __name__)
+errors.register(bp)  # its one JSON error format
+bp.after_request(allow_cross_origin)  # public data, readable from any site
 
 from app.api import points, routes  # noqa: E402, F401

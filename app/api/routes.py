@@ -6,18 +6,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.api import bp, collection, openapi, services
 from app.api.errors import ApiError, bad_parameter
-from app.api.errors import register as register_errors
 from app.api.params import parse_limit
 from app.caching.responses import conditional
 from app.extensions import db
 from app.initiatives import geojson, stored_features
 from app.initiatives.fingerprints import fingerprint
 from app.models import Initiative
-from app.web.http import allow_cross_origin, content_conditional, json_response
+from app.web.http import content_conditional, json_response
 
 MAX_ID = 2**53 - 1
-register_errors(bp)
-bp.after_request(allow_cross_origin)
 
 
 def healthz():
