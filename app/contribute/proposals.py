@@ -1,6 +1,5 @@
 """The writes behind the contribution forms, with follow-up links and e-mails; flush only."""
 
-from typing import Any
 
 from flask import url_for
 
@@ -8,6 +7,7 @@ from app.contribute.follow_up import issue_follow_up
 from app.initiatives.change_sets import propose_change
 from app.initiatives.reports import file_report
 from app.initiatives.services import create_initiative
+from app.initiatives.values import CleanValues
 from app.models import ChangeSet, Initiative, Report, User
 from app.notifications import messages
 
@@ -22,10 +22,10 @@ def follow_up_url(token: str) -> str:
     return url_for("contribute.follow_up", token=token, _external=True)
 
 
-def propose_initiative(values: dict[str, Any], *, user) -> tuple[Initiative, str]:
+def propose_initiative(values: CleanValues, *, user) -> tuple[Initiative, str]:
     """A pending initiative from the proposal form; return it with its follow-up token."""
-    values = {**values, "source": FORM_SOURCE}
-    initiative = create_initiative(values, author=author_of(user), status="pending",
+    initiative = create_initiative(values.with_fields(source=FORM_SOURCE),
+                                   author=author_of(user), status="pending",
                                    reason="Proposition reçue par le formulaire")
     token = issue_follow_up(initiative)
     messages.proposal_received(initiative, follow_up_url(token))
@@ -34,7 +34,7 @@ def propose_initiative(values: dict[str, Any], *, user) -> tuple[Initiative, str
     return initiative, token
 
 
-def propose_correction(initiative: Initiative, values: dict[str, Any], *, email: str | None,
+def propose_correction(initiative: Initiative, values: CleanValues, *, email: str | None,
                        message: str, user) -> tuple[ChangeSet, str]:
     """A pending change set to a published initiative; return it with its follow-up token."""
     change_set = propose_change(initiative, values, author=author_of(user), email=email,

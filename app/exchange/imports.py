@@ -18,15 +18,14 @@ from app.exchange.neighbours import Neighbours, WebsiteIndex
 from app.exchange.sources import Source
 from app.extensions import db
 from app.geo.territory import current_gazetteer
+from app.initiatives.changes import changed_values
 from app.initiatives.duplicates import RADIUS_M, distance_m, find_duplicates, similar
 from app.initiatives.geojson import load_themes
-from app.initiatives.history import jsonable, snapshot
 from app.initiatives.services import NewInitiatives, update_initiative
 from app.models import Initiative, User
 
 ACTIONS = ("create", "update", "unchanged", "duplicate", "error")
 FEW_ROWS = 50  # below, asking find_duplicates row by row is cheaper than loading the grid
-LOCATED_BY = ("lon", "lat", "insee")
 
 
 @dataclass
@@ -193,28 +192,6 @@ def planned_update(report: RowReport, initiative: Initiative, data: dict) -> Row
     if changes:
         report.reasons = [f"Initiative n° {initiative.id} : {', '.join(sorted(changes))}."]
     return report
-
-
-def changed_values(initiative: Initiative, data: dict) -> dict:
-    """The fields of data that differ from the initiative's stored values."""
-    current = snapshot(initiative)
-    changes = {key: value for key, value in data.items()
-               if key != "external_id" and not same(key, current.get(key), value)}
-    if "insee" in changes and "lon" in data:
-        changes.pop("insee")  # derived from the point, not compared
-    if set(LOCATED_BY) & changes.keys():
-        changes.update({key: data[key] for key in LOCATED_BY if key in data})
-    return changes
-
-
-def same(key: str, stored, new) -> bool:
-    if key == "themes":
-        return set(stored or ()) == set(new or ())
-    if key == "tags":
-        return {t.lower()[:60] for t in stored or ()} == {t.lower()[:60] for t in new or ()}
-    if key in ("lon", "lat"):
-        return stored is not None and new is not None and round(stored, 6) == round(new, 6)
-    return (jsonable(stored) or None) == (jsonable(new) or None)
 
 
 def commit(source: Source, mapping: dict[str, str], options: ImportOptions,

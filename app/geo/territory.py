@@ -34,12 +34,16 @@ def locate(insee: str | None, lon: float | None, lat: float | None) -> dict:
     A point wins when it falls in a commune; otherwise the commune gives the territory,
     and its reference point when no point was given.
     """
-    gazetteer = current_gazetteer()
-    declared = gazetteer.get(insee) if insee else None
+    declared = current_gazetteer().get(insee) if insee else None
     if insee and declared is None:
         raise UnknownCommune(f"Commune inconnue : code INSEE {insee}.")
+    return place_of(declared, lon, lat)
+
+
+def place_of(declared: Commune | None, lon: float | None, lat: float | None) -> dict:
+    """The point and territory of an initiative from its commune, already found, and a point."""
     if lon is not None and lat is not None:
-        found = gazetteer.locate(lon, lat)
+        found = current_gazetteer().locate(lon, lat)
         return {"lon": lon, "lat": lat, **territory_fields(found or declared)}
     if declared is None or declared.lon is None:
         # A few communes restored recently have neither outline nor town hall in the source.

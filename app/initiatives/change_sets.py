@@ -1,12 +1,15 @@
 """Change sets: changes proposed to a published initiative, applied only once approved."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from app.extensions import db
-from app.initiatives.fields import InvalidInitiative, clean
-from app.initiatives.history import jsonable, record, snapshot
+from app.initiatives.changes import changed_values
+from app.initiatives.fields import InvalidInitiative, clean_fields
+from app.initiatives.history import record, snapshot
 from app.initiatives.moderation import DecisionNotAllowed
 from app.initiatives.services import update_initiative
+from app.initiatives.values import CleanValues, cleaned
 from app.models import ChangeSet, Initiative, User
 from app.models.base import utcnow
 
@@ -22,10 +25,10 @@ MAX_MESSAGE = 2_000
 
 def private_email(value: str | None) -> str | None:
     """A proposer's e-mail, checked by the initiative rules (InvalidInitiative when wrong)."""
-    return clean({"private_email": value}, partial=True)["private_email"]
+    return clean_fields({"private_email": value})["private_email"]
 
 
-def propose_change(initiative: Initiative, data: dict[str, Any], *, author: User | None,
+def propose_change(initiative: Initiative, data: Mapping[str, Any], *, author: User | None,
                    email: str | None, message: str) -> ChangeSet:
     """Record a pending change set holding the values that differ from the live record."""
     if initiative.status != "published":
@@ -38,11 +41,10 @@ def propose_change(initiative: Initiative, data: dict[str, Any], *, author: User
     return change_set
 
 
-def fill_change_set(change_set: ChangeSet, data: dict[str, Any], *, email: str | None,
+def fill_change_set(change_set: ChangeSet, data: Mapping[str, Any], *, email: str | None,
                     message: str) -> None:
     """Check and store the proposed values, the proposer's e-mail and message."""
-    changes = changed_values(change_set.initiative, clean(
-        {key: value for key, value in data.items() if key in CHANGEABLE}, partial=True))
+    changes = changed_values(change_set.initiative, proposed_values(data))
     if not changes:
         raise InvalidInitiative({"changes": "Aucune modification par rapport à la fiche actuelle."})
     message = (message or "").strip()
@@ -53,22 +55,11 @@ def fill_change_set(change_set: ChangeSet, data: dict[str, Any], *, email: str |
     change_set.message = message
 
 
-def changed_values(initiative: Initiative, values: dict[str, Any]) -> dict[str, Any]:
-    """The proposed values that differ from the live record, JSON-ready."""
-    live = snapshot(initiative)
-    # No point proposed (no pin placed) keeps the live point.
-    values = {key: value for key, value in values.items()
-              if not (key in ("lon", "lat") and value is None)}
-    changes = {key: jsonable(value) for key, value in values.items()
-               if jsonable(value) != live.get(key) and (value or live.get(key))}
-    moved = {"lon", "lat"} & changes.keys()
-    if moved:
-        # A point is both coordinates.
-        changes.update(lon=values.get("lon"), lat=values.get("lat"))
-    elif "insee" in changes:
-        # A new commune without a new point: the commune's own point, not the old pin.
-        changes["location_precision"] = "commune"
-    return changes
+def proposed_values(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The values a correction may change, checked (already, when a form's checks cleaned them)."""
+    if not isinstance(data, CleanValues):
+        data = {key: value for key, value in data.items() if key in CHANGEABLE}
+    return {key: value for key, value in cleaned(data, partial=True).items() if key in CHANGEABLE}
 
 
 def diff(change_set: ChangeSet) -> list[tuple[str, Any, Any]]:
@@ -104,7 +95,7 @@ def decide_change_set(change_set: ChangeSet, decision: str, *, moderator: User, 
     return change_set
 
 
-def revise_change_set(change_set: ChangeSet, data: dict[str, Any], *, email: str | None,
+def revise_change_set(change_set: ChangeSet, data: Mapping[str, Any], *, email: str | None,
                       message: str) -> ChangeSet:
     """The proposer's edit of a pending change set, which goes back to the queue; flush only."""
     if change_set.status != "pending":

@@ -37,13 +37,7 @@ class InvalidInitiative(ValueError):
 
 def clean(data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
     """Return the known fields of data, typed and checked; raise InvalidInitiative."""
-    errors: dict[str, str] = {}
-    cleaned: dict[str, Any] = {}
-    for field, value in data.items():
-        try:
-            cleaned[field] = clean_field(field, value)
-        except ValueError as error:
-            errors[field] = str(error)
+    cleaned, errors = check_fields(data)
     if not partial:
         for field in ("name", "kind"):
             if not cleaned.get(field) and field not in errors:
@@ -54,6 +48,26 @@ def clean(data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
     if errors:
         raise InvalidInitiative(errors)
     return cleaned
+
+
+def clean_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """Return each field of data checked by its own rule, none required; raise InvalidInitiative."""
+    cleaned, errors = check_fields(data)
+    if errors:
+        raise InvalidInitiative(errors)
+    return cleaned
+
+
+def check_fields(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Each field of data typed by its rule, and the French message of each that breaks it."""
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+    for field, value in data.items():
+        try:
+            cleaned[field] = clean_field(field, value)
+        except ValueError as error:
+            errors[field] = str(error)
+    return cleaned, errors
 
 
 def clean_field(field: str, value: Any) -> Any:

@@ -1,13 +1,14 @@
 """Creation and change of initiatives, each written with its revision."""
 
+from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.geo.territory import UnknownCommune, locate
-from app.initiatives.fields import InvalidInitiative, clean
+from app.initiatives.fields import InvalidInitiative
 from app.initiatives.history import SNAPSHOT_FIELDS, record, snapshot
+from app.initiatives.values import CleanValues, cleaned
 from app.models import Initiative, Revision, Tag, Theme, User
 from app.models.base import utcnow
 from app.text import fold
@@ -20,13 +21,13 @@ SCALAR_FIELDS = tuple(
 
 
 def create_initiative(
-    data: dict[str, Any],
+    data: Mapping[str, Any],
     *,
     author: User | None = None,
     status: str = "pending",
     reason: str = "",
 ) -> Initiative:
-    """Create an initiative from raw field values and record its creation; flush only."""
+    """Create an initiative from raw or clean values and record its creation; flush only."""
     return NewInitiatives(author=author, status=status, reason=reason).add(data)
 
 
@@ -42,10 +43,11 @@ class NewInitiatives:
         self.pending: list[Initiative] = []
         self.by_slug: dict[str, Theme] | None = None
 
-    def add(self, data: dict[str, Any]) -> Initiative:
-        """Create an initiative from raw field values; written once its batch is full."""
-        values = clean(data)
-        slugs = values.pop("themes", None) or []
+    def add(self, data: Mapping[str, Any]) -> Initiative:
+        """Create an initiative from raw or clean values; written once its batch is full."""
+        values = cleaned(data)
+        slugs = values.get("themes") or []
+        values = values.without("themes")
         if values.get("tags"):
             db.session.flush()  # a tag an earlier one created is found, not made twice
         with db.session.no_autoflush:
@@ -87,17 +89,13 @@ class NewInitiatives:
         return written
 
 
-def apply_values(initiative: Initiative, values: dict[str, Any]) -> None:
-    """Set cleaned values on an initiative, deriving its territory and search text."""
+def apply_values(initiative: Initiative, values: CleanValues) -> None:
+    """Set clean values on an initiative, deriving its territory and search text."""
     for field in SCALAR_FIELDS:
         if field in values:
             setattr(initiative, field, values[field])
     if {"insee", "lon", "lat"} & values.keys():
-        try:
-            place = locate(values.get("insee"), values.get("lon"), values.get("lat"))
-        except UnknownCommune as error:
-            raise InvalidInitiative({"insee": str(error)}) from None
-        for field, value in place.items():
+        for field, value in values.place.items():
             setattr(initiative, field, value)
     if "themes" in values:
         initiative.themes = themes_by_slug(values["themes"])
@@ -135,7 +133,7 @@ class StaleInitiative(Exception):
 
 def update_initiative(
     initiative: Initiative,
-    data: dict[str, Any],
+    data: Mapping[str, Any],
     *,
     author: User | None,
     reason: str = "",
@@ -149,7 +147,7 @@ def update_initiative(
     if expected_version is not None and expected_version != initiative.version:
         raise StaleInitiative(initiative.id)
     before = snapshot(initiative)
-    apply_values(initiative, clean(data, partial=True))
+    apply_values(initiative, cleaned(data, partial=True))
     # Set explicitly: a change of themes or tags alone would not touch the row, and so
     # neither updated_at (API caching, updated_since) nor the version (conflicts).
     initiative.updated_at = utcnow()

@@ -9,7 +9,8 @@ from markupsafe import Markup
 from app.geo.gazetteer import Commune
 from app.geo.territory import current_gazetteer
 from app.initiatives.duplicates import find_duplicates
-from app.initiatives.fields import InvalidInitiative, clean
+from app.initiatives.fields import InvalidInitiative
+from app.initiatives.values import CleanValues
 from app.models import ChangeSet, Initiative
 from app.public.rendering import render_markdown
 from app.text import fold
@@ -27,7 +28,7 @@ COMMUNE_CHOICES = 8
 class Submission:
     """What the checks made of a submitted form."""
 
-    values: dict[str, Any] | None = None  # cleaned, when there is no error
+    values: CleanValues | None = None  # when there is no error
     duplicates: list[Initiative] = field(default_factory=list)
     preview: Markup | None = None
     blocked: bool = False  # looked automated
@@ -49,11 +50,11 @@ def form_values(form) -> dict[str, Any]:
 def check_submission(form, *, partial: bool = False, duplicates: bool = False) -> Submission:
     """Run every check of a submitted form, putting French messages next to the fields."""
     form.validate()
-    resolve_commune(form)
+    commune = resolve_commune(form)
     submission = Submission()
     submission.preview = render_markdown(form.description.data) if form.description.data else None
     try:
-        values = clean(form_values(form), partial=partial)
+        values = CleanValues.check(form_values(form), partial=partial, commune=commune)
     except InvalidInitiative as error:
         attach_errors(form, error.errors)
         return submission
@@ -74,25 +75,29 @@ def attach_errors(form, errors: dict[str, str]) -> None:
             form.form_errors.append(message)
 
 
-def resolve_commune(form) -> None:
-    """Find the INSEE code of the typed commune when no script did; offer the namesakes."""
+def resolve_commune(form) -> Commune | None:
+    """Find the INSEE code of the typed commune when no script did; offer the namesakes.
+
+    Return the commune when it was looked up, so that placing the initiative does not again.
+    """
     typed = (form.commune.data or "").strip()
     if form.commune_choice.data:
         form.insee.data = form.commune_choice.data
-        return
-    if form.insee.data and matches(current_gazetteer().get(form.insee.data), typed):
-        return
+        return None
+    if form.insee.data and matches(given := current_gazetteer().get(form.insee.data), typed):
+        return given
     form.insee.data = ""
     if not typed:
-        return
+        return None
     found = current_gazetteer().search(typed, limit=COMMUNE_CHOICES)
     exact = [commune for commune in found if matches(commune, typed)]
     if len(exact) == 1 or len(found) == 1:
         form.insee.data = (exact or found)[0].insee
-        return
+        return (exact or found)[0]
     form.commune.errors = [_("Plusieurs communes correspondent : choisissez la vôtre.")
                            if found else _("Commune introuvable : vérifiez son nom.")]
     form.commune_choice.choices = options((c.insee, commune_label(c)) for c in found)
+    return None
 
 
 def matches(commune: Commune | None, typed: str) -> bool:
@@ -109,13 +114,13 @@ def commune_label(commune: Commune) -> str:
     return f"{commune.name} ({postcode}, {commune.departement_name or commune.departement})"
 
 
-def possible_duplicates(values: dict[str, Any], *, exclude_id: int | None = None,
+def possible_duplicates(values: CleanValues, *, exclude_id: int | None = None,
                         statuses: tuple[str, ...] = ("published",)) -> list[Initiative]:
     """Published initiatives that look like these values (a pending one is nobody's business)."""
-    lon, lat = values.get("lon"), values.get("lat")
-    if lon is None and values.get("insee"):
-        commune = current_gazetteer().get(values["insee"])
-        lon, lat = (commune.lon, commune.lat) if commune else (None, None)
+    try:
+        lon, lat = values.place["lon"], values.place["lat"]
+    except InvalidInitiative:
+        lon, lat = None, None  # a commune without a reference point: saving will say so
     return find_duplicates(values.get("name", ""), lon, lat, values.get("website"),
                            exclude_id=exclude_id, statuses=statuses)
 
