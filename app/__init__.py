@@ -22,6 +22,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(config.from_environment(Path(app.instance_path)))
     app.config.update(overrides or {})
     register_extensions(app)
+    register_templating(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -30,11 +31,14 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from app.database import configure_engine, release_session
+    from app.initiatives.stored_features import track_session_writes
 
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine, app.config["DATABASE_PING_AFTER_IDLE_SECONDS"])
     app.teardown_appcontext(release_session)  # runs before Flask-SQLAlchemy's own
+    # No session commits an initiative without its stored public feature.
+    track_session_writes(db.session)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
@@ -46,9 +50,15 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.user_loader(load_user)
 
-    from app import security
+    from app.web import security
 
     security.init_app(app)
+
+
+def register_templating(app: Flask) -> None:
+    from app.web.templating import register_templating as register
+
+    register(app)
 
 
 def select_locale() -> str:
@@ -88,8 +98,12 @@ def register_blueprints(app: Flask) -> None:
     csrf.exempt(api_bp)
 
     from app.api.routes import healthz
+    from app.moderation.history_routes import history
 
     app.add_url_rule("/healthz", "healthz", healthz)
+    # The history sits with the initiative's URLs, outside the /moderation prefix; its
+    # endpoint keeps the blueprint's name.
+    app.add_url_rule("/initiatives/<int:initiative_id>/history", "moderation.history", history)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -15,7 +15,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from app.caching.bounded import app_cache, byte_size
-from app.security import csp_nonce
+from app.web.security import csp_nonce
 
 # Per worker; a page is 10-20 KB.
 PAGE_CACHE_BYTES = 16 * 1024 * 1024

@@ -7,7 +7,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.contribute import bp
 from app.contribute.follow_up import find_follow_up
 from app.contribute.forms import ChangeSetFollowUpForm, FollowUpForm
-from app.contribute.location_map import location_map
 from app.database import as_integer, write_transaction
 from app.initiatives.change_sets import revise_change_set, withdraw_change_set
 from app.initiatives.fields import InvalidInitiative
@@ -15,7 +14,8 @@ from app.initiatives.moderation import DecisionNotAllowed, awaiting_proposer, re
 from app.initiatives.services import StaleInitiative
 from app.initiatives.taxonomy import all_themes
 from app.models import FollowUp
-from app.moderation.history import diff_rows
+from app.web.history import diff_rows
+from app.web.maps import location_map
 from app.web.submission import (
     Submission,
     attach_errors,

@@ -6,7 +6,8 @@ from wtforms import BooleanField, HiddenField, RadioField, StringField, TextArea
 from wtforms.validators import InputRequired
 
 from app.initiatives.fields import MAX_LENGTHS
-from app.web.forms import REPORT_LABELS, InitiativeForm, options, private_email, text
+from app.web.forms import InitiativeForm, options, private_email, text
+from app.web.labels import REPORT_LABELS
 
 
 class AntiAbuseMixin:

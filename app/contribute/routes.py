@@ -8,13 +8,13 @@ from flask_login import current_user
 from app.contribute import bp
 from app.contribute.anti_abuse import issue_stamp, submission_problem
 from app.contribute.forms import CorrectionForm, ProposalForm, ReportForm
-from app.contribute.location_map import location_map
 from app.contribute.proposals import propose_correction, propose_initiative, report_problem
 from app.database import write_transaction
 from app.extensions import db, limiter
 from app.initiatives.fields import InvalidInitiative
 from app.initiatives.taxonomy import all_themes
 from app.models import Initiative
+from app.web.maps import location_map
 from app.web.submission import Submission, attach_errors, check_submission, initiative_form_data
 
 

@@ -7,9 +7,8 @@ so every export format starts from these flat properties.
 from dataclasses import dataclass
 
 from app.initiatives.geojson import ThemeInfo
+from app.web.labels import KIND_NAMES
 
-KIND_LABELS = {"initiative": "Initiative", "field_site": "Terrain", "place": "Lieu",
-               "resource": "Ressource"}
 NO_THEME = "Sans thème"
 NO_THEME_COLOUR = "#4D4D4D"
 LIST_SEPARATOR = ", "
@@ -45,5 +44,5 @@ def flat_properties(item: ExportItem) -> dict:
     properties["themes"] = LIST_SEPARATOR.join(properties["themes"])
     properties["tags"] = LIST_SEPARATOR.join(properties["tags"])
     properties["theme"] = item.main_theme.label_fr if item.main_theme else NO_THEME
-    properties["kind_label"] = KIND_LABELS.get(properties["kind"], properties["kind"])
+    properties["kind_label"] = KIND_NAMES.get(properties["kind"], properties["kind"])
     return properties

@@ -6,9 +6,9 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length
 
-from app.exchange.flat import KIND_LABELS
 from app.exchange.mapping import TARGETS
 from app.models import KINDS
+from app.web.labels import KIND_LABELS
 
 MAP_PREFIX = "map_"
 

@@ -7,11 +7,11 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from app.exchange.errors import ImportFileError
-from app.exchange.flat import KIND_LABELS
 from app.exchange.sources import Source
 from app.initiatives.geojson import ThemeInfo
 from app.models import ACTOR_TYPES, KINDS
 from app.text import fold
+from app.web.labels import ACTOR_TYPE_NAMES, KIND_NAMES
 
 TARGETS = {
     "name": _l("Nom"), "description": _l("Description"), "summary": _l("Résumé"),
@@ -53,12 +53,6 @@ SYNONYMS = {
 }
 # "geo_Longitude", "WGS84 latitude": a last word that can only mean a coordinate.
 COORDINATE_SUFFIXES = {"lon": ("longitude", "lng"), "lat": ("latitude",)}
-ACTOR_TYPE_LABELS = {
-    "commune": "Commune", "intercommunality": "Intercommunalité", "departement": "Département",
-    "region": "Région", "state_service": "Service de l'État", "association": "Association",
-    "citizen_collective": "Collectif citoyen", "company": "Entreprise",
-    "research": "Recherche", "public_establishment": "Établissement public",
-}
 LIST_SPLIT = re.compile(r"[,;|\n]")
 FRENCH_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 TRUE_WORDS = {"1", "true", "vrai", "oui", "yes", "x", "o", "y"}
@@ -128,8 +122,8 @@ def resolve_themes(value, lookup: dict[str, str]) -> tuple[list[str], list[str]]
     return slugs, unknown
 
 
-KIND_LOOKUP = by_folded({kind: [KIND_LABELS[kind]] for kind in KINDS})
-ACTOR_TYPE_LOOKUP = by_folded({key: [ACTOR_TYPE_LABELS[key]] for key in ACTOR_TYPES})
+KIND_LOOKUP = by_folded({kind: [KIND_NAMES[kind]] for kind in KINDS})
+ACTOR_TYPE_LOOKUP = by_folded({key: [ACTOR_TYPE_NAMES[key]] for key in ACTOR_TYPES})
 
 
 def parse_date(value) -> str:

@@ -12,7 +12,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -24,11 +23,11 @@ from app.exchange.imports import ImportOptions, commit, dry_run
 from app.exchange.mapping import TARGETS, guess_mapping
 from app.exchange.services import FORMATS
 from app.exchange.sources import parse_source
-from app.exchange.umap import open_in_umap_url
 from app.filters import FilterError, parse_filters
 from app.initiatives import geojson
 from app.initiatives.fields import InvalidInitiative
 from app.web.http import allow_cross_origin, error_response
+from app.web.urls import umap_link
 
 IMPORT_ROLES = ("admin", "moderator")
 PUBLIC_ENDPOINTS = ("exchange.export", "exchange.export_page", "exchange.open_in_umap")
@@ -43,18 +42,6 @@ def bad_filter(error: FilterError):
 def cross_origin_exports(response: Response) -> Response:
     """Exports are readable from any site (uMap fetches the GeoJSON from the browser)."""
     return allow_cross_origin(response) if request.endpoint in PUBLIC_ENDPOINTS else response
-
-
-def umap_link(args=None) -> str:
-    """The "Open in uMap" URL for the given filters (the current request's by default)."""
-    args = request.args if args is None else args
-    if hasattr(args, "to_dict"):
-        args = args.to_dict(flat=False)  # keep repeated filters (theme=a&theme=b)
-    data_url = url_for("exchange.export", fmt="geojson", _external=True, **args)
-    return open_in_umap_url(data_url, current_app.config["UMAP_URL"], str(get_locale() or "fr"))
-
-
-bp.add_app_template_global(umap_link, "open_in_umap_url")
 
 
 @bp.get("/export")

@@ -11,7 +11,6 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
-from urllib.parse import quote
 
 import orjson
 
@@ -158,12 +157,6 @@ def umap_export(batches: Iterable[list[ExportItem]], site: str,
             yield head
             yield from spool.chunks()
         yield rest
-
-
-def open_in_umap_url(data_url: str, umap_url: str, locale: str = "fr") -> str:
-    """A uMap URL creating a map that loads our live GeoJSON as a remote layer."""
-    return (f"{umap_url.rstrip('/')}/{locale}/map/new/"
-            f"?dataUrl={quote(data_url, safe='')}&dataFormat=geojson")
 
 
 def umap_layers(document: dict) -> list[Layer]:

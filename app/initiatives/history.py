@@ -3,8 +3,10 @@
 from datetime import date, datetime
 from typing import Any
 
+import sqlalchemy as sa
+
 from app.extensions import db
-from app.models import Initiative, Revision, User
+from app.models import ChangeSet, Initiative, Report, Revision, User
 
 SNAPSHOT_FIELDS = (
     "name",
@@ -68,3 +70,27 @@ def record(
     db.session.add(revision)
     db.session.flush()
     return revision
+
+
+def revisions_of(initiative: Initiative) -> list[Revision]:
+    """Every revision of an initiative, oldest first."""
+    return list(db.session.scalars(sa.select(Revision).where(
+        Revision.initiative_id == initiative.id).order_by(Revision.created_at, Revision.id)))
+
+
+def author_names(ids: set[int | None]) -> dict[int, str]:
+    """The name each author shows in the history (their e-mail without one), by id."""
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    users = db.session.scalars(sa.select(User).where(User.id.in_(ids)))
+    return {user.id: user.display_name or user.email for user in users}
+
+
+def side_items(initiative: Initiative) -> tuple[list[ChangeSet], list[Report]]:
+    """The corrections and reports ever made on an initiative, newest first."""
+    change_sets = db.session.scalars(sa.select(ChangeSet).where(
+        ChangeSet.initiative_id == initiative.id).order_by(ChangeSet.created_at.desc())).all()
+    reports = db.session.scalars(sa.select(Report).where(
+        Report.initiative_id == initiative.id).order_by(Report.created_at.desc())).all()
+    return list(change_sets), list(reports)

@@ -7,10 +7,13 @@ back to the queue.
 
 from typing import Any
 
+import sqlalchemy as sa
+
 from app.extensions import db
 from app.initiatives.history import record, snapshot
+from app.initiatives.scopes import scope_condition
 from app.initiatives.services import StaleInitiative, update_initiative
-from app.models import Initiative, User
+from app.models import ChangeSet, Initiative, Report, User
 from app.models.base import utcnow
 
 # decision → (statuses it applies to, resulting status, revision action)
@@ -115,3 +118,15 @@ def merged_values(source: Initiative, target: Initiative) -> dict[str, Any]:
     values["tags"] = list(dict.fromkeys(
         [t.name for t in target.tags] + [t.name for t in source.tags]))
     return values
+
+
+def waiting_count(user: User) -> int:
+    """How many proposals, corrections and reports wait in the user's territories (one query)."""
+    def count(model, status: str) -> sa.ScalarSelect:
+        stmt = sa.select(sa.func.count()).select_from(model)
+        if model is not Initiative:
+            stmt = stmt.join(model.initiative)
+        return stmt.where(model.status == status, scope_condition(user)).scalar_subquery()
+
+    return db.session.scalar(sa.select(
+        count(Initiative, "pending") + count(ChangeSet, "pending") + count(Report, "open")))

@@ -224,6 +224,3 @@ def track_session_writes(session_factory) -> None:
                            ("after_rollback", forget_changes)):
         if not sa.event.contains(session_factory, name, listener):
             sa.event.listen(session_factory, name, listener)
-
-
-track_session_writes(db.session)

@@ -14,19 +14,12 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.web.forms import InitiativeForm, options, private_email
+from app.web.labels import (
+    CHANGE_SET_DECISION_LABELS,
+    DECISION_LABELS,
+    REPORT_DECISION_LABELS,
+)
 
-DECISION_LABELS = {
-    "approve": _l("Publier"),
-    "reject": _l("Refuser"),
-    "request_changes": _l("Demander des précisions"),
-    "archive": _l("Archiver"),
-}
-CHANGE_SET_DECISION_LABELS = {
-    "approve": _l("Appliquer la correction"),
-    "reject": _l("Refuser"),
-    "request_changes": _l("Demander des précisions"),
-}
-REPORT_DECISION_LABELS = {"resolve": _l("Traité"), "dismiss": _l("Classer sans suite")}
 REASON_MAX = 2_000
 CHOOSE = _l("Choisissez une décision.")
 

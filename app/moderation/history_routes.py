@@ -2,9 +2,10 @@
 
 from flask import render_template
 
+from app.initiatives.history import side_items
 from app.models import Initiative
-from app.moderation.history import history_of, side_items
 from app.moderation.pages import load_initiative
+from app.web.history import history_of
 from app.web.permissions import moderates
 
 

@@ -3,58 +3,39 @@
 from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import SQLAlchemyError
 from wtforms import SelectChoice
 
 from app.extensions import db
 from app.geo.territory import current_gazetteer, territory_name
 from app.initiatives.duplicates import find_duplicates, with_duplicates
+from app.initiatives.history import side_items
 from app.initiatives.moderation import TRANSITIONS, awaiting_proposer
 from app.initiatives.taxonomy import all_themes
 from app.models import ChangeSet, Initiative, Report
 from app.moderation import bp
 from app.moderation.forms import (
-    DECISION_LABELS,
     BulkForm,
     ChangeSetDecisionForm,
     DecisionForm,
     MergeForm,
     ReportDecisionForm,
 )
-from app.moderation.history import FIELD_LABELS, diff_rows, shown, side_items
 from app.moderation.services import (
     active_reasons,
     load_queue,
     parse_queue_filters,
-    waiting_count,
 )
-from app.public.labels import KIND_LABELS
-from app.public.mapping import initiative_map
-from app.public.rendering import render_markdown
-from app.web.forms import REPORT_LABELS, options
-from app.web.permissions import is_moderator
+from app.web.forms import options
+from app.web.history import FIELD_LABELS, diff_rows, shown
+from app.web.labels import DECISION_LABELS, KIND_LABELS, REPORT_LABELS
+from app.web.maps import initiative_map
+from app.web.markdown import render_markdown
 
 
 @bp.context_processor
 def moderation_labels() -> dict:
     """Words for the codes the moderation pages show."""
     return {"report_labels": REPORT_LABELS}
-
-
-@bp.app_context_processor
-def moderation_header() -> dict:
-    """The header's link to the queue, for moderators and admins."""
-    return {"moderation_waiting": moderation_waiting}
-
-
-def moderation_waiting() -> int | None:
-    """How many items wait for the signed-in moderator; None for everyone else."""
-    if not is_moderator(current_user):
-        return None
-    try:
-        return waiting_count(current_user)
-    except SQLAlchemyError:
-        return 0  # the header must not break the error page of a failing database
 
 
 def load_initiative(initiative_id: int) -> Initiative:

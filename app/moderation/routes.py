@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.contribute.location_map import location_map
 from app.database import as_integer, write_transaction
 from app.extensions import db
 from app.initiatives import moderation
@@ -40,6 +39,7 @@ from app.moderation.services import (
     load_bulk_item,
     reason_text,
 )
+from app.web.maps import location_map
 from app.web.permissions import can_moderate, moderates, moderator_required
 from app.web.submission import Submission, attach_errors, check_submission, initiative_form_data
 

@@ -96,18 +96,6 @@ def load_queue(user: User, filters: QueueFilters) -> Queue:
                  reports=waiting(Report, "open", True))
 
 
-def waiting_count(user: User) -> int:
-    """How many proposals, corrections and reports wait in the user's territories (one query)."""
-    def count(model, status: str) -> sa.ScalarSelect:
-        stmt = sa.select(sa.func.count()).select_from(model)
-        if model is not Initiative:
-            stmt = stmt.join(model.initiative)
-        return stmt.where(model.status == status, scope_condition(user)).scalar_subquery()
-
-    return db.session.scalar(sa.select(
-        count(Initiative, "pending") + count(ChangeSet, "pending") + count(Report, "open")))
-
-
 def active_reasons() -> list[RejectReason]:
     return list(db.session.scalars(sa.select(RejectReason).where(
         RejectReason.active.is_(True)).order_by(RejectReason.position, RejectReason.id)))

@@ -7,16 +7,16 @@ from werkzeug.datastructures import MultiDict
 
 from app.filters import Filters
 from app.public.filter_form import FilterForm, filter_form
-from app.public.mapping import points_url
 from app.public.query import (
     FILTER_PARAMS,
     export_links,
     filter_args,
-    query_string,
     read_filters,
     resolve_commune_text,
 )
 from app.public.services import Facets, facet_counts
+from app.web.maps import points_url
+from app.web.urls import query_string
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,10 @@ from werkzeug.datastructures import MultiDict
 from app.filters import Filters
 from app.geo.gazetteer import GazetteerMissing
 from app.geo.territory import current_gazetteer
-from app.public.labels import ACTOR_TYPE_LABELS, KIND_LABELS, STATUS_FILTER_LABELS
-from app.public.mapping import safe_colour
-from app.public.services import Facets, all_themes
+from app.initiatives.taxonomy import all_themes
+from app.public.services import Facets
+from app.web.labels import ACTOR_TYPE_LABELS, KIND_LABELS, STATUS_FILTER_LABELS
+from app.web.maps import safe_colour
 
 
 @dataclass(frozen=True)

@@ -15,14 +15,20 @@ from app.geo.gazetteer import Commune, GazetteerMissing
 from app.geo.territory import current_gazetteer
 from app.initiatives.fingerprints import THEME_TEXT
 from app.initiatives.geojson import PUBLIC_STATUSES
-from app.initiatives.paths import initiative_slug
 from app.initiatives.stored_features import STORED
 from app.models import Initiative, Theme
 from app.models.initiative import initiative_themes
-from app.public.labels import SCHEMA_TYPES
+from app.web.urls import page_url
 
 # Per worker: a territory's links, for each locale (a few hundred bytes each).
 TERRITORY_LINKS_KEPT = 4096
+# schema.org type of each kind, for the JSON-LD of an initiative page.
+SCHEMA_TYPES = {
+    "initiative": "Project",
+    "field_site": "Place",
+    "place": "Place",
+    "resource": "CreativeWork",
+}
 
 
 @dataclass(frozen=True)
@@ -64,12 +70,6 @@ def page_stamp(initiative_id: int) -> PageStamp | None:
         shown = f"{updated_at}|{published_at}|{themes}".encode() + bytes(feature)
         digest = hashlib.blake2b(shown, digest_size=16).hexdigest()
     return PageStamp(id_, name, digest)
-
-
-def page_url(initiative: Initiative | PageStamp, **kwargs) -> str:
-    """The canonical URL of an initiative's page."""
-    return url_for("public.initiative", initiative_id=initiative.id,
-                   slug=initiative_slug(initiative.name), **kwargs)
 
 
 def gazetteer_commune(insee: str | None) -> Commune | None:

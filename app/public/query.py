@@ -1,7 +1,6 @@
 """The shared filters as they travel in URLs: reading, cleaning, links that keep them."""
 
 import re
-from urllib.parse import urlencode
 
 from flask import abort, make_response, request
 from flask_babel import gettext as _
@@ -11,6 +10,7 @@ from app.filters import FilterError, Filters, parse_filters
 from app.geo.gazetteer import GazetteerMissing
 from app.geo.territory import current_gazetteer
 from app.web.http import error_response
+from app.web.urls import query_string
 
 # The parameters of the shared filter form (parse_filters reads them all).
 FILTER_PARAMS = ("q", "theme", "kind", "actor_type", "commune", "epci", "departement",
@@ -29,17 +29,6 @@ def filter_args(args: MultiDict) -> MultiDict:
             if value.strip() and not (name == "status" and value == "active"):
                 kept.add(name, value.strip())
     return kept
-
-
-def query_string(args: MultiDict, **changes) -> str:
-    """`args` as a query string ("?..." or ""), with some parameters replaced or removed."""
-    merged = MultiDict(args)
-    for name, value in changes.items():
-        merged.poplist(name)
-        if value not in (None, ""):
-            merged.add(name, value)
-    encoded = urlencode(list(merged.items(multi=True)))
-    return f"?{encoded}" if encoded else ""
 
 
 def read_filters(args: MultiDict) -> Filters:

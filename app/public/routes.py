@@ -7,12 +7,12 @@ from app.caching.pages import cached_page
 from app.initiatives.paths import initiative_slug
 from app.public import bp
 from app.public.browse import browse, canonical_redirect
-from app.public.initiative_page import json_ld, page_stamp, page_url, territory_links
-from app.public.labels import SORT_LABELS
-from app.public.mapping import initiative_map, initiatives_map
-from app.public.query import query_string
-from app.public.rendering import render_markdown
+from app.public.initiative_page import json_ld, page_stamp, territory_links
 from app.public.services import SORTS, public_initiative, result_page
+from app.web.labels import SORT_LABELS
+from app.web.maps import initiative_map, initiatives_map
+from app.web.markdown import render_markdown
+from app.web.urls import page_url, query_string
 
 
 @bp.get("/")

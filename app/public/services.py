@@ -218,8 +218,3 @@ def public_initiative(initiative_id: int) -> Initiative | None:
     """The initiative if the public may read it (published or archived), else None."""
     initiative = db.session.get(Initiative, initiative_id)
     return initiative if initiative is not None and initiative.is_public else None
-
-
-def all_themes() -> list[Theme]:
-    """Every theme, in the taxonomy's order."""
-    return list(db.session.scalars(sa.select(Theme).order_by(Theme.position, Theme.id)))

@@ -14,8 +14,8 @@ from app.geo.territory import current_gazetteer
 from app.models import Initiative
 from app.public import bp
 from app.public.browse import Browse, browse
-from app.public.mapping import initiatives_map
 from app.public.services import counted_key, counts_per_area
+from app.web.maps import initiatives_map
 
 # Simplification of outlines (degrees): coarse for départements, finer for communes.
 DEPARTEMENT_TOLERANCE = 0.02

@@ -19,15 +19,7 @@ from wtforms import (
 )
 
 from app.initiatives.fields import MAX_LENGTHS
-from app.public.labels import ACTOR_TYPE_LABELS, KIND_LABELS
-
-REPORT_LABELS = {
-    "closed": _l("L'initiative est terminée ou fermée"),
-    "duplicate": _l("Elle figure déjà sur la carte (doublon)"),
-    "wrong_place": _l("Elle n'est pas au bon endroit"),
-    "inappropriate": _l("Le contenu est inapproprié"),
-    "other": _l("Autre problème"),
-}
+from app.web.labels import ACTOR_TYPE_LABELS, KIND_LABELS
 
 
 def options(labels) -> list[SelectChoice]:

@@ -12,9 +12,9 @@ from app.initiatives.duplicates import find_duplicates
 from app.initiatives.fields import InvalidInitiative
 from app.initiatives.values import CleanValues
 from app.models import ChangeSet, Initiative
-from app.public.rendering import render_markdown
 from app.text import fold
 from app.web.forms import options
+from app.web.markdown import render_markdown
 
 VALUE_FIELDS = ("name", "summary", "description", "kind", "actor_name", "actor_type", "website",
                 "public_contact", "started_on", "ended_on", "research_partnership", "themes",

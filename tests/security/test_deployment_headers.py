@@ -11,7 +11,7 @@ from app import create_app
 from app.config import from_environment
 from app.extensions import db
 from app.models import Initiative
-from app.security import tile_source
+from app.web.security import tile_source
 from tests.conftest import make_app
 from tests.contribution_fixtures import PASSWORD
 

@@ -19,7 +19,7 @@ from app.exchange.imports import ImportOptions, dry_run
 from app.exchange.mapping import guess_mapping
 from app.exchange.sources import parse_source
 from app.filters import FilterError, Filters, parse_filters
-from app.public.rendering import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES, render_markdown
+from app.web.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES, render_markdown
 from tests.security.payloads import MARKDOWN_LINKS, SCRIPT, URLS
 
 # The database is only read: one app per test is enough for all the examples.

@@ -20,7 +20,6 @@ def init_app(app: Flask) -> None:
                                 x_prefix=proxies)
     app.before_request(forget_nonce)
     app.after_request(set_security_headers)
-    app.add_template_global(csp_nonce, "csp_nonce")
 
 
 def forget_nonce() -> None:

@@ -1,26 +1,57 @@
-"""The maps of the public pages: assets served by the app, translated texts, our layer."""
+"""The maps of the pages: assets served by the app, translated texts, our layer, and the
+pin of the proposal forms.
+
+The picker map is built like every map of the site (app.geo.maps); our own element hands it
+to static/js/location-picker.js, which also runs the commune autocomplete. Without
+JavaScript the map stays empty and the commune alone is enough.
+"""
 
 import functools
 import re
 
 import folium
+import xstatic.pkg.leaflet
 from flask import current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from folium.elements import JSCSSMixin
+from folium.template import Template
 from werkzeug.datastructures import MultiDict
 
 from app.geo.initiative_layer import InitiativeLayer
-from app.geo.maps import FRANCE_BOUNDS, MapAssets, RenderedMap, Tiles, base_map, render_parts
+from app.geo.maps import (
+    FRANCE_BOUNDS,
+    FRANCE_CENTRE,
+    FRANCE_ZOOM,
+    MapAssets,
+    RenderedMap,
+    Tiles,
+    base_map,
+    render_parts,
+)
+from app.geo.territory import current_gazetteer
+from app.initiatives.fields import clean_field
+from app.initiatives.taxonomy import all_themes
 from app.models import Initiative, Theme
-from app.public.assets import vendor_url
-from app.public.labels import KIND_ICONS, KIND_LABELS
-from app.public.services import all_themes
+from app.web.labels import KIND_ICONS, KIND_LABELS
 
 HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 FALLBACK_COLOUR = "#4A4A4A"
 INITIATIVE_ZOOM = 12
+COMMUNE_ZOOM = 13
+ADDRESS_ZOOM = 16
+# Front-end libraries served from their PyPI (XStatic) packages, never from a CDN.
+VENDOR_PACKAGES = {
+    "leaflet": xstatic.pkg.leaflet,
+}
 # The open-data API's URL of one initiative: the popups use it when it is there.
 CONTRACT_DETAIL_RULE = re.compile(r"^/api/v1/initiatives/<(int:)?\w+>$")
+
+
+def vendor_url(package: str, filename: str) -> str:
+    """The URL of a vendored file, versioned so that an upgrade reaches every browser."""
+    return url_for("public.vendor", package=package, filename=filename,
+                   v=VENDOR_PACKAGES[package].VERSION)
 
 
 def map_assets() -> MapAssets:
@@ -121,4 +152,57 @@ def point_map(lat: float, lon: float, colour: str, label: str, assets: MapAssets
         location=(lat, lon), radius=10, color="#FFFFFF", weight=3,
         fill=True, fill_color=colour, fill_opacity=1, interactive=False,
     ).add_to(page_map)
+    return render_parts(page_map)
+
+
+class LocationPicker(JSCSSMixin):
+    """Attach the picker script to the map it is added to."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        MaillagePicker.attach({{ this._parent.get_name() }}, {{ this.config|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, config: dict):
+        super().__init__()
+        self._name = "LocationPicker"
+        self.config = config
+        self.default_js = [("maillage_picker", url_for("static", filename="js/location-picker.js"))]
+
+
+def start_view(form) -> tuple[tuple[float, float] | None, tuple[float, float], int]:
+    """Where the pin is (if anywhere yet), and the map's centre and zoom."""
+    try:
+        pin = (clean_field("lat", form.lat.data), clean_field("lon", form.lon.data))
+    except ValueError:
+        pin = (None, None)
+    if None not in pin:
+        return pin, pin, ADDRESS_ZOOM
+    commune = current_gazetteer().get(form.insee.data) if form.insee.data else None
+    if commune and commune.lat is not None:
+        return (commune.lat, commune.lon), (commune.lat, commune.lon), COMMUNE_ZOOM
+    return None, FRANCE_CENTRE, FRANCE_ZOOM
+
+
+def location_map(form) -> RenderedMap:
+    """The picker map for a form, its pin where the form says."""
+    pin, centre, zoom = start_view(form)
+    page_map = base_map(map_assets(), tiles(), _("Carte pour placer l'initiative"),
+                        location=centre, zoom=zoom)
+    LocationPicker({
+        "pin": pin, "communeZoom": COMMUNE_ZOOM,
+        "communesUrl": url_for("api.communes"),
+        "fields": {"commune": form.commune.id, "insee": form.insee.id, "lon": form.lon.id,
+                   "lat": form.lat.id},
+        "text": {
+            "chosen": _("Commune choisie : %(name)s.", name="{name}"),
+            "none": _("Aucune commune ne correspond."),
+            "placed": _("Point placé sur la carte : la position exacte sera publiée."),
+            "pin": _("Emplacement de l'initiative (déplaçable, ou flèches du clavier)"),
+            "zoomIn": _("Zoom avant"), "zoomOut": _("Zoom arrière"),
+        },
+    }).add_to(page_map)
     return render_parts(page_map)

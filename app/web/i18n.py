@@ -3,7 +3,7 @@
 from flask import Response, current_app, request
 from flask_babel import get_locale
 
-from app.public.query import query_string
+from app.web.urls import query_string
 
 LANG_COOKIE = "lang"
 LANG_COOKIE_MAX_AGE = 365 * 24 * 3600

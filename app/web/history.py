@@ -1,16 +1,22 @@
-"""Readable history: field labels, shown values and the diff of each revision."""
+"""Readable history: field labels, shown values and the diff of each revision.
+
+The queries live in app.initiatives.history; this is what a page shows of them."""
 
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app.extensions import db
 from app.geo.territory import current_gazetteer
 from app.initiatives.change_sets import diff
-from app.models import ChangeSet, Initiative, Report, Revision, User
-from app.public.labels import actor_type_label, kind_label
+from app.initiatives.history import author_names, revisions_of
+from app.models import ChangeSet, Initiative, Revision
+from app.web.labels import (
+    LOCATION_PRECISION_LABELS,
+    STATUS_LABELS,
+    actor_type_label,
+    kind_label,
+)
 
 FIELD_LABELS = {
     "name": _l("Nom"), "summary": _l("Résumé"), "description": _l("Description"),
@@ -30,12 +36,7 @@ ACTION_LABELS = {
     "request_changes": _l("Précisions demandées"), "merge": _l("Fusion"),
     "erase": _l("Effacement"),
 }
-CODE_LABELS = {
-    "status": {"pending": _l("en attente de modération"), "published": _l("publiée"),
-               "rejected": _l("refusée"), "archived": _l("archivée")},
-    "location_precision": {"address": _l("à l'adresse"), "commune": _l("centre de la commune"),
-                           "territory": _l("territoire")},
-}
+CODE_LABELS = {"status": STATUS_LABELS, "location_precision": LOCATION_PRECISION_LABELS}
 # Derived from the commune: the commune's own line says it all.
 DERIVED = ("commune_name", "epci", "departement", "region")
 
@@ -92,26 +93,9 @@ def changes_between(before: dict | None, after: dict | None) -> list[Change]:
 
 def history_of(initiative: Initiative) -> list[HistoryEntry]:
     """Every revision of an initiative, oldest first, with its author and diff."""
-    revisions = db.session.scalars(sa.select(Revision).where(
-        Revision.initiative_id == initiative.id).order_by(Revision.created_at, Revision.id)).all()
+    revisions = revisions_of(initiative)
     names = author_names({r.author_id for r in revisions})
     return [HistoryEntry(r, names.get(r.author_id, str(_l("anonyme ou système"))),
                          str(ACTION_LABELS.get(r.action, r.action)),
                          changes_between(r.before, r.after)) for r in revisions]
 
-
-def author_names(ids: set[int | None]) -> dict[int, str]:
-    ids = {i for i in ids if i is not None}
-    if not ids:
-        return {}
-    users = db.session.scalars(sa.select(User).where(User.id.in_(ids)))
-    return {user.id: user.display_name or user.email for user in users}
-
-
-def side_items(initiative: Initiative) -> tuple[list[ChangeSet], list[Report]]:
-    """The corrections and reports ever made on an initiative, newest first."""
-    change_sets = db.session.scalars(sa.select(ChangeSet).where(
-        ChangeSet.initiative_id == initiative.id).order_by(ChangeSet.created_at.desc())).all()
-    reports = db.session.scalars(sa.select(Report).where(
-        Report.initiative_id == initiative.id).order_by(Report.created_at.desc())).all()
-    return list(change_sets), list(reports)
