@@ -13,6 +13,7 @@ from app import create_app
 from app.config import normalise_database_url
 from app.database import write_transaction
 from app.extensions import db
+from tests.factories import Accounts, account
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PEERS_UMAP = PROJECT_ROOT.parent / "shared" / "peers" / "umap"
@@ -130,6 +131,31 @@ def themes(app):
 
     with write_transaction():
         ensure_default_themes()
+
+
+@pytest.fixture
+def accounts(app, themes) -> Accounts:
+    """An admin, a contributor, moderators of Saône-et-Loire (71), Gironde (33), all France."""
+    from app.accounts.services import add_scope
+
+    with write_transaction():
+        found = Accounts(
+            admin=account("admin@example.fr", "admin", "Admin"),
+            contributor=account("agent@example.fr", "contributor", "Agent"),
+            moderator_71=account("moderation71@example.fr", "moderator", "M71"),
+            moderator_33=account("moderation33@example.fr", "moderator", "M33"),
+            national=account("national@example.fr", "moderator", "National"),
+        )
+        db.session.flush()
+        add_scope(found.moderator_71, "departement", "71")
+        add_scope(found.moderator_33, "departement", "33")
+    return found
+
+
+@pytest.fixture
+def fast_forms(app):
+    """Forms may be sent at once (the minimum fill time has its own tests)."""
+    app.config["FORM_MIN_SECONDS"] = 0
 
 
 @pytest.fixture

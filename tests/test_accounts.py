@@ -7,8 +7,7 @@ from app.accounts.redirects import safe_next
 from app.extensions import db, limiter
 from app.models import User, UserScope
 from tests.conftest import make_app
-from tests.contribution_fixtures import *  # noqa: F403
-from tests.contribution_fixtures import PASSWORD, login, make_initiative
+from tests.factories import PASSWORD, login, make_initiative
 
 
 def test_login_with_right_password_signs_in_and_records_the_time(client, accounts):

@@ -5,8 +5,7 @@ import sqlalchemy as sa
 from app.database import write_transaction
 from app.extensions import db
 from app.models import OutboxMessage, RejectReason, Theme
-from tests.contribution_fixtures import *  # noqa: F403
-from tests.contribution_fixtures import count, login, make_initiative
+from tests.factories import count, login, make_initiative
 
 NEW_THEME = {"slug": "mobilite-rurale", "label_fr": "Mobilité rurale",
              "label_en": "Rural mobility", "colour": "#0b5cad", "icon": "bus", "position": "9"}

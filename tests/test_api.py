@@ -9,7 +9,7 @@ from app.database import write_transaction
 from app.extensions import db
 from app.initiatives.services import update_initiative
 from app.models import Initiative
-from tests.test_api_helpers import add_initiative
+from tests.factories import make_initiative
 
 CONTRACT = {"uid", "name", "description", "summary", "kind", "themes", "actor_name",
             "actor_type", "commune", "insee", "departement", "region", "website", "url",
@@ -56,22 +56,25 @@ def test_feature_url_is_the_absolute_page_with_slug(client, seeded):
 
 
 def test_private_email_never_appears_in_any_response(client, app):
-    add_initiative(name="Tiers-lieu", private_email="secret@example.org")
+    make_initiative("Tiers-lieu", private_email="secret@example.org", kind="place",
+                    status="published", themes=None)
     for path in ("/api/v1/initiatives", "/api/v1/initiatives/1", "/api/v1/stats"):
         assert b"secret@example.org" not in client.get(path).data
 
 
 def test_description_is_plain_text_with_umap_links(client, app):
-    add_initiative(description="Voir [le site](https://example.org/a) et <b>gras</b>.")
+    make_initiative("Maison du vélo",
+                    description="Voir [le site](https://example.org/a) et <b>gras</b>.",
+                    kind="place", status="published", private_email=None, themes=None)
     description = client.get("/api/v1/initiatives").get_json()["features"][0]["properties"][
         "description"]
     assert description == "Voir [[https://example.org/a|le site]] et gras."
 
 
 def test_only_published_initiatives_are_served(client, app):
-    add_initiative(name="Publiée")
-    add_initiative(name="En attente", status="pending")
-    add_initiative(name="Refusée", status="rejected")
+    make_initiative("Publiée", kind="place", status="published", private_email=None, themes=None)
+    make_initiative("En attente", status="pending", kind="place", private_email=None, themes=None)
+    make_initiative("Refusée", status="rejected", kind="place", private_email=None, themes=None)
     names = [f["properties"]["name"] for f in client.get("/api/v1/initiatives").get_json()[
         "features"]]
     assert names == ["Publiée"]
@@ -90,9 +93,12 @@ def test_only_published_initiatives_are_served(client, app):
     ("q=velo", {"Vélo"}),
 ])
 def test_filters_of_the_map_apply(client, themes, query, expected):
-    add_initiative(name="Crise", kind="initiative", themes=["crisis-management"])
-    add_initiative(name="Vélo", kind="initiative", actor_type="association")
-    add_initiative(name="Rennes", insee="35238")
+    make_initiative("Crise", kind="initiative", themes=["crisis-management"], status="published",
+                    private_email=None)
+    make_initiative("Vélo", kind="initiative", actor_type="association", status="published",
+                    private_email=None, themes=None)
+    make_initiative("Rennes", insee="35238", kind="place", status="published", private_email=None,
+                    themes=None)
     body = client.get(f"/api/v1/initiatives?{query}").get_json()
     assert {f["properties"]["name"] for f in body["features"]} == expected
 
@@ -112,11 +118,12 @@ def test_cursor_pages_through_every_initiative_once(client, seeded):
 
 
 def test_updated_since_returns_only_recent_changes(client, app):
-    old = add_initiative(name="Ancienne")
+    old = make_initiative("Ancienne", kind="place", status="published", private_email=None,
+                          themes=None)
     with write_transaction():
         db.session.execute(sa.update(Initiative).where(Initiative.id == old.id).values(
             updated_at=datetime(2020, 1, 1, tzinfo=UTC)))
-    add_initiative(name="Récente")
+    make_initiative("Récente", kind="place", status="published", private_email=None, themes=None)
     body = client.get("/api/v1/initiatives?updated_since=2024-01-01").get_json()
     assert [f["properties"]["name"] for f in body["features"]] == ["Récente"]
     since = (datetime.now(UTC) + timedelta(days=1)).isoformat()
@@ -162,7 +169,8 @@ def test_one_initiative_is_a_feature(client, seeded):
 
 
 def test_etag_gives_304_until_the_data_changes(client, app):
-    initiative = add_initiative()
+    initiative = make_initiative("Maison du vélo", kind="place", status="published",
+                                 private_email=None, themes=None)
     first = client.get("/api/v1/initiatives")
     etag = first.headers["ETag"]
     assert first.headers["Cache-Control"] == "public, max-age=60"
@@ -177,7 +185,8 @@ def test_etag_gives_304_until_the_data_changes(client, app):
 
 
 def test_changing_only_themes_changes_the_etag(client, themes):
-    initiative = add_initiative(themes=["crisis-management"])
+    initiative = make_initiative("Maison du vélo", themes=["crisis-management"], kind="place",
+                                 status="published", private_email=None)
     etag = client.get("/api/v1/initiatives").headers["ETag"]
     with write_transaction():
         update_initiative(initiative, {"themes": ["learning-from-crisis"]}, author=None)
@@ -187,7 +196,8 @@ def test_changing_only_themes_changes_the_etag(client, themes):
 
 
 def test_last_modified_answers_if_modified_since(client, app):
-    add_initiative()
+    make_initiative("Maison du vélo", kind="place", status="published", private_email=None,
+                    themes=None)
     first = client.get("/api/v1/initiatives/1")
     assert first.headers["Last-Modified"]
     again = client.get("/api/v1/initiatives/1",
@@ -235,9 +245,13 @@ def test_communes_autocomplete_by_name_and_postcode(client, app):
 
 
 def test_stats_count_per_theme_kind_and_departement(client, themes):
-    add_initiative(kind="initiative", themes=["crisis-management", "learning-from-crisis"])
-    add_initiative(kind="place", insee="35238", themes=["crisis-management"])
-    add_initiative(kind="place", status="pending")
+    make_initiative("Maison du vélo", kind="initiative",
+                    themes=["crisis-management", "learning-from-crisis"], status="published",
+                    private_email=None)
+    make_initiative("Maison du vélo", kind="place", insee="35238", themes=["crisis-management"],
+                    status="published", private_email=None)
+    make_initiative("Maison du vélo", kind="place", status="pending", private_email=None,
+                    themes=None)
     body = client.get("/api/v1/stats").get_json()
     assert body == {"total": 2, "themes": {"crisis-management": 2, "learning-from-crisis": 1},
                     "kinds": {"initiative": 1, "place": 1},

@@ -17,7 +17,7 @@ from app.database import write_transaction
 from app.extensions import db
 from app.initiatives.services import update_initiative
 from app.models import Initiative
-from tests.test_api_helpers import add_initiative
+from tests.factories import make_initiative
 
 URL = "/api/v1/initiatives"
 SAME_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Cache-Control", "Link",
@@ -34,7 +34,8 @@ def pages(app, tmp_path) -> Path:
 
 @pytest.fixture
 def three(app):
-    return [add_initiative(name=f"Maison {n}", summary=f"Résumé {n}") for n in range(3)]
+    return [make_initiative(f"Maison {n}", summary=f"Résumé {n}", kind="place", status="published",
+                            private_email=None, themes=None) for n in range(3)]
 
 
 def fetch(client, url: str, **options):

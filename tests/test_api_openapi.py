@@ -14,7 +14,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.test_api_helpers import add_initiative
+from tests.factories import make_initiative
 
 # (path, query) → the operation's path in the document
 REAL_REQUESTS = [
@@ -60,8 +60,9 @@ def test_document_is_openapi_3_1_with_every_endpoint(document):
 
 @pytest.mark.parametrize(("path", "url"), REAL_REQUESTS)
 def test_real_responses_validate_against_the_document(client, seeded, document, path, url):
-    add_initiative(name="Avec tout", website="https://example.org", public_contact="04 00",
-                   started_on="2020-03-17", actor_type="association", tags=["un", "deux"])
+    make_initiative("Avec tout", website="https://example.org", public_contact="04 00",
+                    started_on="2020-03-17", actor_type="association", tags=["un", "deux"],
+                    kind="place", status="published", private_email=None, themes=None)
     response = client.get(url)
     assert str(response.status_code) in document["paths"][path]["get"]["responses"]
     errors = list(validator_for(document, path, response.status_code, response.mimetype)

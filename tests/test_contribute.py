@@ -9,8 +9,7 @@ import sqlalchemy as sa
 from app.contribute.proposals import FORM_SOURCE
 from app.extensions import db
 from app.models import Initiative, Revision
-from tests.contribution_fixtures import *  # noqa: F403
-from tests.contribution_fixtures import SECRET_EMAIL, count, login, make_initiative, proposal_data
+from tests.factories import SECRET_EMAIL, count, login, make_initiative, proposal_data
 
 pytestmark = pytest.mark.usefixtures("fast_forms", "themes")
 

@@ -7,8 +7,7 @@ import pytest
 from app.extensions import limiter
 from app.models import ChangeSet, Initiative, Report
 from tests.conftest import make_app
-from tests.contribution_fixtures import *  # noqa: F403
-from tests.contribution_fixtures import PASSWORD, count, make_initiative, proposal_data
+from tests.factories import PASSWORD, count, make_initiative, proposal_data
 
 
 def csrf_token(page: str) -> str:

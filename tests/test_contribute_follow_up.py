@@ -9,8 +9,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import ChangeSet, FollowUp, Initiative, Report, Revision
 from app.models.base import utcnow
-from tests.contribution_fixtures import *  # noqa: F403
-from tests.contribution_fixtures import (
+from tests.factories import (
     SECRET_EMAIL,
     count,
     follow_up_path,

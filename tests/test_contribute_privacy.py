@@ -6,8 +6,7 @@ from flask import url_for
 from app.database import write_transaction
 from app.initiatives.change_sets import propose_change
 from app.initiatives.reports import file_report
-from tests.contribution_fixtures import *  # noqa: F403
-from tests.contribution_fixtures import SECRET_EMAIL, make_initiative
+from tests.factories import SECRET_EMAIL, make_initiative
 
 CORRECTOR, REPORTER = "corrector.secret@example.org", "reporter.secret@example.org"
 SECRETS = (SECRET_EMAIL, CORRECTOR, REPORTER, "proposer.secret", "secret@example")

@@ -10,7 +10,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from app.exchange.csv_format import neutralise, unneutralise
-from tests.test_api_helpers import add_initiative
+from tests.factories import make_initiative
 
 HOSTILE = ["=HYPERLINK(\"http://evil.example\",\"clic\")", "+1+1", "\t=1", "-2+3", "@SUM(A1)",
            "\r=1", "'=déjà protégé"]
@@ -66,8 +66,9 @@ def test_unknown_format_is_404(client, app):
 
 
 def test_export_leaves_out_unpublished_and_private(client, app):
-    add_initiative(name="Publiée", private_email="secret@example.org")
-    add_initiative(name="En attente", status="pending")
+    make_initiative("Publiée", private_email="secret@example.org", kind="place", status="published",
+                    themes=None)
+    make_initiative("En attente", status="pending", kind="place", private_email=None, themes=None)
     for fmt in ("geojson", "umap", "csv", "gpkg"):
         data = export(client, fmt)
         assert b"secret@example.org" not in data and b"En attente" not in data
@@ -116,8 +117,9 @@ def test_csv_has_a_header_lon_lat_and_joined_themes(client, seeded):
 
 def test_csv_neutralises_formulas_but_keeps_numbers(client, app):
     for index, value in enumerate(HOSTILE):
-        add_initiative(name=f"Piège {index}", summary=value, actor_name=value,
-                       lon=-1.553621, lat=47.218371)  # Nantes: a negative longitude
+        make_initiative(f"Piège {index}", summary=value, actor_name=value, lon=-1.553621,
+                        lat=47.218371, kind="place", status="published", private_email=None,
+                        themes=None)  # Nantes: a negative longitude
     rows = read_csv(export(client, "csv"))
     assert len(rows) == len(HOSTILE)
     for row in rows:
@@ -262,10 +264,13 @@ def many_initiatives(app, themes) -> list[int]:
     from app.models import Initiative
     from app.models.initiative import initiative_themes
 
-    made = [add_initiative(name="Crise", themes=["crisis-management"]),
-            add_initiative(name="Apprendre", themes=["learning-from-crisis"]),
-            add_initiative(name="Sans thème")]
-    add_initiative(name="En attente", status="pending")
+    made = [make_initiative("Crise", themes=["crisis-management"], kind="place", status="published",
+                            private_email=None),
+            make_initiative("Apprendre", themes=["learning-from-crisis"], kind="place",
+                            status="published", private_email=None),
+            make_initiative("Sans thème", kind="place", status="published", private_email=None,
+                            themes=None)]
+    make_initiative("En attente", status="pending", kind="place", private_email=None, themes=None)
     table = Initiative.__table__
     with db.engine.begin() as connection:
         rows = [dict(row._mapping) for row in connection.execute(

@@ -8,8 +8,7 @@ from app.database import write_transaction
 from app.initiatives.change_sets import propose_change
 from app.initiatives.reports import file_report
 from tests.conftest import make_app
-from tests.contribution_fixtures import *  # noqa: F403
-from tests.contribution_fixtures import BORDEAUX, PASSWORD, login, make_initiative
+from tests.factories import BORDEAUX, PASSWORD, login, make_initiative
 
 
 def header(page: str) -> str:

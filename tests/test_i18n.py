@@ -9,7 +9,8 @@ from flask import render_template_string
 
 from tests.browser.conftest import compile_catalogues
 from tests.conftest import PROJECT_ROOT
-from tests.test_public_support import make_initiative_fixture, map_config_of  # noqa: F401
+from tests.factories import PARIS, make_initiative
+from tests.page_parsers import map_config_of
 
 CATALOGUE = PROJECT_ROOT / "app" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 
@@ -61,8 +62,10 @@ def test_map_texts_and_labels_follow_the_language(client, seeded):
     assert config["themes"]["crisis-management"]["label"] == "Crisis management"
 
 
-def test_initiative_page_dates_are_localised(client, themes, make_initiative):
-    initiative_id = make_initiative(started_on="2020-03-17")
+def test_initiative_page_dates_are_localised(client, themes):
+    initiative_id = make_initiative("Initiative de test", started_on="2020-03-17",
+                                    status="published", insee=PARIS, summary="Résumé de test.",
+                                    private_email=None).id
     french = client.get(f"/initiatives/{initiative_id}", follow_redirects=True)
     english = client.get(f"/initiatives/{initiative_id}?lang=en", follow_redirects=True)
     assert "17 mars 2020" in french.get_data(as_text=True)

@@ -14,7 +14,7 @@ from app.initiatives import services
 from app.initiatives.fields import InvalidInitiative
 from app.models import Initiative, Revision
 from tests.conftest import PEERS_UMAP
-from tests.test_api_helpers import add_initiative
+from tests.factories import make_initiative
 
 MAX_BYTES = 10 * 1024 * 1024
 NOT_A_POINT = "Pas un point"
@@ -253,7 +253,8 @@ def test_reimport_without_ids_recognises_the_same_rows(themes):
 
 
 def test_possible_duplicates_are_reported_and_not_created(themes):
-    add_initiative(name="Maison du vélo", website="https://velo.example.org/")
+    make_initiative("Maison du vélo", website="https://velo.example.org/", kind="place",
+                    status="published", private_email=None, themes=None)
     csv = ("name,commune,website\n"
            "Maison du velo,Cluny,\n"
            "Autre nom,Rennes,http://www.velo.example.org\n"
@@ -272,8 +273,10 @@ def test_possible_duplicates_are_reported_and_not_created(themes):
 def test_large_files_find_the_same_duplicates(themes):
     """Past 50 rows, existing initiatives are gridded once: the grid finds what
     find_duplicates finds, far north too."""
-    add_initiative(name="Maison du vélo")  # Cluny
-    add_initiative(name="Refuge", lon=15.6, lat=78.2)  # Svalbard: narrow cells
+    make_initiative("Maison du vélo", kind="place", status="published", private_email=None,
+                    themes=None)  # Cluny
+    make_initiative("Refuge", lon=15.6, lat=78.2, kind="place", status="published",
+                    private_email=None, themes=None)  # Svalbard: narrow cells
     rows = [f"Lieu numéro {n},{44 + n / 20},{4.5}" for n in range(60)]  # 5.5 km apart
     csv = "name,lat,lon\n" + "\n".join(
         [*rows, "Maison du velo,46.434,4.659", "Le Refuge,78.2,15.61"]) + "\n"

@@ -18,7 +18,7 @@ from app.initiatives.duplicates import (
 )
 from app.models import Initiative, Revision
 from app.text import fold
-from tests.test_api_helpers import add_initiative
+from tests.factories import make_initiative
 from tests.test_import import commit, plan
 
 CLUNY = (4.659, 46.434)
@@ -66,8 +66,10 @@ def test_grid_finds_what_find_duplicates_finds_at_the_radius(themes):
                                                RADIUS_M + 0.5, RADIUS_M + 20, -RADIUS_M + 1)]
     near_edge += [offset(0, metres) for metres in (RADIUS_M - 2, RADIUS_M + 2, -RADIUS_M + 2)]
     for number, (lon, lat) in enumerate(near_edge):
-        add_initiative(name=f"Atelier vélo {number}", lon=lon, lat=lat)
-    add_initiative(name="Atelier vélo au même endroit", lon=CLUNY[0], lat=CLUNY[1])
+        make_initiative(f"Atelier vélo {number}", lon=lon, lat=lat, kind="place",
+                        status="published", private_email=None, themes=None)
+    make_initiative("Atelier vélo au même endroit", lon=CLUNY[0], lat=CLUNY[1], kind="place",
+                    status="published", private_email=None, themes=None)
     rows = [f"{n},Atelier velo {n % 9},{lat},{lon}" for n, (lon, lat) in
             enumerate(offset(metres, east) for metres in range(-1100, 1101, 50)
                       for east in (0, 990, 1010))]
@@ -84,7 +86,8 @@ def test_grid_finds_what_find_duplicates_finds_at_the_radius(themes):
 
 def test_batches_write_every_row_with_its_revision_in_file_order(themes, monkeypatch):
     monkeypatch.setattr(imports.Writer, "BATCH", 2)
-    existing = add_initiative(name="Ancien nom", external_id="import:test:1")
+    existing = make_initiative("Ancien nom", external_id="import:test:1", kind="place",
+                               status="published", private_email=None, themes=None)
     csv = ("id,name,commune,tags\n1,Nouveau nom,Cluny,\n"
            + "".join(f"{n},Lieu {n},Rennes,jardin;Lieu {n % 2}\n" for n in range(2, 9)))
     report = commit(csv)

@@ -9,7 +9,7 @@ from app.exchange.sources import parse_source
 from app.extensions import db
 from app.initiatives.taxonomy import ensure_default_themes
 from tests.conftest import empty_tables
-from tests.test_api_helpers import add_initiative
+from tests.factories import make_initiative
 
 SITE = "http://localhost"
 NOT_CARRIED = ("uid", "url", "updated_at")
@@ -42,11 +42,12 @@ def start_again_empty() -> None:
 
 def add_varied_initiatives() -> None:
     """Fields the seed leaves empty: dates, contact, Markdown links, hostile text, a point."""
-    add_initiative(name="=Formule", summary="+1+1", description="Voir [le site](https://a.fr).\n\n"
-                   "**Gras** et *italique*.", public_contact="@contact", started_on="2020-03-17",
-                   ended_on="2021-06-30", website="https://example.org/x",
-                   tags=["vélo", "réparation"], research_partnership=True,
-                   lon=4.659, lat=46.434, location_precision="address", actor_type="company")
+    make_initiative("=Formule", summary="+1+1", description="Voir [le site](https://a.fr).\n\n"
+                    "**Gras** et *italique*.", public_contact="@contact", started_on="2020-03-17",
+                    ended_on="2021-06-30", website="https://example.org/x",
+                    tags=["vélo", "réparation"], research_partnership=True,
+                    lon=4.659, lat=46.434, location_precision="address", actor_type="company",
+                    kind="place", status="published", private_email=None, themes=None)
 
 
 EXPORTS = {"geojson": "/export/initiatives.geojson", "csv": "/export/initiatives.csv",

@@ -9,7 +9,7 @@ from flask import g
 
 from app.extensions import db
 from app.models import Initiative, Revision
-from tests.test_api_helpers import sign_in
+from tests.factories import sign_in
 
 CSV = "Titre;Ville;Texte\nAtelier vélo;Cluny;Réparer ensemble\nNulle part;Atlantide;\n"
 

@@ -12,7 +12,7 @@ from app.initiatives.services import create_initiative
 from app.initiatives.taxonomy import ensure_default_themes
 from app.models import Initiative, Revision, User
 from tests.conftest import empty_tables
-from tests.test_api_helpers import PASSWORD
+from tests.factories import PASSWORD
 from tests.test_import import guess_mapping, source_of
 
 CSV = (

@@ -13,7 +13,7 @@ from app.initiatives.moderation import decide
 from app.initiatives.services import create_initiative
 from app.models import Initiative
 from app.public.services import ACCENTED_CAPITALS, PER_PAGE, SORTS, result_page
-from tests.contribution_fixtures import accounts  # noqa: F401
+from tests.factories import make_initiative
 from tests.test_import import commit as import_csv
 
 SORT_NAME_LENGTH = 64
@@ -141,10 +141,8 @@ def test_sort_keys_of_seeded_initiatives(seeded):
     assert_keys_current()
 
 
-def test_sort_keys_follow_creation_and_moderation_edits(accounts):  # noqa: F811
-    with write_transaction():
-        initiative = create_initiative({"name": "Zèbre", "kind": "place", "insee": "75056",
-                                        "themes": ["crisis-management"]})
+def test_sort_keys_follow_creation_and_moderation_edits(accounts):
+    initiative = make_initiative("Zèbre", kind="place", insee="75056", private_email=None)
     assert_keys_current()
     with write_transaction():
         decide(initiative, "approve", moderator=accounts.national, reason="",
@@ -154,7 +152,7 @@ def test_sort_keys_follow_creation_and_moderation_edits(accounts):  # noqa: F811
     assert_keys_current()
 
 
-def test_sort_keys_follow_an_approved_change_set(accounts):  # noqa: F811
+def test_sort_keys_follow_an_approved_change_set(accounts):
     with write_transaction():
         initiative = create_initiative({"name": "Atelier", "kind": "place", "insee": "75056",
                                         "themes": ["crisis-management"]}, status="published")

@@ -14,7 +14,7 @@ from app.filters import parse_filters
 from app.geo.spatial import explain, select_initiatives
 from app.models.unmapped import include_object
 from tests.conftest import make_app
-from tests.test_api_helpers import add_initiative
+from tests.factories import make_initiative
 from tests.test_spatial import spread_copies
 
 TABLES = {"initiatives", "themes", "tags", "users", "user_scopes", "revisions",
@@ -124,8 +124,10 @@ def test_models_and_migrations_describe_the_same_schema(app):
 def test_stored_features_are_compressed_with_lz4_on_postgresql(app, themes):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("SQLite does not compress stored values")
-    initiative_id = add_initiative(
-        description="Des ateliers de réparation chaque semaine. " * 200).id
+    initiative_id = make_initiative("Maison du vélo",
+                                    description="Des ateliers de réparation chaque semaine. " * 200,
+                                    kind="place", status="published", private_email=None,
+                                    themes=None).id
     feature_and_method = sa.text(
         "SELECT public_feature, pg_column_compression(public_feature) FROM initiatives "
         "WHERE id = :id")

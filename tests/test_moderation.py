@@ -8,8 +8,7 @@ from app.extensions import db
 from app.initiatives.change_sets import propose_change
 from app.initiatives.reports import file_report
 from app.models import ChangeSet, Initiative, RejectReason, Report, Revision
-from tests.contribution_fixtures import *  # noqa: F403
-from tests.contribution_fixtures import BORDEAUX, SECRET_EMAIL, count, login, make_initiative
+from tests.factories import BORDEAUX, SECRET_EMAIL, count, login, make_initiative
 
 pytestmark = pytest.mark.usefixtures("fast_forms")
 

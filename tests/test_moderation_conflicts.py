@@ -13,8 +13,7 @@ from app.initiatives.change_sets import propose_change
 from app.initiatives.moderation import decide
 from app.models import ChangeSet, Initiative, Revision
 from tests.conftest import make_app
-from tests.contribution_fixtures import *  # noqa: F403
-from tests.contribution_fixtures import login, make_initiative
+from tests.factories import login, make_initiative
 
 CONFLICT = "Quelqu&#39;un a traité ou modifié cet élément entre-temps"
 

@@ -15,8 +15,7 @@ from app.initiatives.reports import file_report
 from app.initiatives.services import update_initiative
 from app.models import ChangeSet, FollowUp, Initiative, OutboxMessage, Report, Revision
 from app.notifications.outbox import enqueue
-from tests.contribution_fixtures import *  # noqa: F403
-from tests.contribution_fixtures import count, login, make_initiative
+from tests.factories import count, login, make_initiative
 
 
 def test_history_shows_each_revision_as_a_readable_diff(client, accounts):

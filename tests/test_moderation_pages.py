@@ -10,8 +10,7 @@ from app.initiatives.change_sets import propose_change
 from app.initiatives.duplicates import find_duplicates, same_host, with_duplicates
 from app.initiatives.reports import file_report
 from app.models import Initiative, OutboxMessage
-from tests.contribution_fixtures import *  # noqa: F403
-from tests.contribution_fixtures import BORDEAUX, SECRET_EMAIL, login, make_initiative
+from tests.factories import BORDEAUX, SECRET_EMAIL, login, make_initiative
 
 pytestmark = pytest.mark.usefixtures("fast_forms")
 DECISION_ERROR = '<p class="error" id="decision-error">Choisissez une décision.</p>'

@@ -13,8 +13,7 @@ from app.extensions import db
 from app.initiatives.change_sets import propose_change
 from app.models import OutboxMessage
 from app.notifications.sender import MAX_ATTEMPTS
-from tests.contribution_fixtures import *  # noqa: F403
-from tests.contribution_fixtures import SECRET_EMAIL, login, make_initiative, proposal_data
+from tests.factories import SECRET_EMAIL, login, make_initiative, proposal_data
 
 pytestmark = pytest.mark.usefixtures("fast_forms")
 

@@ -11,8 +11,7 @@ from app.extensions import db
 from app.initiatives.services import update_initiative
 from app.initiatives.themes import save_theme
 from app.models import Initiative, Theme
-from tests.contribution_fixtures import accounts, login  # noqa: F401
-from tests.test_public_support import make_initiative_fixture  # noqa: F401
+from tests.factories import PARIS, login, make_initiative
 
 pytestmark = pytest.mark.usefixtures("app")
 NONCE = re.compile(r'<script[^>]* nonce="([^"]+)"')
@@ -32,8 +31,9 @@ def without_nonces(html: str) -> str:
     return NONCE.sub("<script nonce=\"\"", html)
 
 
-def test_each_response_of_a_kept_page_has_its_own_nonce(client, make_initiative):
-    initiative_id = make_initiative(name="Visières de Rennes")
+def test_each_response_of_a_kept_page_has_its_own_nonce(client, themes):
+    initiative_id = make_initiative("Visières de Rennes", status="published", insee=PARIS,
+                                    summary="Résumé de test.", private_email=None).id
     first, second = page(client, initiative_id), page(client, initiative_id)
     assert kept_pages() == 1
     nonces = []
@@ -50,8 +50,10 @@ def test_each_response_of_a_kept_page_has_its_own_nonce(client, make_initiative)
         second.get_data(as_text=True))
 
 
-def test_a_kept_page_is_byte_for_byte_what_rendering_gives(app, client, make_initiative):
-    initiative_id = make_initiative(name="Réseau solidaire de Cluny", description="**Gras**")
+def test_a_kept_page_is_byte_for_byte_what_rendering_gives(app, client, themes):
+    initiative_id = make_initiative("Réseau solidaire de Cluny", description="**Gras**",
+                                    status="published", insee=PARIS, summary="Résumé de test.",
+                                    private_email=None).id
     kept = page(client, initiative_id).get_data(as_text=True)
     app.config["PAGE_CACHE_BYTES"] = 0  # nothing kept: rendered every time
     app.extensions.pop("maillage_cache_pages")
@@ -59,8 +61,9 @@ def test_a_kept_page_is_byte_for_byte_what_rendering_gives(app, client, make_ini
     assert without_nonces(kept) == without_nonces(fresh)
 
 
-def test_an_edit_shows_at_once(client, make_initiative):
-    initiative_id = make_initiative(name="Cellule d'appel du CCAS", summary="Avant.")
+def test_an_edit_shows_at_once(client, themes):
+    initiative_id = make_initiative("Cellule d'appel du CCAS", summary="Avant.", status="published",
+                                    insee=PARIS, private_email=None).id
     assert "Avant." in page(client, initiative_id).get_data(as_text=True)
     with write_transaction():
         update_initiative(db.session.get(Initiative, initiative_id),
@@ -69,8 +72,9 @@ def test_an_edit_shows_at_once(client, make_initiative):
     assert "Après la modification." in html and "Avant." not in html
 
 
-def test_a_renamed_or_recoloured_theme_shows_at_once(client, make_initiative):
-    initiative_id = make_initiative()
+def test_a_renamed_or_recoloured_theme_shows_at_once(client, themes):
+    initiative_id = make_initiative("Initiative de test", status="published", insee=PARIS,
+                                    summary="Résumé de test.", private_email=None).id
     assert "Gestion de crise" in page(client, initiative_id).get_data(as_text=True)
     with write_transaction():
         theme = db.session.scalar(db.select(Theme).filter_by(slug="crisis-management"))
@@ -81,8 +85,9 @@ def test_a_renamed_or_recoloured_theme_shows_at_once(client, make_initiative):
     assert "#123456" in html
 
 
-def test_archiving_and_unpublishing_show_at_once(client, make_initiative):
-    initiative_id = make_initiative()
+def test_archiving_and_unpublishing_show_at_once(client, themes):
+    initiative_id = make_initiative("Initiative de test", status="published", insee=PARIS,
+                                    summary="Résumé de test.", private_email=None).id
     page(client, initiative_id)
     with write_transaction():
         db.session.get(Initiative, initiative_id).status = "archived"
@@ -92,8 +97,9 @@ def test_archiving_and_unpublishing_show_at_once(client, make_initiative):
     assert client.get(f"/initiatives/{initiative_id}", follow_redirects=True).status_code == 404
 
 
-def test_languages_and_hosts_get_their_own_page(client, make_initiative):
-    initiative_id = make_initiative()
+def test_languages_and_hosts_get_their_own_page(client, themes):
+    initiative_id = make_initiative("Initiative de test", status="published", insee=PARIS,
+                                    summary="Résumé de test.", private_email=None).id
     french = page(client, initiative_id).get_data(as_text=True)
     english = page(client, initiative_id, "?lang=en").get_data(as_text=True)
     assert '<html lang="fr">' in french and '<html lang="en">' in english
@@ -103,9 +109,10 @@ def test_languages_and_hosts_get_their_own_page(client, make_initiative):
         as_text=True)
 
 
-def test_signed_in_people_and_flashed_messages_are_never_shared(app, client, accounts,  # noqa: F811
-                                                                make_initiative):
-    initiative_id = make_initiative()
+def test_signed_in_people_and_flashed_messages_are_never_shared(app, client, accounts,
+                                                                themes):
+    initiative_id = make_initiative("Initiative de test", status="published", insee=PARIS,
+                                    summary="Résumé de test.", private_email=None).id
     assert "Connexion" in page(client, initiative_id).get_data(as_text=True)
     moderator = app.test_client()
     login(moderator, accounts.national)
@@ -119,8 +126,9 @@ def test_signed_in_people_and_flashed_messages_are_never_shared(app, client, acc
     assert "Déconnexion" not in anonymous and "Connexion" in anonymous
 
 
-def test_kept_pages_stay_within_their_byte_budget(app, client, make_initiative):
-    ids = [make_initiative(name=f"Initiative numéro {n}") for n in range(12)]
+def test_kept_pages_stay_within_their_byte_budget(app, client, themes):
+    ids = [make_initiative(f"Initiative numéro {n}", status="published", insee=PARIS,
+                           summary="Résumé de test.", private_email=None).id for n in range(12)]
     budget = 5 * len(page(client, ids[0]).get_data())
     app.config["PAGE_CACHE_BYTES"] = budget
     app.extensions.pop("maillage_cache_pages")

@@ -15,8 +15,7 @@ from app.extensions import db
 from app.initiatives.change_sets import propose_change
 from app.initiatives.reports import file_report
 from app.models import RejectReason, Theme
-from tests.contribution_fixtures import *  # noqa: F403
-from tests.contribution_fixtures import login, make_initiative
+from tests.factories import login, make_initiative
 
 ROLES = ("anonymous", "contributor", "moderator_out", "moderator_in", "admin")
 ALLOWED = {

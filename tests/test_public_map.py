@@ -6,7 +6,8 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Initiative
-from tests.test_public_support import make_initiative_fixture, map_config_of  # noqa: F401
+from tests.factories import PARIS, make_initiative
+from tests.page_parsers import map_config_of
 
 pytestmark = pytest.mark.usefixtures("app")
 
@@ -86,9 +87,10 @@ def test_points_cost_well_under_100_bytes_per_initiative(client, seeded):
     assert len(body) / len(orjson.loads(body)["id"]) < 40
 
 
-def test_points_honour_theme_kind_and_search(client, seeded, make_initiative):
-    wanted = make_initiative(name="Épicerie solidaire du Bocage", kind="place",
-                             themes=["learning-from-crisis"])
+def test_points_honour_theme_kind_and_search(client, seeded, themes):
+    wanted = make_initiative("Épicerie solidaire du Bocage", kind="place",
+                             themes=["learning-from-crisis"], status="published", insee=PARIS,
+                             summary="Résumé de test.", private_email=None).id
     assert wanted in client.get("/api/v1/map/points?q=EPICERIE bocage").get_json()["id"]
     by_kind = client.get("/api/v1/map/points?kind=place").get_json()
     assert wanted in by_kind["id"] and all(by_kind["kinds"][k] == "place" for k in by_kind["kind"])
@@ -96,15 +98,21 @@ def test_points_honour_theme_kind_and_search(client, seeded, make_initiative):
     assert wanted not in by_theme["id"] and by_theme["count"] == 8
 
 
-def test_points_leave_out_pending_and_rejected_initiatives(client, themes, make_initiative):
-    shown = make_initiative(name="Publiée")
-    make_initiative(name="En attente", status="pending")
-    make_initiative(name="Refusée", status="rejected")
+def test_points_leave_out_pending_and_rejected_initiatives(client, themes):
+    shown = make_initiative("Publiée", status="published", insee=PARIS, summary="Résumé de test.",
+                            private_email=None).id
+    make_initiative("En attente", status="pending", insee=PARIS, summary="Résumé de test.",
+                    private_email=None)
+    make_initiative("Refusée", status="rejected", insee=PARIS, summary="Résumé de test.",
+                    private_email=None)
     assert client.get("/api/v1/map/points").get_json()["id"] == [shown]
 
 
-def test_points_main_theme_is_the_first_in_taxonomy_order(client, themes, make_initiative):
-    both = make_initiative(themes=["learning-from-crisis", "territory-proximity"])
+def test_points_main_theme_is_the_first_in_taxonomy_order(client, themes):
+    both = make_initiative("Initiative de test",
+                           themes=["learning-from-crisis", "territory-proximity"],
+                           status="published", insee=PARIS, summary="Résumé de test.",
+                           private_email=None).id
     data = client.get("/api/v1/map/points").get_json()
     assert data["themes"][data["theme"][data["id"].index(both)]] == "territory-proximity"
 
@@ -121,14 +129,16 @@ def test_points_answer_not_modified_to_a_matching_etag(client, seeded):
     assert again.status_code == 304
 
 
-def test_points_kept_by_the_worker_follow_every_change(client, themes, make_initiative):
+def test_points_kept_by_the_worker_follow_every_change(client, themes):
     from app.database import write_transaction
     from app.initiatives.services import update_initiative
 
-    first = make_initiative(name="Première", themes=["learning-from-crisis"])
+    first = make_initiative("Première", themes=["learning-from-crisis"], status="published",
+                            insee=PARIS, summary="Résumé de test.", private_email=None).id
     before = client.get("/api/v1/map/points").get_json()
     assert before["id"] == [first]
-    second = make_initiative(name="Seconde")
+    second = make_initiative("Seconde", status="published", insee=PARIS, summary="Résumé de test.",
+                             private_email=None).id
     assert client.get("/api/v1/map/points").get_json()["id"] == [first, second]
     with write_transaction():
         update_initiative(db.session.get(Initiative, first),
@@ -138,17 +148,21 @@ def test_points_kept_by_the_worker_follow_every_change(client, themes, make_init
     assert after["theme"][0] != before["theme"][0]
 
 
-def test_points_of_different_filters_are_kept_apart(client, themes, make_initiative):
-    place = make_initiative(kind="place")
-    other = make_initiative(kind="resource")
+def test_points_of_different_filters_are_kept_apart(client, themes):
+    place = make_initiative("Initiative de test", kind="place", status="published", insee=PARIS,
+                            summary="Résumé de test.", private_email=None).id
+    other = make_initiative("Initiative de test", kind="resource", status="published", insee=PARIS,
+                            summary="Résumé de test.", private_email=None).id
     assert client.get("/api/v1/map/points").get_json()["id"] == [place, other]
     assert client.get("/api/v1/map/points?kind=place").get_json()["id"] == [place]
     assert client.get("/api/v1/map/points?kind=resource").get_json()["id"] == [other]
 
 
-def test_popup_fallback_route_gives_public_fields_only(client, themes, make_initiative):
-    shown = make_initiative(name="Visible", private_email="secret@example.org")
-    hidden = make_initiative(name="Cachée", status="pending")
+def test_popup_fallback_route_gives_public_fields_only(client, themes):
+    shown = make_initiative("Visible", private_email="secret@example.org", status="published",
+                            insee=PARIS, summary="Résumé de test.").id
+    hidden = make_initiative("Cachée", status="pending", insee=PARIS, summary="Résumé de test.",
+                             private_email=None).id
     feature = client.get(f"/api/v1/map/points/{shown}").get_json()
     assert feature["properties"]["name"] == "Visible"
     assert feature["properties"]["url"].startswith(f"/initiatives/{shown}")
@@ -162,12 +176,14 @@ def test_filter_form_counts_initiatives_per_theme_and_kind(client, seeded):
     assert "Ressource <span class=\"count\">(14)</span>" in html
 
 
-def test_filter_counts_kept_by_the_worker_follow_every_change(client, seeded, make_initiative):
+def test_filter_counts_kept_by_the_worker_follow_every_change(client, seeded, themes):
     from app.database import write_transaction
     from app.initiatives.services import update_initiative
 
     assert "Gestion de crise <span class=\"count\">(8)</span>" in client.get("/").text
-    added = make_initiative(themes=["crisis-management"], kind="resource")
+    added = make_initiative("Initiative de test", themes=["crisis-management"], kind="resource",
+                            status="published", insee=PARIS, summary="Résumé de test.",
+                            private_email=None).id
     html = client.get("/").text
     assert "Gestion de crise <span class=\"count\">(9)</span>" in html
     assert "Ressource <span class=\"count\">(15)</span>" in html

@@ -10,7 +10,8 @@ from app.extensions import db
 from app.initiatives.services import update_initiative
 from app.models import Initiative
 from app.public.services import PER_PAGE, ResultPage
-from tests.test_public_support import json_ld_of, make_initiative_fixture, map_config_of  # noqa: F401
+from tests.factories import PARIS, make_initiative
+from tests.page_parsers import json_ld_of, map_config_of
 
 pytestmark = pytest.mark.usefixtures("app")
 ROW_LINK = re.compile(r'<h3 class="result__title"><a href="/initiatives/(\d+)-[^"]+">')
@@ -43,28 +44,33 @@ def test_list_is_paginated_twenty_at_a_time(client, seeded):
     assert '<ol class="result-list" start="41">' in last
 
 
-def test_list_sorts_by_name_ignoring_accents_and_quotes(client, themes, make_initiative):
+def test_list_sorts_by_name_ignoring_accents_and_quotes(client, themes):
     for name in ("Zébulon", "« Écoles ouvertes »", "atelier", "Boussole"):
-        make_initiative(name=name)
+        make_initiative(name, status="published", insee=PARIS, summary="Résumé de test.",
+                        private_email=None)
     html = client.get("/initiatives").get_data(as_text=True)
     names = re.findall(r'class="result__title"><a href="[^"]+">([^<]+)</a>', html)
     assert names == ["atelier", "Boussole", "« Écoles ouvertes »", "Zébulon"]
 
 
-def test_list_sorts_by_commune_and_by_last_update(client, themes, make_initiative):
-    paris = make_initiative(name="A Paris", insee="75056")
-    lyon = make_initiative(name="B Lyon", insee="69123")
-    ecully = make_initiative(name="C Écully", insee="69081")
+def test_list_sorts_by_commune_and_by_last_update(client, themes):
+    paris = make_initiative("A Paris", insee="75056", status="published", summary="Résumé de test.",
+                            private_email=None).id
+    lyon = make_initiative("B Lyon", insee="69123", status="published", summary="Résumé de test.",
+                           private_email=None).id
+    ecully = make_initiative("C Écully", insee="69081", status="published",
+                             summary="Résumé de test.", private_email=None).id
     assert listed_ids(client, "sort=commune") == [ecully, lyon, paris]
     with write_transaction():
         update_initiative(db.session.get(Initiative, paris), {"summary": "Nouveau"}, author=None)
     assert listed_ids(client, "sort=updated")[0] == paris
 
 
-def test_search_is_accent_and_case_insensitive_on_every_text_field(client, themes,
-                                                                   make_initiative):
-    target = make_initiative(name="Café des Énergies", actor_name="Collectif Brûlé",
-                             description="Un **réseau** d'entraide à Saint-Étienne.")
+def test_search_is_accent_and_case_insensitive_on_every_text_field(client, themes):
+    target = make_initiative("Café des Énergies", actor_name="Collectif Brûlé",
+                             description="Un **réseau** d'entraide à Saint-Étienne.",
+                             status="published", insee=PARIS, summary="Résumé de test.",
+                             private_email=None).id
     for query in ("cafe", "ENERGIES", "brule", "saint etienne", "Réseau"):
         assert listed_ids(client, f"q={query}") == [target], query
 
@@ -76,8 +82,9 @@ def test_list_works_without_javascript(client, seeded):
     assert "8 initiatives" in html
 
 
-def test_initiative_id_alone_redirects_to_the_slug_url(client, themes, make_initiative):
-    initiative_id = make_initiative(name="Réseau d'entraide « Les Voisins »")
+def test_initiative_id_alone_redirects_to_the_slug_url(client, themes):
+    initiative_id = make_initiative("Réseau d'entraide « Les Voisins »", status="published",
+                                    insee=PARIS, summary="Résumé de test.", private_email=None).id
     canonical = f"/initiatives/{initiative_id}-reseau-d-entraide-les-voisins"
     response = client.get(f"/initiatives/{initiative_id}")
     assert response.status_code == 302
@@ -85,9 +92,11 @@ def test_initiative_id_alone_redirects_to_the_slug_url(client, themes, make_init
     assert client.get(f"/initiatives/{initiative_id}-old-name").headers["Location"] == canonical
 
 
-def test_unknown_or_unpublished_initiatives_are_not_found(client, themes, make_initiative):
-    pending = make_initiative(status="pending")
-    rejected = make_initiative(status="rejected")
+def test_unknown_or_unpublished_initiatives_are_not_found(client, themes):
+    pending = make_initiative("Initiative de test", status="pending", insee=PARIS,
+                              summary="Résumé de test.", private_email=None).id
+    rejected = make_initiative("Initiative de test", status="rejected", insee=PARIS,
+                               summary="Résumé de test.", private_email=None).id
     for path in ("/initiatives/999999", f"/initiatives/{pending}", f"/initiatives/{rejected}-x"):
         assert client.get(path).status_code == 404, path
 
@@ -98,13 +107,14 @@ def page_of(client, initiative_id: int) -> str:
     return response.get_data(as_text=True)
 
 
-def test_initiative_page_shows_its_public_fields(client, themes, make_initiative):
+def test_initiative_page_shows_its_public_fields(client, themes):
     html = page_of(client, make_initiative(
-        name="Tiers-lieu du Plateau", kind="place", actor_name="Association Plateau",
+        "Tiers-lieu du Plateau", kind="place", actor_name="Association Plateau",
         actor_type="association", website="https://plateau.example.org",
         public_contact="contact@plateau.example.org", started_on="2020-03-17",
         research_partnership=True, source="Document de session 2", tags=["entraide"],
-        themes=["territory-proximity", "learning-from-crisis"], private_email="prive@x.fr"))
+        themes=["territory-proximity", "learning-from-crisis"], private_email="prive@x.fr",
+        status="published", insee=PARIS, summary="Résumé de test.").id)
     for text in ("Tiers-lieu du Plateau", "Lieu", "Association Plateau", "(Association)",
                  'href="https://plateau.example.org"', 'href="mailto:contact@plateau.example.org"',
                  "17 mars 2020", "Ouverte à un partenariat de recherche", "Document de session 2",
@@ -113,27 +123,30 @@ def test_initiative_page_shows_its_public_fields(client, themes, make_initiative
     assert "prive@x.fr" not in html
 
 
-def test_initiative_page_links_its_territory_to_filtered_views(client, themes, make_initiative):
-    html = page_of(client, make_initiative(insee="69123"))
+def test_initiative_page_links_its_territory_to_filtered_views(client, themes):
+    html = page_of(client, make_initiative("Initiative de test", insee="69123", status="published",
+                                           summary="Résumé de test.", private_email=None).id)
     assert 'href="/?commune=69123">Lyon</a>' in html
     assert re.search(r'href="/\?epci=\d{9}">[^<]*Lyon', html)
     assert 'href="/territoires/69">Rhône (69)</a>' in html
     assert 'href="/territoires/region/84">Auvergne-Rhône-Alpes</a>' in html
 
 
-def test_initiative_page_links_to_correction_and_report(client, themes, make_initiative):
-    initiative_id = make_initiative()
+def test_initiative_page_links_to_correction_and_report(client, themes):
+    initiative_id = make_initiative("Initiative de test", status="published", insee=PARIS,
+                                    summary="Résumé de test.", private_email=None).id
     html = page_of(client, initiative_id)
     assert f'href="/initiatives/{initiative_id}/correction"' in html
     assert f'href="/initiatives/{initiative_id}/signaler"' in html
 
 
-def test_description_markdown_is_rendered_and_sanitised(client, themes, make_initiative):
-    html = page_of(client, make_initiative(description=(
+def test_description_markdown_is_rendered_and_sanitised(client, themes):
+    html = page_of(client, make_initiative("Initiative de test", description=(
         "## Objectifs\n\n**Entraide** et [site](https://ok.example.org) ou "
         "[piège](javascript:alert(1)) <script>alert('x')</script> "
         "<img src=x onerror=alert(2)> ![image](https://tracker.example.org/p.png) "
-        "[écrire](mailto:a@b.fr)")))
+        "[écrire](mailto:a@b.fr)"), status="published", insee=PARIS, summary="Résumé de test.",
+        private_email=None).id)
     prose = html.split('<div class="prose">', 1)[1].split("</div>", 1)[0]
     assert "<h4>Objectifs</h4>" in prose
     assert "<strong>Entraide</strong>" in prose
@@ -145,9 +158,11 @@ def test_description_markdown_is_rendered_and_sanitised(client, themes, make_ini
     assert "<img" not in prose and 'src="https://tracker' not in html
 
 
-def test_json_ld_describes_the_initiative_and_cannot_break_out(client, themes, make_initiative):
+def test_json_ld_describes_the_initiative_and_cannot_break_out(client, themes):
     name = "Projet </script><script>alert(1)</script>"
-    html = page_of(client, make_initiative(name=name, kind="initiative", actor_name="Ville"))
+    html = page_of(client, make_initiative(name, kind="initiative", actor_name="Ville",
+                                           status="published", insee=PARIS,
+                                           summary="Résumé de test.", private_email=None).id)
     assert "<script>alert(1)</script>" not in html
     data = json_ld_of(html)
     assert data["@type"] == "Project" and data["name"] == name
@@ -156,14 +171,17 @@ def test_json_ld_describes_the_initiative_and_cannot_break_out(client, themes, m
     assert data["url"].startswith("http://localhost/initiatives/")
 
 
-def test_archived_initiative_stays_readable_with_a_banner(client, themes, make_initiative):
-    html = page_of(client, make_initiative(status="archived", ended_on="2021-06-30"))
+def test_archived_initiative_stays_readable_with_a_banner(client, themes):
+    html = page_of(client, make_initiative("Initiative de test", status="archived",
+                                           ended_on="2021-06-30", insee=PARIS,
+                                           summary="Résumé de test.", private_email=None).id)
     assert "Initiative archivée." in html
     assert "30 juin 2021" in html
 
 
-def test_initiative_page_has_a_small_map_of_its_point(client, themes, make_initiative):
-    html = page_of(client, make_initiative(insee="69123"))
+def test_initiative_page_has_a_small_map_of_its_point(client, themes):
+    html = page_of(client, make_initiative("Initiative de test", insee="69123", status="published",
+                                           summary="Résumé de test.", private_email=None).id)
     assert "L.circleMarker(" in html and "/vendor/leaflet/leaflet.js" in html
     assert "MaillageMap.attach" not in html
 

@@ -17,7 +17,7 @@ from app.initiatives.seed import load_seed
 from app.initiatives.services import update_initiative
 from app.initiatives.themes import save_theme
 from app.models import Initiative, Theme
-from tests.test_api_helpers import PASSWORD, add_initiative
+from tests.factories import PASSWORD, make_initiative
 
 
 def assert_features_current() -> None:
@@ -55,10 +55,14 @@ def test_every_write_path_refreshes_the_stored_feature(app, client, themes):
         load_seed(Path(app.config["SEED_PATH"]))
     assert_features_current()
 
-    published = add_initiative(name="Publiée", themes=["crisis-management"], tags=["vélo"]).id
-    pending = add_initiative(name="En attente", status="pending").id
-    rejected = add_initiative(name="À refuser", status="pending").id
-    asked = add_initiative(name="À compléter", status="pending").id
+    published = make_initiative("Publiée", themes=["crisis-management"], tags=["vélo"],
+                                kind="place", status="published", private_email=None).id
+    pending = make_initiative("En attente", status="pending", kind="place", private_email=None,
+                              themes=None).id
+    rejected = make_initiative("À refuser", status="pending", kind="place", private_email=None,
+                               themes=None).id
+    asked = make_initiative("À compléter", status="pending", kind="place", private_email=None,
+                            themes=None).id
     assert_features_current()
     assert "En attente" not in public_names(client)
 
@@ -99,7 +103,8 @@ def test_every_write_path_refreshes_the_stored_feature(app, client, themes):
     assert_features_current()
 
     with write_transaction():
-        duplicate = add_initiative(name="Doublon", description="Plus complet").id
+        duplicate = make_initiative("Doublon", description="Plus complet", kind="place",
+                                    status="published", private_email=None, themes=None).id
     with write_transaction():
         moderation.merge(fetch(duplicate), fetch(published), moderator=fetch_user(moderator),
                          reason="", expected_version=None)
@@ -141,9 +146,12 @@ def import_csv(text: str, **options) -> None:
 
 
 def test_feature_written_around_the_session_is_built_when_read(client, themes):
-    stored = add_initiative(name="Gardée").id
-    missing = add_initiative(name="Chargée en masse").id
-    hidden = add_initiative(name="Cachée", status="pending").id
+    stored = make_initiative("Gardée", kind="place", status="published", private_email=None,
+                             themes=None).id
+    missing = make_initiative("Chargée en masse", kind="place", status="published",
+                              private_email=None, themes=None).id
+    hidden = make_initiative("Cachée", status="pending", kind="place", private_email=None,
+                             themes=None).id
     with write_transaction():
         db.session.execute(sa.update(Initiative.__table__).where(
             Initiative.id.in_([missing, hidden])).values(public_feature=None))
@@ -156,7 +164,8 @@ def test_feature_written_around_the_session_is_built_when_read(client, themes):
 
 
 def test_feature_urls_follow_public_url_and_cannot_be_faked(app, client, themes):
-    add_initiative(name='Fausse "url":"/initiatives/x', description='"url":"/initiatives/')
+    make_initiative('Fausse "url":"/initiatives/x', description='"url":"/initiatives/',
+                    kind="place", status="published", private_email=None, themes=None)
     app.config["PUBLIC_URL"] = "https://maillage.example.org/"
     properties = client.get("/api/v1/initiatives").get_json()["features"][0]["properties"]
     assert properties["url"].startswith("https://maillage.example.org/initiatives/1-")
@@ -171,7 +180,8 @@ def test_collection_bytes_are_the_collection_serialised():
 
 
 def test_renamed_theme_changes_the_etag_of_its_initiatives(client, themes):
-    initiative_id = add_initiative(name="Thématique", themes=["crisis-management"]).id
+    initiative_id = make_initiative("Thématique", themes=["crisis-management"], kind="place",
+                                    status="published", private_email=None).id
     first = client.get(f"/api/v1/initiatives/{initiative_id}")
     etag = first.headers["ETag"]
     assert client.get(f"/api/v1/initiatives/{initiative_id}",
@@ -189,8 +199,9 @@ def test_renamed_theme_changes_the_etag_of_its_initiatives(client, themes):
 def test_migration_fills_the_features_of_existing_rows(app, themes):
     from flask_migrate import downgrade, upgrade
 
-    add_initiative(name="Avant la migration", themes=["crisis-management"])
-    add_initiative(name="En attente", status="pending")
+    make_initiative("Avant la migration", themes=["crisis-management"], kind="place",
+                    status="published", private_email=None)
+    make_initiative("En attente", status="pending", kind="place", private_email=None, themes=None)
     db.session.remove()
     downgrade(revision="3b8e51c2a7d4")
     db.engine.dispose()

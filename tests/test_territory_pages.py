@@ -8,9 +8,10 @@ import sqlalchemy as sa
 
 from app.database import write_transaction
 from app.extensions import db
-from app.initiatives.services import create_initiative, update_initiative
+from app.initiatives.services import update_initiative
 from app.initiatives.themes import save_theme
 from app.models import Initiative, Theme
+from tests.factories import make_initiative
 
 AREA_ROW = re.compile(r'<tr><th scope="row"><a href="[^"]*">[^<]*</a></th><td>(\w+)</td>'
                       r'<td class="num">(\d+)</td></tr>')
@@ -48,9 +49,8 @@ def test_kept_map_follows_the_counts(client, seeded):
     rennes = area_counts(first)["35238"]
     assert f"Rennes : {rennes} initiative" in first
     assert client.get("/territoires/35").get_data(as_text=True).count("Rennes : ") == 1
-    with write_transaction():
-        create_initiative({"name": "Nouvelle à Rennes", "kind": "place", "insee": "35238",
-                           "themes": ["crisis-management"]}, status="published")
+    make_initiative("Nouvelle à Rennes", kind="place", insee="35238", status="published",
+                    private_email=None)
     again = client.get("/territoires/35").get_data(as_text=True)
     assert area_counts(again)["35238"] == rennes + 1
     assert f"Rennes : {rennes + 1} initiatives" in again

@@ -5,9 +5,10 @@ import sqlalchemy as sa
 from app.accounts.passwords import check_password
 from app.extensions import db
 from app.models import User
+from tests.factories import PASSWORD
 
 
-def create(runner, *args, password="correct horse battery"):
+def create(runner, *args, password=PASSWORD):
     return runner.invoke(args=["users", "create", *args], input=password + "\n")
 
 
@@ -17,7 +18,7 @@ def test_create_admin_reads_password_from_stdin_and_hashes_with_argon2id(runner)
     user = db.session.scalar(sa.select(User).where(User.email == "admin@example.fr"))
     assert user.role == "admin"
     assert user.password_hash.startswith("$argon2id$")
-    assert check_password(user.password_hash, "correct horse battery")
+    assert check_password(user.password_hash, PASSWORD)
     assert not check_password(user.password_hash, "wrong password")
 
 

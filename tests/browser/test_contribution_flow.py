@@ -6,11 +6,10 @@ import pytest
 
 from app.accounts.services import add_scope, create_user
 from app.database import write_transaction
-from app.initiatives.services import create_initiative
 from tests.browser.conftest import ServerThread, open_page, screenshot, site_app
 from tests.browser.test_accessibility import serious_violations
+from tests.factories import CLUNY, PASSWORD, make_initiative
 
-PASSWORD = "correct horse battery"
 MODERATOR_71, MODERATOR_33 = "moderation71@example.fr", "moderation33@example.fr"
 PRIVATE_EMAIL = "citoyenne.secrete@example.org"
 # The public URLs that could show an initiative: map data, list, API, exports.
@@ -145,9 +144,8 @@ def test_rejected_proposal_never_appears_and_its_link_says_why(pages):
 def add_pending(server, name: str) -> None:
     """A pending proposal in Cluny, written straight into the served app's database."""
     app = server.server.app
-    with app.app_context(), write_transaction():
-        create_initiative({"name": name, "kind": "initiative", "insee": "71137"},
-                          status="pending", author=None)
+    with app.app_context():
+        make_initiative(name, status="pending", insee=CLUNY, private_email=None, themes=None)
 
 
 def test_moderator_reaches_the_queue_and_signs_out_from_the_header(pages, server, axe_script):

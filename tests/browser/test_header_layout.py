@@ -6,10 +6,9 @@ import pytest
 
 from app.accounts.services import create_user
 from app.database import write_transaction
-from app.initiatives.services import create_initiative
 from tests.browser.conftest import ServerThread, open_page, screenshot, site_app
+from tests.factories import PASSWORD, make_initiative
 
-PASSWORD = "correct horse battery"
 MODERATOR = "moderation@example.fr"
 WIDTHS = (375, 768, 1024, 1280, 1440, 1920)
 # Every box of the header a person reads or uses, in the order of the page.
@@ -21,11 +20,11 @@ def server(tmp_path_factory):
     """The seeded app with a moderator of all France and a dozen proposals waiting (a
     two-digit badge)."""
     app = site_app(tmp_path_factory.mktemp("header-db"))
-    with app.app_context(), write_transaction():
-        create_user(MODERATOR, PASSWORD, "moderator", "Modération")
+    with app.app_context():
+        with write_transaction():
+            create_user(MODERATOR, PASSWORD, "moderator", "Modération")
         for number in range(12):
-            create_initiative({"name": f"Proposition {number}", "kind": "initiative",
-                               "insee": "71137"})
+            make_initiative(f"Proposition {number}", private_email=None, themes=None)
     with ServerThread(app) as running:
         yield running
 

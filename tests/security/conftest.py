@@ -4,8 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from tests.contribution_fixtures import *  # noqa: F403
-from tests.contribution_fixtures import login
+from tests.factories import login
 
 
 @pytest.fixture

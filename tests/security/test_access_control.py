@@ -19,7 +19,7 @@ from app.extensions import db
 from app.initiatives.change_sets import propose_change
 from app.initiatives.reports import file_report
 from app.models import RejectReason, Theme
-from tests.contribution_fixtures import SECRET_EMAIL, login, make_initiative
+from tests.factories import SECRET_EMAIL, login, make_initiative
 from tests.test_permissions import RULES as ROLE_MATRIX_RULES
 from tests.test_permissions import Objects as RoleMatrixObjects
 

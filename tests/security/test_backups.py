@@ -12,10 +12,9 @@ import sqlalchemy as sa
 
 from app.database import write_transaction
 from app.extensions import db
-from app.initiatives.services import create_initiative
 from app.models import Initiative, User
 from tests.conftest import PROJECT_ROOT, make_app
-from tests.contribution_fixtures import make_initiative
+from tests.factories import make_initiative
 
 
 def snapshot() -> dict[str, list]:
@@ -73,10 +72,8 @@ def test_backup_is_consistent_while_writes_go_on(app, runner, migrated, themes, 
         other = make_app(migrated)
         with other.app_context():
             while not stop.is_set():
-                with write_transaction():
-                    written.append(create_initiative(
-                        {"name": f"Écriture {len(written)}", "kind": "initiative",
-                         "insee": "71137", "description": "x" * 2_000}).id)
+                written.append(make_initiative(f"Écriture {len(written)}", description="x" * 2_000,
+                                               private_email=None, themes=None).id)
             db.engine.dispose()
 
     thread = threading.Thread(target=writer)

@@ -13,10 +13,9 @@ from app.database import write_transaction
 from app.extensions import db
 from app.models import ChangeSet, Initiative
 from tests.browser.conftest import ServerThread, open_page, site_app, wait_for_map
-from tests.contribution_fixtures import follow_up_path, proposal_data
+from tests.factories import PASSWORD, follow_up_path, proposal_data
 
 pytestmark = pytest.mark.browser
-PASSWORD = "correct horse battery"
 MODERATOR = "moderation@example.fr"
 LAON = "02408"  # a commune with a single seed initiative
 # Installed before any script of the page: every violation the browser reports is kept.

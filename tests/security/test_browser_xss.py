@@ -17,10 +17,10 @@ from app.initiatives.services import create_initiative
 from app.initiatives.taxonomy import ensure_default_themes
 from app.models import Theme
 from tests.browser.conftest import ServerThread, open_page, site_app
+from tests.factories import PASSWORD
 from tests.security.payloads import ATTRIBUTE_BREAKERS, MARKDOWN_LINKS, MARKER, SCRIPT, URLS
 
 pytestmark = pytest.mark.browser
-PASSWORD = "correct horse battery"
 MODERATOR = "moderation@example.fr"
 NAMES = [*SCRIPT, *ATTRIBUTE_BREAKERS]
 # What the page's own code never has: inline handlers, elements named by a payload.

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import Initiative
 from app.web.security import tile_source
 from tests.conftest import make_app
-from tests.contribution_fixtures import PASSWORD
+from tests.factories import PASSWORD
 
 NONCE = re.compile(r"'nonce-([^']+)'")
 

@@ -20,7 +20,7 @@ from app.accounts.services import create_user
 from app.database import write_transaction
 from app.extensions import db
 from tests.conftest import make_app
-from tests.contribution_fixtures import PASSWORD, proposal_data
+from tests.factories import PASSWORD, proposal_data
 from tests.security.conftest import table_counts
 from tests.security.servers import (
     csrf_token,

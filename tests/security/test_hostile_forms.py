@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from app.database import write_transaction
 from app.extensions import db
 from app.models import Initiative, OutboxMessage
-from tests.contribution_fixtures import proposal_data
+from tests.factories import proposal_data
 from tests.security.conftest import table_counts
 from tests.security.exports import exports_are_inert
 from tests.security.inspect_html import injections, page_problems

@@ -4,11 +4,12 @@ moderation decisions, merges, bulk decisions, sign-in and the admin pages."""
 import pytest
 import sqlalchemy as sa
 
+from app.contribute.anti_abuse import issue_stamp
 from app.contribute.follow_up import issue_follow_up
 from app.database import write_transaction
 from app.extensions import db
 from app.models import ChangeSet, Initiative, Report, Revision, Theme
-from tests.contribution_fixtures import PASSWORD, issue_stamp, make_initiative
+from tests.factories import PASSWORD, make_initiative
 from tests.security.conftest import table_counts
 from tests.security.inspect_html import injections, page_problems
 from tests.security.payloads import (

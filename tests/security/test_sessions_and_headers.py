@@ -9,7 +9,7 @@ from app import create_app
 from app.database import write_transaction
 from app.extensions import db
 from tests.conftest import make_app
-from tests.contribution_fixtures import PASSWORD, login
+from tests.factories import PASSWORD, login
 
 OPEN_REDIRECTS = ["//evil.fr", "/\\evil.fr", "/%09/evil.fr", "https:evil.fr", "https://evil.fr",
                   "/\t/evil.fr", "\\\\evil.fr", "//evil.fr/%2e%2e", "/%2F%2Fevil.fr",

@@ -1,17 +1,14 @@
-"""Fixtures of the contribution, moderation and account tests: accounts, sign-in, proposals.
-
-Test modules import them with `from tests.contribution_fixtures import *`.
-"""
+"""Factories and helpers the tests share: accounts, sign-in, initiatives, proposals (no test)."""
 
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-import pytest
 import sqlalchemy as sa
 
 from app.accounts.passwords import hash_password
-from app.accounts.services import add_scope
+from app.accounts.services import create_user
 from app.contribute.anti_abuse import issue_stamp
 from app.database import write_transaction
 from app.extensions import db
@@ -19,7 +16,7 @@ from app.initiatives.services import create_initiative
 from app.models import Initiative, User
 
 PASSWORD = "correct horse battery"
-CLUNY, BORDEAUX = "71137", "33063"
+CLUNY, BORDEAUX, PARIS = "71137", "33063", "75056"
 SECRET_EMAIL = "proposer.secret@example.org"
 
 
@@ -32,55 +29,52 @@ class Accounts:
     national: User
 
 
-@pytest.fixture
-def fast_forms(app):
-    """Forms may be sent at once (the minimum fill time has its own tests)."""
-    app.config["FORM_MIN_SECONDS"] = 0
-
-
 @functools.cache
 def password_hash() -> str:
-    """One argon2id hash of PASSWORD for every test account (hashing takes a while)."""
+    """Hash PASSWORD once with argon2id for every test account (hashing takes a while)."""
     return hash_password(PASSWORD)
 
 
 def account(email: str, role: str, name: str) -> User:
+    """Add an account whose password is PASSWORD to the session."""
     user = User(email=email, password_hash=password_hash(), role=role, display_name=name)
     db.session.add(user)
     return user
 
 
-@pytest.fixture
-def accounts(app, themes) -> Accounts:
-    """An admin, a contributor, moderators of Saône-et-Loire (71), Gironde (33), all France."""
-    with write_transaction():
-        found = Accounts(
-            admin=account("admin@example.fr", "admin", "Admin"),
-            contributor=account("agent@example.fr", "contributor", "Agent"),
-            moderator_71=account("moderation71@example.fr", "moderator", "M71"),
-            moderator_33=account("moderation33@example.fr", "moderator", "M33"),
-            national=account("national@example.fr", "moderator", "National"),
-        )
-        db.session.flush()
-        add_scope(found.moderator_71, "departement", "71")
-        add_scope(found.moderator_33, "departement", "33")
-    return found
-
-
 def login(client, user_or_email, password: str = PASSWORD):
+    """Sign in through the login form."""
     email = user_or_email if isinstance(user_or_email, str) else user_or_email.email
     return client.post("/login", data={"email": email, "password": password})
 
 
-def make_initiative(name: str = "Jardin partagé des Griottes", *, status: str = "pending",
-                    insee: str = CLUNY, author: User | None = None, **values) -> Initiative:
-    """An initiative written straight through the service, as a form would."""
+def sign_in(client, role: str, email: str | None = None) -> User:
+    """Create an account with this role and open its session in the test client."""
     with write_transaction():
-        initiative = create_initiative(
-            {"name": name, "kind": "initiative", "insee": insee,
-             "private_email": SECRET_EMAIL, "themes": ["crisis-management"], **values},
-            status=status, author=author)
-    return initiative
+        user = create_user(email or f"{role}@example.org", PASSWORD, role)
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+    return user
+
+
+def make_initiative(name: str = "Jardin partagé des Griottes", *, status: str = "pending",
+                    kind: str = "initiative", insee: str = CLUNY,
+                    private_email: str | None = SECRET_EMAIL,
+                    themes: Iterable[str] | None = ("crisis-management",),
+                    author: User | None = None, reason: str = "", **values) -> Initiative:
+    """Write an initiative straight through the service, as a form would.
+
+    `private_email=None` or `themes=None` leaves the field out (no theme needs no `themes`
+    fixture); any other field is passed through `values`.
+    """
+    data = {"name": name, "kind": kind, "insee": insee}
+    if private_email is not None:
+        data["private_email"] = private_email
+    if themes is not None:
+        data["themes"] = list(themes)
+    with write_transaction():
+        return create_initiative({**data, **values}, status=status, author=author, reason=reason)
 
 
 def proposal_data(**overrides) -> dict:
@@ -94,6 +88,7 @@ def proposal_data(**overrides) -> dict:
 
 
 def count(model, *conditions) -> int:
+    """Count the rows of a model matching the conditions."""
     return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*conditions))
 
 
