@@ -1,6 +1,7 @@
 """Fixtures: a real database (SQLite file, or PostGIS from DATABASE_URL), migrated once."""
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,8 @@ from app.extensions import db
 from tests.factories import Accounts, account
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The scripts of the running interpreter's environment (pybabel, gunicorn), wherever it is.
+VENV_BIN = Path(sys.executable).parent
 PEERS_UMAP = PROJECT_ROOT.parent / "shared" / "peers" / "umap"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",

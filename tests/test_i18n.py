@@ -8,7 +8,7 @@ from babel.messages.pofile import read_po
 from flask import render_template_string
 
 from tests.browser.conftest import compile_catalogues
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, VENV_BIN
 from tests.factories import PARIS, make_initiative
 from tests.page_parsers import map_config_of
 
@@ -86,7 +86,7 @@ def test_numbers_and_dates_use_the_locale(app, lang, number, day):
 def test_every_ui_string_of_the_app_is_translated_into_english(tmp_path):
     template = tmp_path / "messages.pot"
     subprocess.run(
-        [str(PROJECT_ROOT / ".venv" / "bin" / "pybabel"), "extract", "-F", "babel.cfg",
+        [str(VENV_BIN / "pybabel"), "extract", "-F", "babel.cfg",
          "-k", "_l", "-k", "lazy_gettext", "-o", str(template), "app", "templates"],
         cwd=PROJECT_ROOT, check=True, capture_output=True)
     with open(template, "rb") as fh:

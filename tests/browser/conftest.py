@@ -19,7 +19,7 @@ from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
 from app.database import write_transaction
-from tests.conftest import PROJECT_ROOT, make_app
+from tests.conftest import PROJECT_ROOT, VENV_BIN, make_app
 
 TILE_HOST = "tiles.test"
 TILE_URL = f"http://{TILE_HOST}/{{z}}/{{x}}/{{y}}.png"
@@ -44,7 +44,7 @@ def compile_catalogues() -> None:
     for po in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
         mo = po.with_suffix(".mo")
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-            subprocess.run([str(PROJECT_ROOT / ".venv" / "bin" / "pybabel"), "compile", "-d",
+            subprocess.run([str(VENV_BIN / "pybabel"), "compile", "-d",
                             str(TRANSLATIONS), "-l", po.parent.parent.name], check=True,
                            capture_output=True)
 

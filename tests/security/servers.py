@@ -13,9 +13,9 @@ import requests
 from flask_migrate import upgrade
 
 from app.database import write_transaction
-from tests.conftest import PROJECT_ROOT, make_app
+from tests.conftest import PROJECT_ROOT, VENV_BIN, make_app
 
-GUNICORN = PROJECT_ROOT / ".venv" / "bin" / "gunicorn"
+GUNICORN = VENV_BIN / "gunicorn"
 SECRET_KEY = "fault-tests-secret-key"
 
 
