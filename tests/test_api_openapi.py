@@ -76,6 +76,7 @@ def test_documented_parameters_are_the_ones_the_api_reads(document):
             "bbox", "limit", "cursor", "updated_since"} <= names
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 def test_schemathesis_finds_no_server_error_and_no_schema_mismatch(app, seeded, mode):
     schema = schemathesis_openapi.from_wsgi("/api/v1/openapi.json", app)

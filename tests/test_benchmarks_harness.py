@@ -95,6 +95,7 @@ def test_wrk_script_rotates_through_the_paths(tmp_path):
     assert "paths[(counter % #paths) + 1]" in text
 
 
+@pytest.mark.slow
 def test_bulk_load_goes_through_the_schema_and_fills_the_rtree(loaded):
     database, rows = loaded
     with sqlite3.connect(database.url.removeprefix("sqlite:///")) as connection:
@@ -104,6 +105,7 @@ def test_bulk_load_goes_through_the_schema_and_fills_the_rtree(loaded):
         assert count("alembic_version") == 1
 
 
+@pytest.mark.slow
 def test_raw_index_floor_returns_what_the_app_returns(loaded):
     from app.extensions import db
     from app.filters import parse_filters
@@ -125,6 +127,7 @@ def test_raw_index_floor_returns_what_the_app_returns(loaded):
         index.close()
 
 
+@pytest.mark.slow
 def test_server_serves_the_app_and_the_floors_then_stops(loaded, tmp_path):
     database, rows = loaded
     server = Server(database, tmp_path / "static", tmp_path / "gunicorn.log")

@@ -3,6 +3,7 @@
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
+import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -37,6 +38,7 @@ def write_initiatives(database_url: str, writer: int) -> list[str]:
     return errors
 
 
+@pytest.mark.slow
 def test_concurrent_writers_lose_nothing(app, themes, migrated):
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=WRITERS, mp_context=context) as pool:

@@ -96,6 +96,7 @@ def test_stored_feature_backfill_leaves_postgresql_fresh_statistics(app, seeded)
     assert "public_feature" in analysed  # added by this migration, so analysed after it
 
 
+@pytest.mark.slow
 def test_public_queries_use_their_indexes_right_after_the_backfill(app, seeded):
     spread_copies(400)
     db.session.commit()

@@ -73,6 +73,7 @@ def link_scheme(url: str) -> str | None:
     return match[1].lower() if match else None
 
 
+@pytest.mark.slow
 @FUZZ
 @given(MARKDOWN)
 def test_sanitised_markdown_keeps_only_allowed_tags_attributes_and_schemes(text):
@@ -130,6 +131,7 @@ def plan(data: bytes, filename: str) -> None:
         pass
 
 
+@pytest.mark.slow
 @FUZZ_IMPORTS
 @given(document=DOCUMENTS)
 def test_geojson_and_umap_imports_fail_only_with_import_file_error(app, themes, document):

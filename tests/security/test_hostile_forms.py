@@ -85,6 +85,7 @@ def published_pages(client, moderator, initiative: Initiative) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 def test_hostile_text_is_refused_or_shown_inert_everywhere(client, moderator, form_ready):
     """One proposal per payload, the payload in every text field at once (a loop, not
     parametrised: the pages of all of them are checked in about ten seconds)."""

@@ -41,6 +41,7 @@ def check(response, path: str) -> list[str]:
     return []
 
 
+@pytest.mark.slow
 def test_every_parameter_of_the_api_and_exports_resists_hostile_values(client):
     before = table_counts()
     problems = []
@@ -53,6 +54,7 @@ def test_every_parameter_of_the_api_and_exports_resists_hostile_values(client):
     assert table_counts() == before
 
 
+@pytest.mark.slow
 def test_every_public_page_resists_hostile_values_in_all_parameters_at_once(client, moderator):
     before = table_counts()
     problems = []

@@ -119,6 +119,7 @@ def test_odd_ids_and_versions_never_break_a_form(client, moderator, admin, items
     assert db.session.get(Initiative, published.id).status == "published"
 
 
+@pytest.mark.slow
 def test_sign_in_with_hostile_values_is_refused(client, accounts):
     for value in [*HOSTILE, "a@b.fr\r\nBcc: x@y.fr", "x" * 1_000_000]:
         response = client.post("/login", data={"email": value, "password": PASSWORD})
