@@ -1,4 +1,5 @@
-# Maillage: `make run` serves the app on SQLite, `make test` runs the whole suite.
+# Maillage: `make run` serves the app on SQLite, `make test` runs the whole suite,
+# `make test-fast` the quick part of it (no browser, no slow test) for the inner loop.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +9,7 @@ GAZETTEER := geodata/build/gazetteer.sqlite
 INSTALLED := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test setup database geodata bench lint check clean translations messages browser-deps
+.PHONY: run test test-fast setup database geodata bench lint check clean translations messages browser-deps
 
 run: database
 	@echo
@@ -20,6 +21,13 @@ run: database
 
 test: setup browser-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# In parallel on SQLite (a file per worker); on PostgreSQL the workers would share and empty
+# one database, so there the tests run one after another.
+XDIST = $(if $(filter postgres%,$(DATABASE_URL)),,-n auto)
+
+test-fast: setup
+	$(BIN)/python -m pytest -m "not browser and not slow" $(XDIST) $(PYTEST_ARGS)
 
 setup: $(INSTALLED) $(GAZETTEER) translations
 

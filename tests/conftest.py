@@ -26,6 +26,13 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-component-update", "--disable-sync"]
 
 
+def pytest_configure(config):
+    """Refuse xdist workers on PostgreSQL: they would all empty and migrate one database."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql")) and getattr(config.option, "numprocesses", 0):
+        raise pytest.UsageError("The tests share one PostgreSQL database: run them without -n.")
+
+
 def pytest_report_header(config):
     return f"database: {describe(os.environ.get('DATABASE_URL') or 'sqlite (temporary file)')}"
 
