@@ -1,4 +1,5 @@
-"""Fixtures: a real database (SQLite file, or PostGIS from DATABASE_URL), migrated once."""
+"""Fixtures: a real database (SQLite file, or PostGIS from DATABASE_URL), migrated once, and
+what the tests put in it: themes, accounts, the seed."""
 
 import os
 import sys

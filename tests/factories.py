@@ -22,6 +22,8 @@ SECRET_EMAIL = "proposer.secret@example.org"
 
 @dataclass
 class Accounts:
+    """The accounts of the `accounts` fixture, one per role and territory."""
+
     admin: User
     contributor: User
     moderator_71: User
