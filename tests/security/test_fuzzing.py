@@ -138,6 +138,7 @@ def test_geojson_and_umap_imports_fail_only_with_import_file_error(app, themes, 
     plan(orjson.dumps(document), "fuzz.geojson")
 
 
+@pytest.mark.slow
 @FUZZ_IMPORTS
 @given(text=CSV_TEXT, bom=st.booleans(), noise=st.binary(max_size=8))
 def test_csv_imports_fail_only_with_import_file_error(app, themes, text, bom, noise):
@@ -153,6 +154,7 @@ FILTER_VALUES = st.text(max_size=40) | st.sampled_from(
      "initiative", "place,resource", "71", "2A", "200000000", "all", "archived", ","])
 
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.tuples(FILTER_NAMES | st.text(max_size=8), FILTER_VALUES), max_size=8))
 def test_filter_parser_fails_only_with_filter_error(pairs):
