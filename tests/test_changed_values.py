@@ -5,8 +5,7 @@ from datetime import date
 import pytest
 
 from app.initiatives.changes import changed_values
-from tests.contribution_fixtures import *  # noqa: F403
-from tests.contribution_fixtures import make_initiative
+from tests.factories import make_initiative
 
 pytestmark = pytest.mark.usefixtures("themes")
 

@@ -14,8 +14,7 @@ from app.initiatives import fields
 from app.initiatives.history import snapshot
 from app.initiatives.services import create_initiative
 from app.models import ChangeSet, Initiative
-from tests.contribution_fixtures import *  # noqa: F403
-from tests.contribution_fixtures import SECRET_EMAIL, login, make_initiative, proposal_data
+from tests.factories import SECRET_EMAIL, login, make_initiative, proposal_data
 
 pytestmark = pytest.mark.usefixtures("fast_forms", "themes")
 
