@@ -96,3 +96,17 @@ def test_sign_out_page_stays_for_people_arriving_by_url(client, accounts):
     page = client.get("/logout")
     assert page.status_code == 200 and "Se déconnecter" in page.text
     assert client.get("/mes-contributions").status_code == 200
+
+
+def test_only_moderators_pages_count_what_waits(client, accounts, monkeypatch):
+    counted = []
+    monkeypatch.setattr("app.web.templating.waiting_count",
+                        lambda user: counted.append(user) or 0)
+    assert client.get("/initiatives").status_code == 200
+    login(client, accounts.contributor)
+    assert client.get("/mes-contributions").status_code == 200
+    assert counted == []
+    client.post("/logout")
+    login(client, accounts.moderator_71)
+    client.get("/mes-contributions")
+    assert len(counted) == 1
