@@ -87,7 +87,8 @@ bench: setup
 lint: $(INSTALLED)
 	$(BIN)/ruff check app tests geodata migrations
 
-# Static and supply-chain checks (CI runs them): ruff, bandit (no high-severity finding),
+# Static and supply-chain checks (CI runs them): ruff, import-linter (the layers and the
+# independent blueprints of .importlinter), bandit (no high-severity finding),
 # pip-audit (no known vulnerability in the installed packages). pip-audit needs PyPI's
 # vulnerability data; where it cannot be reached it is skipped with a message, unless
 # AUDIT_REQUIRED=1.
@@ -96,6 +97,7 @@ AUDIT_REQUIRED ?=
 
 check: $(INSTALLED)
 	$(BIN)/ruff check app tests geodata migrations benchmarks
+	$(BIN)/lint-imports --no-logo
 	$(BIN)/bandit --quiet --recursive app geodata migrations --severity-level high
 	@if $(BIN)/python -c '$(AUDIT_PROBE)' 2>/dev/null; then \
 		$(BIN)/pip-audit --skip-editable --progress-spinner off; \
