@@ -8,7 +8,7 @@ from flask_migrate import downgrade, upgrade
 from app.extensions import db
 from app.initiatives.paths import initiative_path, slugify
 from app.models import Initiative
-from app.public.initiative_page import page_url
+from app.web.urls import page_url
 
 BEFORE_CANONICAL_URLS = "d9a4f7c2e6b1"
 

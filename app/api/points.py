@@ -1,6 +1,6 @@
 """The map's compact data: /api/v1/map/points (HTTP only)."""
 
-from flask import Response, request, url_for
+from flask import Response, request
 
 from app.api import bp
 from app.api.collection import query_salt
@@ -10,9 +10,9 @@ from app.filters import FilterError, parse_filters
 from app.geo.points import compact_points
 from app.geo.spatial import select_initiatives
 from app.initiatives.fingerprints import fingerprint
-from app.initiatives.paths import initiative_slug
 from app.models import Initiative
 from app.web.http import content_conditional, error_response
+from app.web.urls import page_url
 
 # Short enough for a moderation decision to show quickly, long enough to spare a panning user.
 MAX_AGE_SECONDS = 60
@@ -49,8 +49,7 @@ def map_point(initiative_id: int):
             "summary": initiative.summary,
             "kind": initiative.kind,
             "commune": initiative.commune_name,
-            "url": url_for("public.initiative", initiative_id=initiative.id,
-                           slug=initiative_slug(initiative.name)),
+            "url": page_url(initiative),
         },
     }, MAX_AGE_SECONDS)
 

@@ -31,5 +31,6 @@ initiative or its themes. It is data kept in step, not a cache: it is never stal
 
 Below this layer (the core and app.web may not import it), pure functions are memoised per
 process with functools.lru_cache: the gazetteer opened once per file (app.geo.gazetteer), a
-name's character masks (app.initiatives.duplicates), rendered Markdown and maps of a point.
+name's character masks (app.initiatives.duplicates), rendered Markdown (app.web.markdown)
+and the map of a point (app.web.maps).
 """
