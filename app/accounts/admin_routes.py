@@ -31,7 +31,7 @@ from app.initiatives.erasure import erase_initiative, purge_deleted_rows
 from app.initiatives.reject_reasons import InvalidReason, save_reason
 from app.initiatives.themes import InvalidTheme, delete_theme, save_theme, theme_usage
 from app.models import Initiative, OutboxMessage, RejectReason, Theme, User
-from app.web.permissions import admin_required, is_admin, permission_required
+from app.web.permissions import admin_required, is_admin, load_initiative, permission_required
 
 
 def account_error_message(error: AccountError) -> str:
@@ -230,10 +230,6 @@ def admin_reason(reason: RejectReason):
         return redirect(url_for("accounts.admin_reasons"))
     return render_template("admin/reason.html", reason=reason, form=form), \
         400 if form.errors else 200
-
-
-def load_initiative(initiative_id: int) -> Initiative:
-    return db.get_or_404(Initiative, initiative_id)
 
 
 @bp.route("/admin/initiatives/<int:initiative_id>/erase", methods=["GET", "POST"])

@@ -2,7 +2,7 @@
 
 from flask import current_app
 
-from app.geo.gazetteer import Commune, Gazetteer, get_gazetteer
+from app.geo.gazetteer import Commune, Gazetteer, GazetteerMissing, get_gazetteer
 
 
 class UnknownCommune(ValueError):
@@ -54,8 +54,11 @@ def place_of(declared: Commune | None, lon: float | None, lat: float | None) -> 
 
 
 def territory_name(level: str, code: str) -> str:
-    """A readable name for a scope ("Saône-et-Loire (71)"), the bare code when unknown."""
-    gazetteer = current_gazetteer()
+    """A readable name for a territory ("Saône-et-Loire (71)"), the bare code when unknown."""
+    try:
+        gazetteer = current_gazetteer()
+    except GazetteerMissing:
+        return code
     if level == "commune":
         commune = gazetteer.get(code)
         return f"{commune.name} ({code})" if commune else code

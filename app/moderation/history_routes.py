@@ -4,9 +4,8 @@ from flask import render_template
 
 from app.initiatives.history import side_items
 from app.models import Initiative
-from app.moderation.pages import load_initiative
 from app.web.history import history_of
-from app.web.permissions import moderates
+from app.web.permissions import load_initiative, moderates
 
 
 @moderates(load_initiative)

@@ -38,10 +38,6 @@ def moderation_labels() -> dict:
     return {"report_labels": REPORT_LABELS}
 
 
-def load_initiative(initiative_id: int) -> Initiative:
-    return db.get_or_404(Initiative, initiative_id)
-
-
 def load_change_set(change_set_id: int) -> ChangeSet:
     return db.get_or_404(ChangeSet, change_set_id)
 

@@ -24,7 +24,6 @@ from app.moderation.forms import (
 )
 from app.moderation.pages import (
     load_change_set,
-    load_initiative,
     load_report,
     render_change_set,
     render_queue,
@@ -40,7 +39,7 @@ from app.moderation.services import (
     reason_text,
 )
 from app.web.maps import location_map
-from app.web.permissions import can_moderate, moderates, moderator_required
+from app.web.permissions import can_moderate, load_initiative, moderates, moderator_required
 from app.web.submission import Submission, attach_errors, check_submission, initiative_form_data
 
 CONFLICTS = (StaleInitiative, StaleDataError, DecisionNotAllowed)

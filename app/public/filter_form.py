@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.filters import Filters
 from app.geo.gazetteer import GazetteerMissing
-from app.geo.territory import current_gazetteer
+from app.geo.territory import current_gazetteer, territory_name
 from app.initiatives.taxonomy import all_themes
 from app.public.services import Facets
 from app.web.labels import ACTOR_TYPE_LABELS, KIND_LABELS, STATUS_FILTER_LABELS
@@ -85,16 +85,7 @@ def commune_field(args: MultiDict, filters: Filters) -> tuple[str, str]:
         return typed, _("Aucune commune ne correspond à « %(text)s ».", text=typed)
     if not filters.commune:
         return "", ""
-    return commune_label(filters.commune), ""
-
-
-def commune_label(insee: str) -> str:
-    """A commune as "Name (INSEE)", or its code alone when the gazetteer does not know it."""
-    try:
-        commune = current_gazetteer().get(insee)
-    except GazetteerMissing:
-        commune = None
-    return f"{commune.name} ({commune.insee})" if commune else insee
+    return territory_name("commune", filters.commune), ""
 
 
 def active_filter_count(filters: Filters) -> int:

@@ -12,6 +12,7 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.extensions import db
 from app.initiatives.scopes import covers
 from app.models import ChangeSet, Initiative, Report, User
 from app.web.http import error_response, wants_json
@@ -30,6 +31,11 @@ def is_moderator(user: User, _target: Any = None) -> bool:
 def is_member(user: User, _target: Any = None) -> bool:
     """Any signed-in account."""
     return user.is_authenticated
+
+
+def load_initiative(initiative_id: int) -> Initiative:
+    """The initiative of the URL, for the decorators below; 404 when there is none."""
+    return db.get_or_404(Initiative, initiative_id)
 
 
 def initiative_of(target: Initiative | ChangeSet | Report) -> Initiative:

@@ -10,6 +10,7 @@ from app.geo.gazetteer import Commune
 from app.geo.territory import current_gazetteer
 from app.initiatives.duplicates import find_duplicates
 from app.initiatives.fields import InvalidInitiative
+from app.initiatives.geojson import iso
 from app.initiatives.values import CleanValues
 from app.models import ChangeSet, Initiative
 from app.text import fold
@@ -131,8 +132,8 @@ def initiative_form_data(initiative: Initiative) -> dict[str, Any]:
             if name not in ("themes", "tags", "lon", "lat")}
     data.update(themes=[t.slug for t in initiative.themes],
                 tags=", ".join(t.name for t in initiative.tags),
-                commune=initiative.commune_name or "", started_on=iso(initiative.started_on),
-                ended_on=iso(initiative.ended_on))
+                commune=initiative.commune_name or "", started_on=iso(initiative.started_on) or "",
+                ended_on=iso(initiative.ended_on) or "")
     if initiative.location_precision == "address":
         data.update(lon=str(initiative.lon), lat=str(initiative.lat))
     return data
@@ -145,8 +146,4 @@ def change_set_form_data(change_set: ChangeSet) -> dict[str, Any]:
         changes["tags"] = ", ".join(changes["tags"])
     return {**initiative_form_data(change_set.initiative), **changes,
             "message": change_set.message, "private_email": change_set.proposer_email}
-
-
-def iso(value) -> str:
-    return value.isoformat() if value else ""
 
