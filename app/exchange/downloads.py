@@ -11,13 +11,15 @@ from app.filters import Filters
 from app.initiatives.fingerprints import fingerprint
 
 
-def export_response(fmt: str, filters: Filters, query_string: str, site: str) -> Response:
+def export_response(fmt: str, filters: Filters, site: str) -> Response:
     """The public initiatives matching the filters as a file, 304 when the client's is current.
 
     A small export is built whole and kept in the response cache; a large one is streamed
     a batch at a time, so a worker's memory does not grow with the number of initiatives.
+    The key is the parsed filters, not the query string: a parameter that filters nothing
+    (`?x=<random>`) must not make a new body to build.
     """
-    salt = f"export.{fmt}?{query_string}"
+    salt = f"export.{fmt}?{filters!r}"
     fp = fingerprint(services.export_statement(filters), salt)
     whole = fp.count <= services.BATCH_ROWS
     return conditional(fp, lambda: export_file(fmt, filters, site, whole), max_age=300,

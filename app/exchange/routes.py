@@ -59,8 +59,7 @@ def export(fmt: str):
     if fmt not in FORMATS:
         abort(404)
     filters = parse_filters(request.args)
-    return downloads.export_response(fmt, filters, request.query_string.decode("latin-1"),
-                                     geojson.site_root(request.url_root))
+    return downloads.export_response(fmt, filters, geojson.site_root(request.url_root))
 
 
 @bp.get("/export/umap")

@@ -3,6 +3,8 @@
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+import orjson
+
 from app.exchange.csv_format import csv_export
 from app.exchange.flat import ExportItem
 from app.exchange.geojson_export import geojson_export
@@ -10,7 +12,7 @@ from app.exchange.gpkg import gpkg_chunks
 from app.exchange.umap import umap_export
 from app.filters import Filters
 from app.geo.spatial import select_initiatives
-from app.initiatives import geojson
+from app.initiatives import geojson, stored_features
 from app.models import Initiative
 
 # Rows read and written at a time: a worker holds one batch, whatever the export's size.
@@ -40,20 +42,23 @@ def export_statement(filters: Filters):
 def export_batches(filters: Filters, site: str, size: int) -> Iterator[list[ExportItem]]:
     """The matching initiatives by id, as features with their themes, `size` at a time.
 
-    Each batch starts after the last id of the one before (keyset), so it is three short
-    queries, however far into the export.
+    The features are the ones stored when each initiative was written (its uMap text
+    converted then, not once per request). Each batch starts after the last id of the one
+    before (keyset), so it is one short query, however far into the export.
     """
     stmt, after = select_initiatives(filters).limit(size), None
+    themes = {theme.slug: theme for theme in geojson.load_themes().values()}
     while True:
         page = stmt if after is None else stmt.where(Initiative.id > after)
-        records = geojson.public_records(page)
-        if not records.rows:
+        rows = stored_features.features_of(page)
+        if not rows:
             return
-        yield [ExportItem(feature, records.themes_of(feature["id"]))
-               for feature in geojson.features(records, site)]
-        if len(records.rows) < size:
+        features = [orjson.loads(stored_features.with_site(stored, site)) for _, stored in rows]
+        yield [ExportItem(feature, [themes[slug] for slug in feature["properties"]["themes"]])
+               for feature in features]
+        if len(rows) < size:
             return
-        after = records.rows[-1][0]
+        after = rows[-1][0]
 
 
 def export_chunks(format_name: str, filters: Filters, site: str) -> Iterator[bytes]:
