@@ -2,8 +2,10 @@
 
 A row will be created, will update the initiative it came from (same external id, or our own
 uid on a round trip), is unchanged, is a possible duplicate (find_duplicates, or a nearby
-row of the same file), or is in error with its reasons. Committing re-plans under the write
-lock, so what is written is what the data allows at that moment.
+row of the same file), or is in error with its reasons. A row a scoped moderator may not
+write (an initiative outside their territories, before or after the change, or a new one
+published there) is an error too: skipped, never written. Committing re-plans under the
+write lock, so what is written is what the data allows at that moment.
 """
 
 from collections import Counter
@@ -20,7 +22,9 @@ from app.extensions import db
 from app.geo.territory import current_gazetteer
 from app.initiatives.changes import changed_values
 from app.initiatives.duplicates import RADIUS_M, distance_m, find_duplicates, similar
+from app.initiatives.fields import InvalidInitiative
 from app.initiatives.geojson import load_themes
+from app.initiatives.scopes import check_change
 from app.initiatives.services import NewInitiatives, update_initiative
 from app.models import Initiative, User
 
@@ -69,10 +73,12 @@ class ImportReport:
         return sum(1 for row in self.rows if row.written_id is not None)
 
 
-def dry_run(source: Source, mapping: dict[str, str], options: ImportOptions) -> ImportReport:
+def dry_run(source: Source, mapping: dict[str, str], options: ImportOptions,
+            user: User | None = None) -> ImportReport:
     """Say, without writing anything, what importing the source would do to each row.
 
-    Raise ImportFileError when the mapping cannot work for any row (no name, no place).
+    With a user, rows outside their territories are skipped. Raise ImportFileError when the
+    mapping cannot work for any row (no name, no place).
     """
     check_mapping(source, mapping)
     ctx = r.RowContext(
@@ -82,15 +88,16 @@ def dry_run(source: Source, mapping: dict[str, str], options: ImportOptions) -> 
         source_key=r.source_key(options.source_label or source.filename),
         site_host=urlsplit(options.site).netloc,
     )
-    return ImportReport(source.filename, source.format, Planner(ctx).plan_all(source.rows))
+    planner = Planner(ctx, user, publishes=options.status != "pending")
+    return ImportReport(source.filename, source.format, planner.plan_all(source.rows))
 
 
 class Planner:
     """Plans the rows: reads them all, loads the initiatives they may already be in a few
     queries, then decides row by row, remembering the file's ids and points seen so far."""
 
-    def __init__(self, ctx: r.RowContext):
-        self.ctx = ctx
+    def __init__(self, ctx: r.RowContext, user: User | None = None, publishes: bool = False):
+        self.ctx, self.user, self.publishes = ctx, user, publishes
         self.seen: dict[str, str] = {}
         self.neighbours = Neighbours()
         self.websites = WebsiteIndex()
@@ -117,9 +124,24 @@ class Planner:
         self.seen[who.key] = row.label
         existing = self.known.match(who, values)
         if existing is not None:
-            return planned_update(report, existing, values.data)
+            report = planned_update(report, existing, values.data)
+            if report.action == "update":
+                self.refuse_outside_scope(report, existing)
+            return report
         report.data = {**values.data, "external_id": who.key}
+        if self.publishes and self.refuse_outside_scope(report, None):
+            return report
         return self.check_duplicates(report, values.point, row.label, who.explicit)
+
+    def refuse_outside_scope(self, report: RowReport, existing: Initiative | None) -> bool:
+        """Tell whether the user may not write the row in that territory; if so, skip it."""
+        try:
+            check_change(self.user, existing, report.data)
+        except InvalidInitiative as refused:
+            fail(report, [f"{message.rstrip('.')} : ligne ignorée."
+                          for message in refused.errors.values()])
+            return True
+        return False
 
     def check_duplicates(self, report: RowReport, point, label: str, named: bool) -> RowReport:
         """Compare with existing initiatives, and with earlier rows the file did not name
@@ -197,7 +219,7 @@ def planned_update(report: RowReport, initiative: Initiative, data: dict) -> Row
 def commit(source: Source, mapping: dict[str, str], options: ImportOptions,
            author: User | None) -> ImportReport:
     """Write every accepted row (run inside write_transaction: all rows or none)."""
-    report = dry_run(source, mapping, options)
+    report = dry_run(source, mapping, options, author)
     writer = Writer(options.source_label or source.filename, options.status, author)
     for row in report.rows:
         if row.action == "create" or (row.action == "duplicate" and options.include_duplicates):

@@ -148,7 +148,8 @@ def import_preview(token: str):
     if not valid:
         return mapping_page(form, source, token, error=_("Formulaire invalide : réessayez.")), 400
     try:
-        report = dry_run(source, form.mapping(), options_from(form))
+        report = dry_run(source, form.mapping(), options_from(form),
+                         current_user._get_current_object())
     except ImportFileError as error:
         return mapping_page(form, source, token, error=str(error)), 400
     return render_template("exchange/import_report.html", form=form, report=report,

@@ -8,6 +8,7 @@ from app.initiatives.changes import changed_values
 from app.initiatives.fields import InvalidInitiative, clean_fields
 from app.initiatives.history import record, snapshot
 from app.initiatives.moderation import DecisionNotAllowed
+from app.initiatives.scopes import check_change
 from app.initiatives.services import update_initiative
 from app.initiatives.values import CleanValues, cleaned
 from app.models import ChangeSet, Initiative, User
@@ -71,7 +72,12 @@ def diff(change_set: ChangeSet) -> list[tuple[str, Any, Any]]:
 def decide_change_set(change_set: ChangeSet, decision: str, *, moderator: User, reason: str = "",
                       expected_version: int | None,
                       changes: dict[str, Any] | None = None) -> ChangeSet:
-    """Approve (apply to the live record), reject or send back a change set; flush only."""
+    """Approve (apply to the live record), reject or send back a change set; flush only.
+
+    Raise OutOfScope when the moderator's territories hold the initiative not before or,
+    once the change is applied, not after it.
+    """
+    check_change(moderator, change_set.initiative)
     if expected_version is not None and expected_version != change_set.version:
         raise DecisionNotAllowed(change_set.status)
     if change_set.status != "pending" or decision not in DECISIONS:

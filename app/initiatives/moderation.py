@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.initiatives.history import record, snapshot
-from app.initiatives.scopes import scope_condition
+from app.initiatives.scopes import check_change, scope_condition
 from app.initiatives.services import StaleInitiative, update_initiative
 from app.models import ChangeSet, Initiative, Report, User
 from app.models.base import utcnow
@@ -46,10 +46,12 @@ def decide(
 ) -> Initiative:
     """Apply a moderator's decision, after their edits if any; flush only.
 
-    Raise StaleInitiative when the initiative changed since expected_version, and
-    DecisionNotAllowed when its status does not allow the decision.
+    Raise StaleInitiative when the initiative changed since expected_version,
+    DecisionNotAllowed when its status does not allow the decision, and OutOfScope when the
+    moderator's territories hold it not before or not after their edits.
     """
     check_version(initiative, expected_version)
+    check_change(moderator, initiative, changes)
     allowed, status, action = TRANSITIONS[decision]
     if initiative.status not in allowed:
         raise DecisionNotAllowed(initiative.status)
@@ -90,6 +92,8 @@ def merge(source: Initiative, target: Initiative, *, moderator: User, reason: st
     source leaves the map (rejected if it was pending, archived otherwise).
     """
     check_version(source, expected_version)
+    check_change(moderator, source)
+    check_change(moderator, target)
     if source.id == target.id or source.status not in ("pending", "published"):
         raise DecisionNotAllowed(source.status)
     note = reason.strip() or f"Fusion avec l'initiative n° {target.id}"

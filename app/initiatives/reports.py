@@ -4,6 +4,7 @@ from app.extensions import db
 from app.initiatives.change_sets import MAX_MESSAGE, private_email
 from app.initiatives.fields import InvalidInitiative
 from app.initiatives.moderation import DecisionNotAllowed
+from app.initiatives.scopes import check_change
 from app.models import REPORT_KINDS, Initiative, Report, User
 from app.models.base import utcnow
 
@@ -31,7 +32,9 @@ def file_report(initiative: Initiative, kind: str, message: str, *, reporter: Us
 
 def decide_report(report: Report, decision: str, *, moderator: User, comment: str = "",
                   expected_version: int | None) -> Report:
-    """Close a report as resolved or dismissed; flush only."""
+    """Close a report as resolved or dismissed; flush only (OutOfScope outside the
+    moderator's territories)."""
+    check_change(moderator, report.initiative)
     if expected_version is not None and expected_version != report.version:
         raise DecisionNotAllowed(report.status)
     if report.status != "open" or decision not in DECISIONS:

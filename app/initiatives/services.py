@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.initiatives.fields import InvalidInitiative
 from app.initiatives.history import SNAPSHOT_FIELDS, record, snapshot
+from app.initiatives.scopes import check_change
 from app.initiatives.values import CleanValues, cleaned
 from app.models import Initiative, Revision, Tag, Theme, User
 from app.models.base import utcnow
@@ -46,6 +47,8 @@ class NewInitiatives:
     def add(self, data: Mapping[str, Any]) -> Initiative:
         """Create an initiative from raw or clean values; written once its batch is full."""
         values = cleaned(data)
+        if self.status != "pending":  # a pending one awaits its territory's moderators
+            check_change(self.author, None, values)
         slugs = values.get("themes") or []
         values = values.without("themes")
         if values.get("tags"):
@@ -142,12 +145,15 @@ def update_initiative(
 ) -> Initiative:
     """Change an initiative's fields and record the change; flush only.
 
-    With expected_version, refuse to overwrite someone else's newer change.
+    With expected_version, refuse to overwrite someone else's newer change; raise OutOfScope
+    when the author's territories hold the initiative not before or not after the change.
     """
     if expected_version is not None and expected_version != initiative.version:
         raise StaleInitiative(initiative.id)
+    values = cleaned(data, partial=True)
+    check_change(author, initiative, values)
     before = snapshot(initiative)
-    apply_values(initiative, cleaned(data, partial=True))
+    apply_values(initiative, values)
     # Set explicitly: a change of themes or tags alone would not touch the row, and so
     # neither updated_at (API caching, updated_since) nor the version (conflicts).
     initiative.updated_at = utcnow()

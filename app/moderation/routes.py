@@ -10,6 +10,7 @@ from app.extensions import db
 from app.initiatives import moderation
 from app.initiatives.fields import InvalidInitiative
 from app.initiatives.moderation import DecisionNotAllowed
+from app.initiatives.scopes import OutOfScope
 from app.initiatives.services import StaleInitiative, update_initiative
 from app.initiatives.taxonomy import all_themes
 from app.models import ChangeSet, Initiative, Report
@@ -99,6 +100,9 @@ def take_decision(form, decide_on, item, render):
     except CONFLICTS:
         flash(conflict_message(), "error")
         return render(status=409)
+    except OutOfScope as error:
+        flash(" ".join(error.errors.values()), "error")
+        return render(status=403)
     flash(_("Décision enregistrée."), "success")
     return redirect(url_for("moderation.queue"))
 
@@ -158,6 +162,9 @@ def merge(initiative: Initiative):
     except CONFLICTS:
         flash(conflict_message(), "error")
         return render_review(initiative, status=409)
+    except OutOfScope:
+        form.target_id.errors = [_("Choisissez une autre initiative de votre territoire.")]
+        return render_review(initiative, merge_form=form, status=400)
     flash(_("Fusion enregistrée."), "success")
     return redirect(url_for("moderation.review", initiative_id=target.id))
 
@@ -192,6 +199,8 @@ def decide_report(report: Report):
                          archive=form.archive.data)
     except CONFLICTS:
         flash(conflict_message(), "error")
+    except OutOfScope as error:
+        flash(" ".join(error.errors.values()), "error")
     else:
         flash(_("Signalement traité."), "success")
     return redirect(url_for("moderation.queue", type="report"))
@@ -227,4 +236,6 @@ def bulk_one(key: str, decision: str, reason: str) -> str:
                         expected_version=found[1])
     except CONFLICTS:
         return "conflicts"
+    except OutOfScope:  # a correction that would move the initiative out of the territory
+        return "refused"
     return "done"
