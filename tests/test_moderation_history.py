@@ -21,14 +21,14 @@ from tests.factories import count, login, make_initiative
 def test_history_shows_each_revision_as_a_readable_diff(client, accounts):
     initiative = make_initiative(status="published", kind="initiative")
     with write_transaction():
-        update_initiative(initiative, {"kind": "place", "insee": "33063"},
+        update_initiative(initiative, {"kind": "place", "insee": "71270"},
                           author=accounts.moderator_71, reason="Déménagement")
     login(client, accounts.national)
     page = client.get(f"/initiatives/{initiative.id}/history").text
     assert "Création" in page and "Modification" in page and "Déménagement" in page
     assert "M71" in page
     assert "<del>Initiative</del>" in page and "<ins>Lieu</ins>" in page
-    assert "<del>Cluny (71137)</del>" in page and "<ins>Bordeaux (33063)</ins>" in page
+    assert "<del>Cluny (71137)</del>" in page and "<ins>Mâcon (71270)</ins>" in page
 
 
 def test_history_is_for_the_moderators_of_the_territory(client, accounts):
