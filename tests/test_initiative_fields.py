@@ -29,6 +29,9 @@ VALID = {"name": "Épicerie solidaire", "kind": "place", "insee": "33039"}
         ("started_on", "2020-13-45", "AAAA-MM-JJ"),
         ("insee", "123", "Code INSEE invalide"),
         ("private_email", "a@b.fr\r\nBcc: x@y.fr", "e-mail invalide"),
+        ("private_email", "a@x.fr,v1@x.fr,v2@x.fr", "e-mail invalide"),
+        ("private_email", "a@x.fr;v1@x.fr", "e-mail invalide"),
+        ("private_email", "Moi <a@x.fr>", "e-mail invalide"),
         ("name", "nul\x00", "Caractère nul"),
     ],
 )

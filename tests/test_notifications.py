@@ -140,3 +140,21 @@ def test_mail_send_delivers_through_smtp(app, runner, client, accounts):
     assert len(FakeSMTP.received) == 3
     assert any(b"To: " + SECRET_EMAIL.encode() in data for data in FakeSMTP.received)
     assert all(b"From: Maillage <carte@example.fr>" in data for data in FakeSMTP.received)
+
+
+def test_proposal_with_several_addresses_is_refused_and_mails_nobody(client, accounts):
+    many = "a@example.org,v1@example.org,v2@example.org"
+    response = client.post("/initiatives/new", data=proposal_data(private_email=many))
+    assert response.status_code == 400 and "e-mail invalide" in response.get_data(as_text=True)
+    assert outbox() == []
+
+
+def test_sender_refuses_a_message_to_several_recipients(app, runner, tmp_path):
+    app.config["MAIL_EML_DIR"] = str(tmp_path)
+    with write_transaction():
+        db.session.add(OutboxMessage(recipient="a@example.org, v1@example.org",
+                                     subject="Objet", body="Corps"))
+    result = runner.invoke(args=["mail", "send"])
+    assert "0 sent, 1 failed" in result.output and not list(tmp_path.glob("*.eml"))
+    db.session.rollback()
+    assert [(m.status, "one address" in m.last_error) for m in outbox()] == [("failed", True)]

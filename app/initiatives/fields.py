@@ -6,6 +6,8 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
+from email_validator import EmailNotValidError, validate_email
+
 from app.models import ACTOR_TYPES, KINDS, LOCATION_PRECISIONS
 
 MAX_LENGTHS = {
@@ -108,8 +110,12 @@ def clean_text(field: str, value: Any) -> str | None:
 
 
 def is_email(text: str) -> bool:
-    """One address, without blanks or control characters (which would break a header)."""
-    return "@" in text and not any(char.isspace() or not char.isprintable() for char in text)
+    """Tell whether the text is one mailbox: no list, no display name, no line break."""
+    try:  # no DNS look-up: a form must not wait on the network
+        validate_email(text, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
 
 
 def check_web_url(url: str) -> None:

@@ -15,6 +15,7 @@ from flask import current_app
 from app.config import setting
 from app.database import write_transaction
 from app.extensions import db
+from app.initiatives.fields import is_email
 from app.models import OutboxMessage
 from app.models.base import utcnow
 
@@ -45,6 +46,8 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     email = EmailMessage()
     email["From"] = setting("MAIL_DEFAULT_SENDER", DEFAULT_SENDER)
     email["To"] = message.recipient  # a line break here is refused, never folded
+    if len(email["To"].addresses) != 1 or not is_email(message.recipient):
+        raise ValueError("A notification goes to exactly one address.")
     email["Subject"] = single_line(message.subject)
     email["Date"] = formatdate(localtime=False)
     email["Message-ID"] = make_msgid(domain="maillage")
