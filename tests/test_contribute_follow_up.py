@@ -89,6 +89,13 @@ def test_proposer_edit_after_a_moderators_change_is_a_conflict(client):
     assert initiative.name == "Repair café de Cluny"
 
 
+def test_proposer_edit_without_a_version_is_a_conflict(client):
+    path = propose(client)
+    response = client.post(path, data=proposal_data(name="Sans version"))
+    assert response.status_code == 409 and "entre-temps" in response.text
+    assert db.session.scalar(sa.select(Initiative.name)) == "Repair café de Cluny"
+
+
 def test_decided_proposal_can_no_longer_be_edited(client):
     path = propose(client)
     initiative = db.session.scalar(sa.select(Initiative))

@@ -65,6 +65,28 @@ def test_moderator_edit_on_a_stale_version_is_a_conflict_keeping_the_typed_text(
     assert initiative.name == "Jardin partagé des Griottes"
 
 
+def test_moderator_edit_without_a_version_is_a_conflict(client, accounts):
+    initiative = make_initiative()
+    login(client, accounts.moderator_71)
+    response = client.post(f"/moderation/initiatives/{initiative.id}/edit", data={
+        "name": "Sans version", "kind": "initiative", "commune": "Cluny", "insee": "71137",
+        "action": "approve"})
+    assert response.status_code == 409 and CONFLICT in response.text
+    db.session.refresh(initiative)
+    assert (initiative.name, initiative.status) == ("Jardin partagé des Griottes", "pending")
+
+
+@pytest.mark.parametrize("version", [None, "", "abc"])
+def test_decision_without_a_version_is_a_conflict(client, accounts, version):
+    initiative = make_initiative()
+    login(client, accounts.moderator_71)
+    data = {"decision": "approve"} if version is None else {"decision": "approve",
+                                                             "version": version}
+    response = client.post(f"/moderation/initiatives/{initiative.id}/decision", data=data)
+    assert response.status_code == 409
+    assert db.session.scalar(sa.select(Initiative.status)) == "pending"
+
+
 def test_lost_race_at_flush_raises_stale_data(app, accounts):
     initiative = make_initiative()
     with pytest.raises(StaleDataError):

@@ -6,7 +6,7 @@ from wtforms import BooleanField, HiddenField, RadioField, StringField, TextArea
 from wtforms.validators import InputRequired
 
 from app.initiatives.fields import MAX_LENGTHS
-from app.web.forms import InitiativeForm, options, private_email, text
+from app.web.forms import InitiativeForm, VersionField, options, private_email, text
 from app.web.labels import REPORT_LABELS
 
 
@@ -43,7 +43,7 @@ class FollowUpForm(InitiativeForm):
     """The proposer's edit of a pending proposal, through the follow-up link."""
 
     private_email = private_email()
-    version = HiddenField()
+    version = VersionField()
 
 
 class ChangeSetFollowUpForm(CorrectionFields, InitiativeForm):

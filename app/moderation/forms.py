@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -13,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.web.forms import InitiativeForm, options, private_email
+from app.web.forms import InitiativeForm, VersionField, options, private_email
 from app.web.labels import (
     CHANGE_SET_DECISION_LABELS,
     DECISION_LABELS,
@@ -30,7 +29,7 @@ class DecisionForm(FlaskForm):
     reason_id = SelectField(_l("Motif type"), choices=[], validate_choice=False)
     reason = TextAreaField(_l("Message à la personne qui a proposé (motif, précisions)"),
                            validators=[Optional(), Length(max=REASON_MAX)], render_kw={"rows": 3})
-    version = HiddenField()
+    version = VersionField()
 
     def set_reasons(self, reasons) -> None:
         self.reason_id.choices = options([("", _l("— Aucun —")),
@@ -48,7 +47,7 @@ class EditForm(InitiativeForm):
     private_email = private_email()
     reason = TextAreaField(_l("Motif de la modification"),
                            validators=[Optional(), Length(max=REASON_MAX)], render_kw={"rows": 2})
-    version = HiddenField()
+    version = VersionField()
 
 
 class MergeForm(FlaskForm):
@@ -56,7 +55,7 @@ class MergeForm(FlaskForm):
                              validators=[InputRequired(message=_l("Indiquez l'initiative."))])
     reason = TextAreaField(_l("Motif"), validators=[Optional(), Length(max=REASON_MAX)],
                            render_kw={"rows": 2})
-    version = HiddenField()
+    version = VersionField()
 
 
 class ReportDecisionForm(FlaskForm):
@@ -65,7 +64,7 @@ class ReportDecisionForm(FlaskForm):
     archive = BooleanField(_l("Archiver aussi l'initiative"))
     comment = TextAreaField(_l("Commentaire"), validators=[Optional(), Length(max=REASON_MAX)],
                             render_kw={"rows": 2})
-    version = HiddenField()
+    version = VersionField()
 
 
 class BulkForm(FlaskForm):

@@ -27,6 +27,17 @@ def options(labels) -> list[SelectChoice]:
     pairs = labels.items() if isinstance(labels, dict) else labels
     return [SelectChoice(str(value), label) for value, label in pairs]
 
+class VersionField(HiddenField):
+    """The version of a record the person saw; missing from a post, it is None.
+
+    A form built with the stored values must not fill in a version the post left out: a
+    missing version counts as an outdated one, never as the current one.
+    """
+
+    def process_formdata(self, valuelist):
+        self.data = valuelist[0] if valuelist else None
+
+
 def text(label, field: str, area: bool = False, **render_kw):
     """A text input capped at the field's stored length."""
     render_kw["maxlength"] = MAX_LENGTHS[field]
