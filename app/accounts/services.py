@@ -71,15 +71,20 @@ def record_login(user: User, password: str) -> None:
 
 def update_user(user: User, *, role: str, display_name: str, active: bool,
                 password: str = "") -> User:
-    """Change an account's role, name, state and, when given, password; flush only."""
+    """Change an account's role, name, state and, when given, password; flush only.
+
+    A new password, a new role or a deactivation ends the account's sessions: a cookie taken
+    before must not come back to life on reactivation, nor keep the rights of the old role.
+    """
     check_role(role)
-    user.role = role
-    user.display_name = display_name.strip()[:120] or user.email.split("@")[0]
-    user.active = active
     if password:
         check_password_strength(password)
         user.password_hash = hash_password(password)
-        end_sessions(user)  # whoever knew the old password is signed out
+    if password or role != user.role or (user.active and not active):
+        end_sessions(user)
+    user.role = role
+    user.display_name = display_name.strip()[:120] or user.email.split("@")[0]
+    user.active = active
     db.session.flush()
     return user
 

@@ -2,8 +2,9 @@
 
 Flask's cookie session cannot be deleted on the server, so the cookie carries
 "<user id>:<session token>" (User.get_id) and a session is valid only while the token it
-holds is the user's current one. Signing out, or an admin changing the password, draws a
-new token: every copy of the old cookie stops working at once.
+holds is the user's current one. Signing out, or an admin changing the password or the role
+or deactivating the account, draws a new token: every copy of the old cookie stops working
+at once, and a reactivated account starts with no open session.
 """
 
 import hmac

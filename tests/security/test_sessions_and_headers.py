@@ -70,6 +70,33 @@ def test_deactivated_account_loses_its_open_sessions(client, accounts):
     assert client.get("/moderation/").status_code == 302
 
 
+def edit_account(admin, user, **changes):
+    data = {"display_name": "Agent", "role": user.role, "active": "y", **changes}
+    response = admin.post(f"/admin/users/{user.id}",
+                          data={key: value for key, value in data.items() if value is not None})
+    assert response.status_code == 302
+
+
+def test_session_taken_before_deactivation_stays_dead_after_reactivation(client, admin,
+                                                                          accounts):
+    login(client, accounts.national)
+    edit_account(admin, accounts.national, active=None)
+    edit_account(admin, accounts.national)
+    assert client.get("/moderation/").status_code == 302
+
+
+def test_role_change_ends_the_sessions_of_the_account(client, admin, accounts):
+    login(client, accounts.contributor)
+    edit_account(admin, accounts.contributor, role="moderator")
+    assert not signed_in(client)
+
+
+def test_name_change_keeps_the_sessions_of_the_account(client, admin, accounts):
+    login(client, accounts.contributor)
+    edit_account(admin, accounts.contributor, display_name="Autre nom")
+    assert signed_in(client)
+
+
 def test_session_of_a_forged_or_old_format_id_is_anonymous(app, client, accounts):
     for forged in (str(accounts.admin.id), f"{accounts.admin.id}:", f"{accounts.admin.id}:x",
                    "²:abc", f"{2**40}:abc", ":", "", f"{accounts.admin.id}:é"):
