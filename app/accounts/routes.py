@@ -9,6 +9,7 @@ from app.accounts.forms import LoginForm, LogoutForm
 from app.accounts.redirects import safe_next
 from app.accounts.services import authenticate, record_login
 from app.accounts.sessions import end_sessions
+from app.accounts.sign_in_delays import SignInDelayed
 from app.database import write_transaction
 from app.extensions import limiter
 from app.initiatives.contributions import contributions_of
@@ -28,22 +29,26 @@ def login():
     if current_user.is_authenticated:
         return redirect(next_url)
     form = LoginForm()
-    failed = False
+    status, wait = 200, None
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
-        if user is not None:
-            start_session(user, form.password.data)
-            return redirect(next_url)
-        failed = True
-    status = 401 if failed else 200
-    return render_template("accounts/login.html", form=form, failed=failed,
+        try:
+            with write_transaction():
+                user = authenticate(form.email.data, form.password.data)
+                if user is not None:
+                    record_login(user, form.password.data)
+        except SignInDelayed as delay:
+            status, wait = 429, delay.seconds
+        else:
+            if user is not None:
+                start_session(user)
+                return redirect(next_url)
+            status = 401
+    return render_template("accounts/login.html", form=form, failed=status == 401, wait=wait,
                            next=request.args.get("next") and next_url), status
 
 
-def start_session(user, password: str) -> None:
+def start_session(user) -> None:
     """A fresh session for the signed-in user: nothing from before the login survives."""
-    with write_transaction():
-        record_login(user, password)
     session.clear()
     login_user(user)
 

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from app.accounts.passwords import burn_time, check_password, hash_password, needs_rehash
 from app.accounts.sessions import end_sessions
+from app.accounts.sign_in_delays import check_delay, record_failure, record_success
 from app.extensions import db
 from app.geo.territory import current_gazetteer
 from app.models import ROLES, SCOPE_LEVELS, User, UserScope
@@ -51,13 +52,24 @@ def check_password_strength(password: str) -> None:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """Return the active user with these credentials, or None (in the same time either way)."""
+    """Return the active user with these credentials, or None (in the same time either way).
+
+    Wrong passwords are counted per account; raise SignInDelayed while the account must
+    wait before its next attempt is heard (app/accounts/sign_in_delays.py). Flush only.
+    """
     user = db.session.scalar(sa.select(User).where(User.email == (email or "").strip().lower()))
     if user is None:
         burn_time(password)
         return None
-    if not check_password(user.password_hash, password) or not user.active:
+    now = utcnow()
+    check_delay(user, now)
+    if not check_password(user.password_hash, password):
+        record_failure(user, now)
+        db.session.flush()
         return None
+    if not user.active:
+        return None
+    record_success(user)
     return user
 
 

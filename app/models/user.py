@@ -34,6 +34,9 @@ class User(UserMixin, db.Model):
     # The empty server default (rows written outside the app) matches no session.
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token,
                                                server_default="")
+    # Failed sign-ins in a row, and until when the next attempt is not heard (app/accounts).
+    failed_sign_ins: Mapped[int] = mapped_column(default=0, server_default="0")
+    sign_in_delayed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     scopes: Mapped[list["UserScope"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
