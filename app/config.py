@@ -3,6 +3,7 @@
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import current_app
 
@@ -51,8 +52,10 @@ def from_environment(instance_path: Path) -> dict:
             "GAZETTEER_PATH", str(PROJECT_ROOT / "geodata" / "build" / "gazetteer.sqlite")
         ),
         "SEED_PATH": str(PROJECT_ROOT / "geodata" / "seed_initiatives.geojson"),
-        # Root of the public pages for absolute links (exports, API); the request's otherwise.
+        # Root of the public pages for absolute links (e-mails, exports, API); required in
+        # production, where it also limits the Host headers served. The request's otherwise.
         "PUBLIC_URL": env.get("PUBLIC_URL"),
+        "TRUSTED_HOSTS": trusted_hosts(env),
         "TILE_URL": env.get("TILE_URL", DEFAULT_TILE_URL),
         "TILE_ATTRIBUTION": env.get("TILE_ATTRIBUTION", DEFAULT_TILE_ATTRIBUTION),
         "REDIS_URL": env.get("REDIS_URL"),
@@ -85,6 +88,16 @@ def from_environment(instance_path: Path) -> dict:
         "LANGUAGES": ("fr", "en"),
         "JSON_SORT_KEYS": False,
     }
+
+
+def trusted_hosts(env) -> list[str] | None:
+    """PUBLIC_URL's host and TRUSTED_HOSTS (comma-separated), or None (any: development).
+
+    Flask answers 400 to any other Host header, so no link is ever built on a forged one.
+    """
+    hosts = [host.strip() for host in env.get("TRUSTED_HOSTS", "").split(",") if host.strip()]
+    public_host = urlsplit(env.get("PUBLIC_URL") or "").hostname
+    return [public_host, *hosts] if public_host else (hosts or None)
 
 
 def secure_cookies(env) -> bool:

@@ -1,8 +1,5 @@
 """The writes behind the contribution forms, with follow-up links and e-mails; flush only."""
 
-
-from flask import url_for
-
 from app.contribute.follow_up import issue_follow_up
 from app.initiatives.change_sets import propose_change
 from app.initiatives.reports import file_report
@@ -10,6 +7,7 @@ from app.initiatives.services import create_initiative
 from app.initiatives.values import CleanValues
 from app.models import ChangeSet, Initiative, Report, User
 from app.notifications import messages
+from app.web.urls import absolute_url
 
 FORM_SOURCE = "Proposition via le formulaire du site"
 
@@ -19,7 +17,7 @@ def author_of(user) -> User | None:
 
 
 def follow_up_url(token: str) -> str:
-    return url_for("contribute.follow_up", token=token, _external=True)
+    return absolute_url("contribute.follow_up", token=token)
 
 
 def propose_initiative(values: CleanValues, *, user) -> tuple[Initiative, str]:
@@ -30,7 +28,7 @@ def propose_initiative(values: CleanValues, *, user) -> tuple[Initiative, str]:
     token = issue_follow_up(initiative)
     messages.proposal_received(initiative, follow_up_url(token))
     messages.new_item(initiative, initiative,
-                      url_for("moderation.review", initiative_id=initiative.id, _external=True))
+                      absolute_url("moderation.review", initiative_id=initiative.id))
     return initiative, token
 
 
@@ -41,8 +39,8 @@ def propose_correction(initiative: Initiative, values: CleanValues, *, email: st
                                 message=message)
     token = issue_follow_up(initiative, change_set)
     messages.correction_received(change_set, follow_up_url(token))
-    messages.new_item(initiative, change_set, url_for(
-        "moderation.review_change_set", change_set_id=change_set.id, _external=True))
+    messages.new_item(initiative, change_set, absolute_url(
+        "moderation.review_change_set", change_set_id=change_set.id))
     return change_set, token
 
 
@@ -51,5 +49,5 @@ def report_problem(initiative: Initiative, kind: str, message: str, *, email: st
     """An open report on a published initiative, announced to its moderators."""
     report = file_report(initiative, kind, message, reporter=author_of(user), email=email)
     messages.new_item(initiative, report,
-                      url_for("moderation.queue", kind="report", _external=True))
+                      absolute_url("moderation.queue", kind="report"))
     return report

@@ -16,7 +16,7 @@ from app.public.query import (
 )
 from app.public.services import Facets, facet_counts
 from app.web.maps import points_url
-from app.web.urls import query_string
+from app.web.urls import absolute_url, query_string
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class Browse:
 
     def link(self, endpoint: str, external: bool = False, **values) -> str:
         """The URL of another view of the same filters (map, list, embed)."""
-        return url_for(endpoint, _external=external, **values) + self.query
+        return (absolute_url if external else url_for)(endpoint, **values) + self.query
 
     def link_with(self, endpoint: str, **changes) -> str:
         """The URL of a view of these filters with some of them replaced."""

@@ -5,7 +5,7 @@ from itertools import chain
 from flask import Flask, make_response, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from app.database import is_unavailable
 from app.extensions import db
@@ -32,6 +32,11 @@ def register(app: Flask) -> None:
     def handle_http_error(error: HTTPException):
         code = (error.name or "error").lower().replace(" ", "_")
         return error_response(error.code or 500, code, error.description or error.name)
+
+    @app.errorhandler(SecurityError)
+    def handle_untrusted_host(_error: SecurityError):
+        # A Host outside TRUSTED_HOSTS: no URL can be built on it, so no page either.
+        return make_response(("Bad Request: untrusted host.", 400, {"Content-Type": "text/plain"}))
 
     @app.errorhandler(Exception)
     def handle_unexpected_error(error: Exception):

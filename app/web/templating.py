@@ -13,7 +13,7 @@ from app.web.labels import ACTOR_TYPE_LABELS, KIND_ICONS, KIND_LABELS, status_la
 from app.web.maps import safe_colour
 from app.web.permissions import is_moderator
 from app.web.security import csp_nonce
-from app.web.urls import page_url, umap_link
+from app.web.urls import absolute_url, page_url, umap_link
 
 # Werkzeug's stock (English) error texts, which the error page replaces by its own.
 HTTP_DEFAULT_DESCRIPTIONS = {code: error.description for code, error in default_exceptions.items()}
@@ -27,6 +27,7 @@ def register_templating(app: Flask) -> None:
     app.after_request(remember_language)
     app.add_template_global(get_locale, "get_locale")
     app.add_template_global(page_url, "initiative_url")
+    app.add_template_global(absolute_url, "absolute_url")
     app.add_template_global(umap_link, "open_in_umap_url")
     app.add_template_global(csp_nonce, "csp_nonce")
     app.add_template_global(status_label, "status_label")

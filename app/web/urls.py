@@ -6,6 +6,7 @@ from flask import current_app, request, url_for
 from flask_babel import get_locale
 from werkzeug.datastructures import MultiDict
 
+from app.initiatives.geojson import site_root
 from app.initiatives.paths import initiative_slug
 from app.models import Initiative
 
@@ -21,10 +22,22 @@ def query_string(args: MultiDict, **changes) -> str:
     return f"?{encoded}" if encoded else ""
 
 
-def page_url(initiative: Initiative, **kwargs) -> str:
+def absolute_url(endpoint: str, **values) -> str:
+    """An absolute link, on PUBLIC_URL when it is set: never on a Host header a client chose.
+
+    E-mails, feeds and exports outlive the request; in development (no PUBLIC_URL) the
+    request's host is the right one.
+    """
+    if not current_app.config.get("PUBLIC_URL"):
+        return url_for(endpoint, _external=True, **values)
+    return site_root("") + url_for(endpoint, **values)
+
+
+def page_url(initiative: Initiative, _external: bool = False, **kwargs) -> str:
     """The canonical URL of an initiative's page (from anything with an id and a name)."""
-    return url_for("public.initiative", initiative_id=initiative.id,
-                   slug=initiative_slug(initiative.name), **kwargs)
+    build = absolute_url if _external else url_for
+    return build("public.initiative", initiative_id=initiative.id,
+                 slug=initiative_slug(initiative.name), **kwargs)
 
 
 def open_in_umap_url(data_url: str, umap_url: str, locale: str = "fr") -> str:
@@ -38,5 +51,5 @@ def umap_link(args=None) -> str:
     args = request.args if args is None else args
     if hasattr(args, "to_dict"):
         args = args.to_dict(flat=False)  # keep repeated filters (theme=a&theme=b)
-    data_url = url_for("exchange.export", fmt="geojson", _external=True, **args)
+    data_url = absolute_url("exchange.export", fmt="geojson", **args)
     return open_in_umap_url(data_url, current_app.config["UMAP_URL"], str(get_locale() or "fr"))
