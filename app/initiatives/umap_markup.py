@@ -7,9 +7,10 @@ backtracking pattern took quadratic time on a description of 20,000 `[` (issue 1
 import re
 from dataclasses import dataclass, field
 
+from app.initiatives.plain_text import without_html
+
 # No `<` inside: each attempt stops at the next `<`, so the search stays linear.
 AUTOLINK = re.compile(r"<(https?://[^<>\s]+)>")
-HTML_TAG = re.compile(r"</?[A-Za-z!][^<>]*>")
 UMAP_LINK = re.compile(r"\[\[(https?://[^|\]\s]+)(?:\|([^\]]*))?\]\]")
 UMAP_IMAGE = re.compile(r"\{\{\{?(https?://[^}\s|]+)(?:\|[^}]*)?\}?\}\}")
 LABEL_ENDS = frozenset("]\n|")
@@ -23,7 +24,7 @@ def markdown_to_umap(text: str | None) -> str:
     if "](" in text:
         text = LinkScanner(text).converted()
     if "<" in text:
-        text = HTML_TAG.sub("", AUTOLINK.sub(r"\1", text))
+        text = without_html(AUTOLINK.sub(r"\1", text))
     return text
 
 
