@@ -32,6 +32,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from app.database import configure_engine, release_session
     from app.initiatives.stored_features import track_session_writes
+    from app.web.limits import cap_request_body
 
     db.init_app(app)
     with app.app_context():
@@ -40,6 +41,7 @@ def register_extensions(app: Flask) -> None:
     # No session commits an initiative without its stored public feature.
     track_session_writes(db.session)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    app.before_request(cap_request_body)  # first: before CSRF or the limiter reads a body
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.contribute import bp
+from app.contribute.anti_abuse import limit_follow_ups
 from app.contribute.follow_up import find_follow_up
 from app.contribute.forms import ChangeSetFollowUpForm, FollowUpForm
 from app.database import as_integer, write_transaction
@@ -29,6 +30,7 @@ CONFLICTS = (StaleInitiative, StaleDataError, DecisionNotAllowed)
 
 
 @bp.route("/suivi/<token>", methods=["GET", "POST"])
+@limit_follow_ups
 def follow_up(token: str):
     """What became of a proposal or a correction; edit it while it is pending."""
     link = find_follow_up(token)

@@ -27,6 +27,7 @@ from app.filters import FilterError, parse_filters
 from app.initiatives import geojson
 from app.initiatives.fields import InvalidInitiative
 from app.web.http import allow_cross_origin, error_response
+from app.web.limits import accepts_large_bodies
 from app.web.urls import umap_link
 
 IMPORT_ROLES = ("admin", "moderator")
@@ -82,6 +83,7 @@ def importers_only(view):
 
 
 @bp.route("/import", methods=["GET", "POST"])
+@accepts_large_bodies  # the file: IMPORT_MAX_BYTES is checked when it is parsed
 @importers_only
 def import_upload():
     """Step 1: upload a file; it is parsed at once so a broken file is refused here."""

@@ -9,7 +9,7 @@ from markupsafe import Markup
 from app.geo.gazetteer import Commune
 from app.geo.territory import current_gazetteer
 from app.initiatives.duplicates import find_duplicates
-from app.initiatives.fields import InvalidInitiative
+from app.initiatives.fields import MAX_LENGTHS, InvalidInitiative
 from app.initiatives.geojson import iso
 from app.initiatives.values import CleanValues
 from app.models import ChangeSet, Initiative
@@ -53,7 +53,7 @@ def check_submission(form, *, partial: bool = False, duplicates: bool = False) -
     form.validate()
     commune = resolve_commune(form)
     submission = Submission()
-    submission.preview = render_markdown(form.description.data) if form.description.data else None
+    submission.preview = preview_of(form.description.data)
     try:
         values = CleanValues.check(form_values(form), partial=partial, commune=commune)
     except InvalidInitiative as error:
@@ -64,6 +64,16 @@ def check_submission(form, *, partial: bool = False, duplicates: bool = False) -
         if duplicates and not form.confirm_distinct.data:
             submission.duplicates = possible_duplicates(values)
     return submission
+
+
+def preview_of(description: str | None) -> Markup | None:
+    """The description rendered for the preview; none when it is over its length limit.
+
+    The limit is checked first: a text refused anyway is never parsed (issue 13).
+    """
+    if not description or len(description) > MAX_LENGTHS["description"]:
+        return None
+    return render_markdown(description)
 
 
 def attach_errors(form, errors: dict[str, str]) -> None:
