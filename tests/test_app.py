@@ -1,6 +1,10 @@
 """The app factory, configuration, health check and error formats."""
 
+import pytest
+
 from app.config import load_secret_key, normalise_database_url
+from app.extensions import db
+from tests.factories import make_initiative, sign_in
 
 
 def test_secret_key_is_generated_once_and_kept(tmp_path):
@@ -24,18 +28,34 @@ def test_postgres_urls_use_psycopg3():
     assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
 
 
-def test_healthz_reports_database_and_seeded_count(client, seeded):
+def test_healthz_reports_database_and_seeded_count_to_an_admin(client, seeded):
+    sign_in(client, "admin")
     response = client.get("/healthz")
     assert response.status_code == 200
     body = response.get_json()
     assert body["status"] == "ok"
     assert body["database"]["ok"] is True
     assert body["initiatives"]["published"] == seeded.created >= 35
+    assert response.cache_control.no_store
 
 
-def test_healthz_on_empty_database_reports_zero(client):
+def test_healthz_on_empty_database_reports_zero_to_an_admin(client):
+    sign_in(client, "admin")
     body = client.get("/healthz").get_json()
     assert body["initiatives"] == {"published": 0, "total": 0, "by_status": {}}
+
+
+@pytest.mark.parametrize("role", [None, "contributor", "moderator"])
+def test_healthz_tells_everyone_else_liveness_and_database_only(client, themes, role):
+    make_initiative("En attente", status="pending")
+    make_initiative("Refusée", status="rejected", reason="spam")
+    if role:
+        sign_in(client, role)
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body == {"status": "ok", "database": {"ok": True, "dialect": db.engine.dialect.name}}
+    assert "pending" not in response.get_data(as_text=True)
 
 
 def test_home_page_serves_the_map_and_the_list_names_the_seeded_initiatives(client, seeded):
