@@ -15,7 +15,6 @@ from app.models.outbox import OutboxMessage
 from app.models.reject_reason import RejectReason
 from app.models.report import REPORT_KINDS, REPORT_STATUSES, Report
 from app.models.revision import Revision
-from app.models.used_stamp import UsedStamp
 from app.models.user import ROLES, SCOPE_LEVELS, User, UserScope
 
 __all__ = [
@@ -37,7 +36,6 @@ __all__ = [
     "Revision",
     "Tag",
     "Theme",
-    "UsedStamp",
     "User",
     "UserScope",
 ]
