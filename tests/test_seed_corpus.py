@@ -47,6 +47,8 @@ DOCUMENTS = {
 SESSION_DATES = {"Séance du 20 mai 2020": "2020-05-20", "Séance du 3 juillet 2020": "2020-07-03"}
 DATE = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
 SUMMARY_MAX = 200
+# A run of this many words shared with the source texts counts as a copied sentence.
+COPIED_WORDS = 10
 TYPOGRAPHIC = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"'})
 
 
@@ -112,6 +114,26 @@ def test_every_quote_is_verbatim_in_the_document_its_title_names(seed_texts):
             yield f"not in {document_of(source)}: {quote!r}"
 
     check_all(ALL_SOURCES, check)
+
+
+def test_summaries_descriptions_and_introductions_are_in_our_own_words(seed_texts):
+    """The seeds README forbids copying sentences into entries: quotes live in sources only."""
+    copied = {n_gram for text in seed_texts.values() for n_gram in word_runs(text)}
+    texts = [(e["seed_id"], e["summary"] + " / " + e["description"]) for e in ENTRIES]
+    texts += [(d["slug"], d["introduction"]) for d in DOSSIERS]
+
+    def check(text):
+        runs = [" ".join(run) for run in word_runs(text) if run in copied]
+        if runs:
+            yield f"{COPIED_WORDS} or more words in a row are copied from the texts: {runs[0]!r}"
+
+    check_all(texts, check)
+
+
+def word_runs(text: str) -> set[tuple[str, ...]]:
+    """Every run of COPIED_WORDS consecutive words, lowercased, punctuation dropped."""
+    words = re.findall(r"[\w'-]+", normalise(text).lower())
+    return {tuple(words[i:i + COPIED_WORDS]) for i in range(len(words) - COPIED_WORDS + 1)}
 
 
 def test_every_source_is_located_and_dated_as_its_session():
