@@ -66,6 +66,8 @@ def from_environment(instance_path: Path) -> dict:
         # give the visitor's address and HTTPS. 0 trusts none (served directly).
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", 0)),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 60 * 1024 * 1024)),
+        # The moderation team's address, shown on the about page (none: not shown).
+        "CONTACT_EMAIL": env.get("CONTACT_EMAIL"),
         # The uMap instance "Open in uMap" sends people to.
         "UMAP_URL": env.get("UMAP_URL", "https://umap.openstreetmap.fr"),
         # Imports: size refused before parsing, where uploads wait and for how long.

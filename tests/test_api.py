@@ -1,5 +1,6 @@
 """The /api/v1 GeoJSON API: contract, filters, paging, caching, CORS and errors."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -266,6 +267,30 @@ def test_documentation_page_lists_every_endpoint(client, app):
     for path in ("/initiatives", "/initiatives/{id}", "/themes", "/communes", "/stats"):
         assert f"GET {path}" in page
     assert "openapi.json" in page
+
+
+def parameter_types(page: str, path: str) -> dict[str, str]:
+    """The type column of an endpoint's parameters table, by parameter name."""
+    section = page[page.index(f"GET {path}</code>"):]
+    section = section[:section.index("</table>")]
+    return dict(re.findall(r"<td><code>(\w+)</code>[^<]*</td>\s*<td>([^<]*)</td>", section))
+
+
+def test_documentation_page_says_parameter_types_in_words(client, app):
+    page = client.get("/api/v1/docs").get_data(as_text=True)
+    types = parameter_types(page, "/initiatives")
+    assert types["theme"] == ("liste de chaînes de caractères, séparées par des virgules ou en "
+                              "paramètre répété")
+    assert types["kind"].startswith("liste de valeurs parmi : initiative, field_site")
+    assert types["limit"] == "entier de 1 à 10000"
+    assert types["q"] == "chaîne de caractères" and types["research"] == "booléen (true ou false)"
+    assert types["status"] == "une valeur parmi : active, archived, all"
+    assert types["updated_since"] == "date et heure ISO 8601"
+    assert parameter_types(page, "/initiatives/{id}")["id"] == "entier, au moins 1"
+    assert not any("[" in text for text in types.values())
+    english = parameter_types(client.get("/api/v1/docs?lang=en").get_data(as_text=True),
+                              "/initiatives")
+    assert english["limit"] == "integer from 1 to 10000"
 
 
 @pytest.mark.parametrize(("markdown", "umap"), [

@@ -203,6 +203,12 @@ def test_export_page_lists_every_format(client, seeded):
     assert "Ouvrir dans uMap" in page
 
 
+def test_export_page_shows_no_server_command_to_the_public(client, seeded):
+    page = client.get("/export").get_data(as_text=True)
+    assert "flask" not in page and "--format" not in page and "<pre>" not in page
+    assert 'href="/api/v1/docs"' in page  # the API is one way among the others
+
+
 @pytest.mark.parametrize("fmt", ["geojson", "umap", "csv", "gpkg"])
 def test_export_command_writes_the_file_with_filters(runner, seeded, tmp_path, fmt):
     out = tmp_path / f"out.{fmt}"

@@ -123,11 +123,11 @@ def test_initiative_page_shows_its_public_fields(client, themes):
     assert "prive@x.fr" not in html
 
 
-def test_initiative_page_links_its_territory_to_filtered_views(client, themes):
+def test_initiative_page_links_its_territory_pages(client, themes):
     html = page_of(client, make_initiative("Initiative de test", insee="69123", status="published",
                                            summary="Résumé de test.", private_email=None).id)
-    assert 'href="/?commune=69123">Lyon</a>' in html
-    assert re.search(r'href="/\?epci=\d{9}">[^<]*Lyon', html)
+    assert 'href="/territoires/commune/69123">Lyon</a>' in html
+    assert re.search(r'href="/territoires/epci/\d{9}">[^<]*Lyon', html)
     assert 'href="/territoires/69">Rhône (69)</a>' in html
     assert 'href="/territoires/region/84">Auvergne-Rhône-Alpes</a>' in html
 
@@ -199,7 +199,7 @@ def test_france_page_counts_and_shades_departements(client, seeded):
 def test_departement_page_shades_its_communes(client, seeded):
     html = client.get("/territoires/35").get_data(as_text=True)
     assert "<h1>Ille-et-Vilaine (35)</h1>" in html
-    assert '<a href="/?commune=35238">Rennes</a></th><td>35238</td>' in html
+    assert '<a href="/territoires/commune/35238">Rennes</a></th><td>35238</td>' in html
     assert "departement=35" in map_config_of(html)["pointsUrl"]
     assert 'href="/territoires/region/53">Bretagne</a>' in html
 

@@ -19,6 +19,7 @@ PAGES = {  # page: (filter column and value, column counted per area)
     "/territoires/": (None, "departement"),
     "/territoires/region/53": (("region", "53"), "departement"),
     "/territoires/35": (("departement", "35"), "insee"),
+    "/territoires/epci/243500139": (("epci", "243500139"), "insee"),
 }
 
 

@@ -3,6 +3,7 @@
 from flask_babel import gettext as _
 
 from app.api.params import DEFAULT_LIMIT, MAX_LIMIT
+from app.initiatives.licence import DATA_LICENCE
 from app.models import ACTOR_TYPES, KINDS, LOCATION_PRECISIONS
 
 REF = "#/components/schemas/"
@@ -173,8 +174,7 @@ def document() -> dict:
             "title": "Maillage API", "version": "1.0.0",
             "description": _("Les initiatives publiées de Maillage en GeoJSON (RFC 7946). "
                              "Lecture seule, sans authentification, CORS ouvert."),
-            "license": {"name": "Licence Ouverte 2.0",
-                        "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"},
+            "license": DATA_LICENCE,
         },
         "servers": [{"url": "/api/v1"}],
         "paths": paths(),

@@ -8,6 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.api import bp, collection, openapi, services
 from app.api.errors import ApiError, bad_parameter
 from app.api.params import parse_limit
+from app.api.schema_words import describe_schema
 from app.caching.responses import conditional
 from app.extensions import db
 from app.initiatives import geojson, stored_features
@@ -95,5 +96,6 @@ def openapi_document():
 def docs():
     """The API's documentation for people."""
     return render_template("api/docs.html", spec=openapi.document(),
+                           describe_schema=describe_schema,
                            api_root=request.url_root.rstrip("/") + "/api/v1")
 

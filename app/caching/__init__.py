@@ -12,7 +12,7 @@ name in the running app's extensions, least recently used dropped first beyond i
   by the page's stamp, URL, host and language, with a nonce placeholder.
 - "facets", "area_counts" (app.public.services, 256 entries each): the list's and map's
   counts by theme and kind, by fingerprint and filters.
-- "territory_maps" (app.public.territories, 16 M characters): rendered choropleths;
+- "territory_maps" (app.public.territory_pages, 16 M characters): rendered choropleths;
   "territory_areas" (36 entries): simplified outlines per gazetteer and département;
   "territory_links" (app.public.initiative_page, 4,096 entries): an initiative page's
   links to its commune, EPCI, département and région, by locale and script root.

@@ -16,10 +16,9 @@ import orjson
 
 from app.exchange.flat import NO_THEME, ExportItem
 from app.exchange.geojson_export import umap_feature
+from app.initiatives.licence import DATA_LICENCE
 
 FRANCE_CENTRE = (2.5, 46.6)
-LICENCE = {"name": "Licence Ouverte 2.0",
-           "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"}
 FIELDS = [
     {"key": "name", "type": "String"}, {"key": "description", "type": "Text"},
     {"key": "summary", "type": "Text"}, {"key": "kind_label", "type": "Enum"},
@@ -128,7 +127,7 @@ def umap_document(bounds: Bounds, layers: list[dict], site: str, title: str) -> 
     facets = ",".join(f"{key}|{label}|checkbox" for key, label in FILTERS)
     properties = {
         "name": title, "description": f"Initiatives publiées sur [[{site}|Maillage]].",
-        "licence": LICENCE, "shortCredit": "Maillage",
+        "licence": DATA_LICENCE, "shortCredit": "Maillage",
         "longCredit": f"Données [[{site}|Maillage]], Licence Ouverte 2.0",
         "zoom": zoom, "center": {"lat": lat, "lng": lon}, "defaultView": "data",
         "labelKey": "name", "slugKey": "uid", "sortKey": "name", "facetKey": facets,

@@ -197,6 +197,21 @@ class Gazetteer:
         rows = self._connection().execute("SELECT code, name FROM regions ORDER BY code")
         return [{"code": code, "name": name} for code, name in rows]
 
+    def epci(self, code: str) -> dict | None:
+        """Return an EPCI as {code, name, type, departements}, or None; its communes'
+        départements come most communes first (the first is where its breadcrumbs go)."""
+        rows = self._connection().execute(
+            "SELECT e.code, e.name, e.type, c.departement FROM epcis AS e"
+            " JOIN communes AS c ON c.epci = e.code WHERE e.code = ?"
+            " GROUP BY c.departement ORDER BY count(*) DESC, c.departement",
+            ((code or "").strip(),),
+        ).fetchall()
+        if not rows:
+            return None
+        code, name, type_, _departement = rows[0]
+        return {"code": code, "name": name, "type": type_,
+                "departements": [row[3] for row in rows]}
+
     def departement_outlines(self) -> geopandas.GeoDataFrame:
         """Return the simplified outlines of the départements (code, name, region, geometry)."""
         return self._frame("SELECT code, name, region, outline FROM departements ORDER BY code")
@@ -206,9 +221,10 @@ class Gazetteer:
         return self._frame("SELECT code, name, outline FROM regions ORDER BY code")
 
     def commune_outlines(self, departement: str) -> geopandas.GeoDataFrame:
-        """Return the outlines of a département's communes (insee, name, population, geometry)."""
+        """Return the outlines of a département's communes (insee, name, population, epci,
+        geometry)."""
         return self._frame(
-            "SELECT insee, name, population, outline FROM communes"
+            "SELECT insee, name, population, epci, outline FROM communes"
             " WHERE departement = ? AND outline IS NOT NULL ORDER BY insee",
             ((departement or "").strip().upper(),),
         )

@@ -82,7 +82,7 @@ def gazetteer_commune(insee: str | None) -> Commune | None:
 
 
 def territory_links(initiative: Initiative) -> list[TerritoryLink]:
-    """Commune, EPCI, département and région, each linking to its filtered view."""
+    """Commune, EPCI, département and région, each linking to its territory page."""
     # Many initiatives share a territory: its links are built once per locale and root.
     places = (initiative.insee, initiative.commune_name, initiative.epci,
               initiative.departement, initiative.region)
@@ -97,13 +97,16 @@ def build_territory_links(insee: str | None, commune_name: str | None, epci: str
                           ) -> tuple[TerritoryLink, ...]:
     commune = gazetteer_commune(insee)
     links = []
+    # Without the gazetteer (or with a code it no longer knows) there is no page to link to.
     if insee:
-        links.append(TerritoryLink(_("Commune"), commune_name or insee,
-                                   url_for("public.index", commune=insee)))
+        url = (url_for("public.commune", insee=insee) if commune
+               else url_for("public.index", commune=insee))
+        links.append(TerritoryLink(_("Commune"), commune_name or insee, url))
     if epci:
         name = commune.epci_name if commune and commune.epci_name else epci
-        links.append(TerritoryLink(_("Intercommunalité"), name,
-                                   url_for("public.index", epci=epci)))
+        url = (url_for("public.epci", siren=epci) if commune and commune.epci == epci
+               else url_for("public.index", epci=epci))
+        links.append(TerritoryLink(_("Intercommunalité"), name, url))
     if departement:
         name = commune.departement_name if commune and commune.departement_name else ""
         links.append(TerritoryLink(_("Département"), f"{name} ({departement})".strip(),

@@ -4,6 +4,8 @@ from flask import abort, redirect, render_template, request
 from flask_babel import gettext as _
 
 from app.caching.pages import cached_page
+from app.config import setting
+from app.initiatives.licence import DATA_LICENCE
 from app.initiatives.paths import initiative_slug
 from app.public import bp
 from app.public.browse import browse, canonical_redirect
@@ -74,3 +76,11 @@ def initiative_page(initiative_id: int) -> str:
         territory=territory_links(found), json_ld=json_ld(found),
         map=initiative_map(found, _("Localisation de l'initiative")),
     )
+
+
+@bp.get("/a-propos")
+def about():
+    """What Maillage is, where it comes from, its data licence, who moderates and how to
+    reach them (the address only when one is configured)."""
+    contact = setting("CONTACT_EMAIL") or setting("MAIL_REPLY_TO")
+    return render_template("public/about.html", licence=DATA_LICENCE, contact=contact)
