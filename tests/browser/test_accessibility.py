@@ -11,6 +11,10 @@ PAGES = {
     "list": ("/initiatives", None),
     "initiative": ("/initiatives/1", "leaflet"),
     "territory": ("/territoires/35", "layer"),
+    "epci": ("/territoires/epci/200041333", "layer"),
+    "commune": ("/territoires/commune/79202", "layer"),
+    "about": ("/a-propos", None),
+    "export": ("/export", None),
     "embed": ("/embed", "layer"),
 }
 
