@@ -93,6 +93,8 @@ def test_commune_or_epci_code_on_the_departement_route_redirects(client, app):
     response = client.get(f"/territoires/{PARTHENAY}")
     assert response.status_code == 301
     assert response.headers["Location"] == f"/territoires/commune/{PARTHENAY}"
+    with_filters = client.get(f"/territoires/{PARTHENAY}?kind=place")
+    assert with_filters.headers["Location"] == f"/territoires/commune/{PARTHENAY}?kind=place"
     response = client.get(f"/territoires/{PARTHENAY_GATINE}")
     assert response.status_code == 301
     assert response.headers["Location"] == f"/territoires/epci/{PARTHENAY_GATINE}"

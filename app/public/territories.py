@@ -18,6 +18,7 @@ from app.public.territory_pages import (
     gazetteer_or_503,
     render_territory,
 )
+from app.web.urls import query_string
 
 SUGGESTIONS = 10
 
@@ -95,10 +96,11 @@ def departement(code: str):
 
 def other_territory(gazetteer: Gazetteer, code: str):
     """Redirect a commune's INSEE code or an EPCI's SIREN to its page; 404 otherwise."""
+    filters = query_string(request.args)
     if (commune := gazetteer.get(code)) is not None:
-        return redirect(commune_page(commune.insee), 301)
+        return redirect(commune_page(commune.insee) + filters, 301)
     if code.isdigit() and (epci := gazetteer.epci(code)) is not None:
-        return redirect(url_for("public.epci", siren=epci["code"]), 301)
+        return redirect(url_for("public.epci", siren=epci["code"]) + filters, 301)
     abort(404, _("Aucun département, aucune commune ni intercommunalité ne porte ce code."))
 
 
@@ -123,7 +125,7 @@ def commune(insee: str):
     gazetteer = gazetteer_or_503()
     found = found_or_404(gazetteer.get(insee), _("Aucune commune ne porte ce code INSEE."))
     if found.insee != insee:  # typed in lower case ("2a004")
-        return redirect(commune_page(found.insee), 301)
+        return redirect(commune_page(found.insee) + query_string(request.args), 301)
     outline = commune_areas(gazetteer, found.departement)
     outline = outline[outline["insee"] == found.insee]
     parents = departement_crumbs(gazetteer, found.departement)
