@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from app.contribute.follow_up import issue_follow_up
 from app.database import write_transaction
 from app.extensions import db
 from app.initiatives.change_sets import propose_change
 from app.initiatives.erasure import erase_initiative
+from app.initiatives.follow_ups import issue_follow_up
 from app.initiatives.reports import file_report
 from app.initiatives.services import update_initiative
 from app.models import ChangeSet, FollowUp, Initiative, OutboxMessage, Report, Revision

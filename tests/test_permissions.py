@@ -9,10 +9,10 @@ from dataclasses import dataclass
 import pytest
 from flask import url_for
 
-from app.contribute.follow_up import issue_follow_up
 from app.database import write_transaction
 from app.extensions import db
 from app.initiatives.change_sets import propose_change
+from app.initiatives.follow_ups import issue_follow_up
 from app.initiatives.reports import file_report
 from app.models import RejectReason, Theme
 from tests.factories import login, make_initiative

@@ -6,11 +6,11 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.contribute import bp
 from app.contribute.anti_abuse import limit_follow_ups
-from app.contribute.follow_up import find_follow_up
 from app.contribute.forms import ChangeSetFollowUpForm, FollowUpForm
 from app.database import as_integer, write_transaction
 from app.initiatives.change_sets import revise_change_set, withdraw_change_set
 from app.initiatives.fields import InvalidInitiative
+from app.initiatives.follow_ups import find_follow_up
 from app.initiatives.moderation import DecisionNotAllowed, awaiting_proposer, resubmit
 from app.initiatives.services import StaleInitiative
 from app.initiatives.taxonomy import all_themes

@@ -1,7 +1,7 @@
 """The writes behind the contribution forms, with follow-up links and e-mails; flush only."""
 
-from app.contribute.follow_up import issue_follow_up
 from app.initiatives.change_sets import propose_change
+from app.initiatives.follow_ups import issue_follow_up
 from app.initiatives.reports import file_report
 from app.initiatives.services import create_initiative
 from app.initiatives.values import CleanValues

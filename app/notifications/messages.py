@@ -1,8 +1,13 @@
-"""Who is told what: the proposer about their proposal, moderators about new items."""
+"""Who is told what: the proposer about their proposal, moderators about new items.
+
+Every message links to what it is about: the follow-up page, the initiative's page or the
+item to review.
+"""
 
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.initiatives.follow_ups import issue_follow_up
 from app.initiatives.scopes import covers
 from app.models import ChangeSet, Initiative, Report, User
 from app.notifications.outbox import enqueue
@@ -49,12 +54,29 @@ def new_item(initiative: Initiative, item: Initiative | ChangeSet | Report,
                 review_url=review_url)
 
 
+# Decisions after which the proposer has something to read or to do on the follow-up page.
+FOLLOW_UP_DECISIONS = ("reject", "request_changes")
+
+
 def decision(initiative: Initiative, decided: str, reason: str) -> None:
-    enqueue(proposer_address(initiative), "decision", initiative=initiative, decision=decided,
-            reason=reason)
+    address = proposer_address(initiative)
+    if address:
+        enqueue(address, "decision", initiative=initiative, decision=decided, reason=reason,
+                follow_up_token=new_follow_up(initiative, decided))
 
 
 def change_set_decision(change_set: ChangeSet, decided: str, reason: str) -> None:
-    enqueue(change_set_address(change_set), "change_set_decision",
-            initiative=change_set.initiative, change_set=change_set, decision=decided,
-            reason=reason)
+    address = change_set_address(change_set)
+    if address:
+        enqueue(address, "change_set_decision", initiative=change_set.initiative,
+                change_set=change_set, decision=decided, reason=reason,
+                follow_up_token=new_follow_up(change_set.initiative, decided, change_set))
+
+
+def new_follow_up(initiative: Initiative, decided: str,
+                  change_set: ChangeSet | None = None) -> str | None:
+    """A fresh follow-up token when the decision sends the proposer there (the first one's
+    token was never stored, and may have expired)."""
+    if decided not in FOLLOW_UP_DECISIONS:
+        return None
+    return issue_follow_up(initiative, change_set)

@@ -5,8 +5,9 @@ import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.errors import MessageError
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, getaddresses, make_msgid
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -41,10 +42,26 @@ def single_line(value: str) -> str:
     return LINE_BREAKS.sub(" ", value).strip()
 
 
+def reply_address() -> str | None:
+    """MAIL_REPLY_TO (the moderation team's address, a name may come with it) when it is one
+    valid address, else None."""
+    configured = single_line(str(setting("MAIL_REPLY_TO", "")))
+    if not configured:
+        return None
+    addresses = getaddresses([configured])
+    if len(addresses) == 1 and is_email(addresses[0][1]):
+        name, address = addresses[0]
+        return str(Address(display_name=name, addr_spec=address))
+    current_app.logger.warning("MAIL_REPLY_TO is not one e-mail address: ignored.")
+    return None
+
+
 def build_email(message: OutboxMessage) -> EmailMessage:
     """The e-mail of an outbox message; ValueError when its recipient is not one address."""
     email = EmailMessage()
     email["From"] = setting("MAIL_DEFAULT_SENDER", DEFAULT_SENDER)
+    if reply_to := reply_address():
+        email["Reply-To"] = reply_to
     email["To"] = message.recipient  # a line break here is refused, never folded
     if len(email["To"].addresses) != 1 or not is_email(message.recipient):
         raise ValueError("A notification goes to exactly one address.")

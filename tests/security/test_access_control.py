@@ -11,12 +11,12 @@ from dataclasses import dataclass, replace
 
 import pytest
 
-from app.contribute.follow_up import issue_follow_up
 from app.database import write_transaction
 from app.exchange import uploads
 from app.exchange.services import FORMATS
 from app.extensions import db
 from app.initiatives.change_sets import propose_change
+from app.initiatives.follow_ups import issue_follow_up
 from app.initiatives.reports import file_report
 from app.models import RejectReason, Theme
 from tests.factories import SECRET_EMAIL, login, make_initiative

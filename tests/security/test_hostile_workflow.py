@@ -5,9 +5,9 @@ import pytest
 import sqlalchemy as sa
 
 from app.contribute.anti_abuse import issue_stamp
-from app.contribute.follow_up import issue_follow_up
 from app.database import write_transaction
 from app.extensions import db
+from app.initiatives.follow_ups import issue_follow_up
 from app.models import ChangeSet, Initiative, Report, Revision, Theme
 from app.web.limits import FORM_MAX_BYTES
 from tests.factories import PASSWORD, make_initiative
