@@ -26,6 +26,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    register_jobs(app)
     return app
 
 
@@ -118,3 +119,11 @@ def register_commands(app: Flask) -> None:
     from app.cli import register
 
     register(app)
+
+
+def register_jobs(app: Flask) -> None:
+    """In development only (JOBS_IN_PROCESS), run the periodic jobs in a thread of the server."""
+    if app.config["JOBS_IN_PROCESS"]:
+        from app.jobs.background import start_with_first_request
+
+        start_with_first_request(app)

@@ -2,6 +2,7 @@
 
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -10,10 +11,12 @@ from flask.cli import AppGroup
 
 from app.database import write_transaction
 from app.exchange.cli_support import filter_options, site_url
+from app.extensions import db
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 geodata_cli = AppGroup("geodata", help="Build the communes gazetteer.")
 mail_cli = AppGroup("mail", help="Send the e-mails waiting in the outbox.")
+jobs_cli = AppGroup("jobs", help="Run the periodic jobs (from a timer or cron in production).")
 
 
 @click.command("seed")
@@ -145,14 +148,50 @@ def add_scope_command(email: str, level: str, code: str) -> None:
     click.echo(f"{email} now moderates {level} {code.upper()}.")
 
 
+@jobs_cli.command("run")
+@click.argument("names", nargs=-1)
+def run_jobs_command(names: tuple[str, ...]) -> None:
+    """Run every due job once and exit; named jobs (e.g. `outbox`) run now.
+
+    A job another server is running is skipped. Exits with 1 when a job failed.
+    """
+    from app.jobs.registry import jobs_named
+    from app.jobs.runner import run_job
+
+    try:
+        jobs = jobs_named(names)
+    except KeyError as unknown:
+        raise click.BadParameter(f"no job named {unknown}", param_hint="NAMES") from None
+    outcomes = [run_job(job, force=bool(names)) for job in jobs]
+    for outcome in outcomes:
+        click.echo(outcome.line())
+    if any(outcome.status == "failed" for outcome in outcomes):
+        sys.exit(1)
+
+
+@jobs_cli.command("list")
+def list_jobs_command() -> None:
+    """List the periodic jobs, how often they run and their last run."""
+    from app.jobs.registry import JOBS
+    from app.models import JobRun
+
+    for job in JOBS:
+        run = db.session.get(JobRun, job.name)
+        every = f"every {job.every}" if job.every else "at every run"
+        last = (f"last {run.started_at:%Y-%m-%d %H:%M} UTC, {run.outcome}" if run
+                else "never run")
+        click.echo(f"{job.name} ({every}; {last}): {job.help}")
+
+
 @mail_cli.command("send")
 @click.option("--limit", default=200, help="At most this many messages in one run.")
 def send_mail_command(limit: int) -> None:
-    """Send the outbox: SMTP when MAIL_SERVER is set, else .eml files in instance/mail/."""
-    from app.notifications.sender import send_pending
+    """Send the outbox now (the `outbox` job of `flask jobs run`, with a limit)."""
+    from app.jobs.registry import job_named, send_outbox
+    from app.jobs.runner import run_job
 
-    report = send_pending(limit)
-    click.echo(f"Mail ({report.transport}): {report.sent} sent, {report.failed} failed.")
+    job = replace(job_named("outbox"), run=lambda: send_outbox(limit))
+    click.echo("Mail: " + run_job(job, force=True).line().removeprefix("outbox: "))
 
 
 @click.command("backup")
@@ -196,3 +235,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(geodata_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(jobs_cli)

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TRUE_WORDS = ("1", "true", "yes", "on")
 DEFAULT_TILE_URL = "https://{s}.tile.openstreetmap.fr/osmfr/{z}/{x}/{y}.png"
 DEFAULT_TILE_ATTRIBUTION = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">les contributeurs OpenStreetMap</a>, '
@@ -74,6 +75,10 @@ def from_environment(instance_path: Path) -> dict:
         "IMPORT_MAX_BYTES": int(env.get("IMPORT_MAX_BYTES", 32 * 1024 * 1024)),
         "IMPORT_FOLDER": env.get("IMPORT_FOLDER", str(instance_path / "imports")),
         "IMPORT_TTL_SECONDS": int(env.get("IMPORT_TTL_SECONDS", 3600)),
+        # Development (`make run`): a thread of the server runs the periodic jobs every
+        # JOBS_IN_PROCESS_SECONDS. Off by default: production runs `flask jobs run` from a timer.
+        "JOBS_IN_PROCESS": env.get("JOBS_IN_PROCESS", "").strip().lower() in TRUE_WORDS,
+        "JOBS_IN_PROCESS_SECONDS": float(env.get("JOBS_IN_PROCESS_SECONDS", 10)),
         "SQLALCHEMY_ENGINE_OPTIONS": {},
         # A pooled PostgreSQL connection idle longer than this is checked before use (those
         # used more recently are not: a round trip saved per request).
@@ -106,7 +111,7 @@ def secure_cookies(env) -> bool:
     """Explicit SESSION_COOKIE_SECURE, else whether PUBLIC_URL is an https:// address."""
     explicit = env.get("SESSION_COOKIE_SECURE", "").strip().lower()
     if explicit:
-        return explicit in ("1", "true", "yes", "on")
+        return explicit in TRUE_WORDS
     return (env.get("PUBLIC_URL") or "").lower().startswith("https://")
 
 

@@ -73,7 +73,7 @@ class VisitorClient(FlaskClient):
 def make_app(database_url: str, **overrides):
     app = create_app(
         {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False,
-         "RATELIMIT_ENABLED": False, **overrides}
+         "RATELIMIT_ENABLED": False, "JOBS_IN_PROCESS": False, **overrides}
     )
     app.test_client_class = VisitorClient
     return app

@@ -11,6 +11,7 @@ from app.models.initiative import (
     Tag,
     Theme,
 )
+from app.models.job_run import JOB_OUTCOMES, JobRun
 from app.models.outbox import OutboxMessage
 from app.models.reject_reason import RejectReason
 from app.models.report import REPORT_KINDS, REPORT_STATUSES, Report
@@ -20,6 +21,7 @@ from app.models.user import ROLES, SCOPE_LEVELS, User, UserScope
 __all__ = [
     "ACTOR_TYPES",
     "CHANGE_SET_STATUSES",
+    "JOB_OUTCOMES",
     "KINDS",
     "LOCATION_PRECISIONS",
     "REPORT_KINDS",
@@ -30,6 +32,7 @@ __all__ = [
     "ChangeSet",
     "FollowUp",
     "Initiative",
+    "JobRun",
     "OutboxMessage",
     "RejectReason",
     "Report",

@@ -1,0 +1,42 @@
+"""The periodic jobs, each with its name and how often it runs: add a new job to JOBS."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from app.notifications.sender import send_pending
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    every: timedelta  # timedelta(0): at every run of `flask jobs run`
+    # Does the work, committing its own batches; returns what it did ("" for nothing).
+    run: Callable[[], str]
+    help: str
+
+
+def send_outbox(limit: int = 200) -> str:
+    """Send the waiting e-mails: SMTP when MAIL_SERVER is set, else .eml files."""
+    report = send_pending(limit)
+    if not report.sent and not report.failed:
+        return ""
+    return f"{report.sent} sent, {report.failed} failed ({report.transport})"
+
+
+JOBS: tuple[Job, ...] = (
+    Job("outbox", timedelta(0), send_outbox, "Send the e-mails waiting in the outbox."),
+)
+
+
+def job_named(name: str) -> Job:
+    return jobs_named([name])[0]
+
+
+def jobs_named(names: Iterable[str], jobs: tuple[Job, ...] = JOBS) -> list[Job]:
+    """The jobs with these names, in the order given; every job when none is named.
+
+    KeyError names the first unknown one.
+    """
+    by_name = {job.name: job for job in jobs}
+    return [by_name[name] for name in names] if names else list(jobs)
