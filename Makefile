@@ -1,4 +1,5 @@
-# Maillage: `make run` serves the app on SQLite, `make test` runs the whole suite,
+# Maillage: `make run` serves the app on SQLite (its periodic jobs, such as sending the e-mails,
+# in a background thread), `make test` runs the whole suite,
 # `make test-fast` the quick part of it (no browser, no slow test) for the inner loop.
 PYTHON ?= python3
 VENV := .venv
@@ -16,8 +17,9 @@ run: database
 	@echo "  Maillage est prêt / Maillage is ready: http://127.0.0.1:$(PORT)/"
 	@echo "  Créer un compte administrateur / create an admin account:"
 	@echo "    $(FLASK) users create vous@example.fr --role admin"
+	@echo "  Les e-mails sont écrits dans / e-mails are written to: instance/mail/*.eml"
 	@echo
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	JOBS_IN_PROCESS=1 $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: setup browser-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -186,12 +186,17 @@ def list_jobs_command() -> None:
 @mail_cli.command("send")
 @click.option("--limit", default=200, help="At most this many messages in one run.")
 def send_mail_command(limit: int) -> None:
-    """Send the outbox now (the `outbox` job of `flask jobs run`, with a limit)."""
-    from app.jobs.registry import job_named, send_outbox
+    """Send the outbox now: the `outbox` job of `flask jobs run`, with a limit."""
+    from app.jobs.registry import job_named
     from app.jobs.runner import run_job
+    from app.notifications.sender import send_pending
 
-    job = replace(job_named("outbox"), run=lambda: send_outbox(limit))
-    click.echo("Mail: " + run_job(job, force=True).line().removeprefix("outbox: "))
+    def send() -> str:
+        report = send_pending(limit)
+        return f"Mail ({report.transport}): {report.sent} sent, {report.failed} failed."
+
+    outcome = run_job(replace(job_named("outbox"), run=send), force=True)
+    click.echo(outcome.summary if outcome.status == "done" else f"Mail: {outcome.line()}")
 
 
 @click.command("backup")

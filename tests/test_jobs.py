@@ -140,3 +140,15 @@ def test_the_sqlite_lock_file_sits_next_to_the_database(app):
     database = sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database
     with job_lock("outbox"):
         assert os.path.exists(f"{database}.outbox.lock")
+
+
+def test_a_job_builds_its_links_on_public_url_outside_any_request(app):
+    """Reminders and digests will be written by jobs, with no request to take a host from."""
+    from app.web.urls import absolute_url
+
+    app.config["PUBLIC_URL"] = "https://carte.example.fr"
+    links = []
+    job = Job("link-test", timedelta(0), lambda: links.append(absolute_url("public.index")) or "",
+              "")
+    assert run_job(job).status == "done"
+    assert links == ["https://carte.example.fr/"]

@@ -1,9 +1,11 @@
 """Run a job once: under its lock, when it is due, recording when it ran and how it went."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
+from flask import current_app, has_request_context
 
 from app.database import write_transaction
 from app.extensions import db
@@ -44,12 +46,24 @@ def run_job(job: Job, *, force: bool = False, now: datetime | None = None) -> Ou
             return Outcome(job.name, "not due", f"last run {last.started_at:%Y-%m-%d %H:%M} UTC")
         record_start(job.name, now)
         try:
-            summary = job.run()
+            with links_on_public_url():
+                summary = job.run()
         except Exception as error:  # one failing job must not stop the others
             db.session.rollback()
             current_app.logger.exception("Job %s failed", job.name)
             return record_end(job.name, "failed", f"{type(error).__name__}: {error}")
         return record_end(job.name, "done", summary)
+
+
+@contextmanager
+def links_on_public_url() -> Iterator[None]:
+    """Let a job's e-mails build their links (url_for) outside any request, on PUBLIC_URL."""
+    if has_request_context():
+        yield
+        return
+    root = current_app.config.get("PUBLIC_URL") or "http://localhost/"
+    with current_app.test_request_context("/", base_url=root):
+        yield
 
 
 def is_due(job: Job, last: JobRun | None, now: datetime) -> bool:
