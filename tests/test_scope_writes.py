@@ -72,13 +72,13 @@ def import_through_the_pages(client, content: bytes, status: str):
     return preview, client.post(f"/import/{token}/valider", data=form)
 
 
-def test_scoped_moderator_import_skips_rows_outside_the_territory(client, accounts):
+@pytest.mark.parametrize("status", ["pending", "published"])
+def test_scoped_moderator_import_skips_rows_outside_the_territory(client, accounts, status):
     paris, cluny_point = paris_and_cluny()
     before = (paris.name, paris.version, revisions(paris))
     login(client, accounts.moderator_71)
     assert client.get(f"/moderation/initiatives/{paris.id}").status_code == 403
-    preview, done = import_through_the_pages(client, attack_file(paris, cluny_point),
-                                             "published")
+    preview, done = import_through_the_pages(client, attack_file(paris, cluny_point), status)
     assert preview.status_code == 200
     assert preview.text.count(f"{OUTSIDE} : ligne ignorée.") == 2
     assert "1 sera créée" in preview.text and "2 erreur" in preview.text
@@ -89,7 +89,7 @@ def test_scoped_moderator_import_skips_rows_outside_the_territory(client, accoun
     assert count(Initiative, Initiative.name == "Nouvelle initiative parisienne") == 0
     created = db.session.scalar(sa.select(Initiative).where(
         Initiative.name == "Atelier de Cluny importé"))
-    assert (created.departement, created.status) == ("71", "published")
+    assert (created.departement, created.status) == ("71", status)
 
 
 def plan(content: bytes, author, status: str = "published", write: bool = False):
@@ -122,14 +122,17 @@ def test_import_may_not_move_an_initiative_out_of_the_territory(accounts):
     assert cluny.departement == "71" and revisions(cluny) == ["create"]
 
 
-def test_pending_rows_outside_the_territory_await_their_own_moderators(accounts):
+def test_pending_rows_outside_the_territory_are_skipped_too(accounts):
     paris, cluny_point = paris_and_cluny()
     report = plan(attack_file(paris, cluny_point), accounts.moderator_71, status="pending",
                   write=True)
-    assert [row.action for row in report.rows] == ["error", "create", "create"]
+    assert [row.action for row in report.rows] == ["error", "error", "create"]
+    assert re.fullmatch(rf"Paris \(75\) est {OUTSIDE} : ligne ignorée\.",
+                        report.rows[1].reasons[0])
+    assert count(Initiative, Initiative.name == "Nouvelle initiative parisienne") == 0
     created = db.session.scalar(sa.select(Initiative).where(
-        Initiative.name == "Nouvelle initiative parisienne"))
-    assert created.status == "pending"
+        Initiative.name == "Atelier de Cluny importé"))
+    assert (created.departement, created.status) == ("71", "pending")
 
 
 @pytest.mark.parametrize("who", ["national", "admin", None])

@@ -4,8 +4,8 @@ A row will be created, will update the initiative it came from (same external id
 uid on a round trip), is unchanged, is a possible duplicate (find_duplicates, or a nearby
 row of the same file), or is in error with its reasons. A row a scoped moderator may not
 write (an initiative outside their territories, before or after the change, or a new one
-published there) is an error too: skipped, never written. Committing re-plans under the
-write lock, so what is written is what the data allows at that moment.
+there, pending or published) is an error too: skipped, never written. Committing re-plans
+under the write lock, so what is written is what the data allows at that moment.
 """
 
 from collections import Counter
@@ -88,7 +88,7 @@ def dry_run(source: Source, mapping: dict[str, str], options: ImportOptions,
         source_key=r.source_key(options.source_label or source.filename),
         site_host=urlsplit(options.site).netloc,
     )
-    planner = Planner(ctx, user, publishes=options.status != "pending")
+    planner = Planner(ctx, user)
     return ImportReport(source.filename, source.format, planner.plan_all(source.rows))
 
 
@@ -96,8 +96,8 @@ class Planner:
     """Plans the rows: reads them all, loads the initiatives they may already be in a few
     queries, then decides row by row, remembering the file's ids and points seen so far."""
 
-    def __init__(self, ctx: r.RowContext, user: User | None = None, publishes: bool = False):
-        self.ctx, self.user, self.publishes = ctx, user, publishes
+    def __init__(self, ctx: r.RowContext, user: User | None = None):
+        self.ctx, self.user = ctx, user
         self.seen: dict[str, str] = {}
         self.neighbours = Neighbours()
         self.websites = WebsiteIndex()
@@ -129,7 +129,8 @@ class Planner:
                 self.refuse_outside_scope(report, existing)
             return report
         report.data = {**values.data, "external_id": who.key}
-        if self.publishes and self.refuse_outside_scope(report, None):
+        # Even a pending row: its moderators would review what another wrote there.
+        if self.refuse_outside_scope(report, None):
             return report
         return self.check_duplicates(report, values.point, row.label, who.explicit)
 
