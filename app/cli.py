@@ -115,7 +115,8 @@ def import_command(file: Path, dry_run: bool, publish: bool, mappings: tuple[str
     from app.exchange.report_text import report_lines
     from app.initiatives.fields import InvalidInitiative
 
-    parsed = load_source(file, current_app.config["IMPORT_MAX_BYTES"])
+    parsed = load_source(file, current_app.config["IMPORT_MAX_BYTES"],
+                         current_app.config["IMPORT_MAX_ROWS"])
     mapping = mapping_for(parsed, mappings)
     options = imports.ImportOptions(
         status="published" if publish else "pending", default_kind=default_kind,

@@ -71,9 +71,10 @@ def from_environment(instance_path: Path) -> dict:
         "CONTACT_EMAIL": env.get("CONTACT_EMAIL"),
         # The uMap instance "Open in uMap" sends people to.
         "UMAP_URL": env.get("UMAP_URL", "https://umap.openstreetmap.fr"),
-        # Imports: size refused before parsing, where uploads wait and for how long.
+        # Imports: size refused before parsing, rows refused while parsing, and how long a
+        # parsed file waits between the steps (in the staged_imports table).
         "IMPORT_MAX_BYTES": int(env.get("IMPORT_MAX_BYTES", 32 * 1024 * 1024)),
-        "IMPORT_FOLDER": env.get("IMPORT_FOLDER", str(instance_path / "imports")),
+        "IMPORT_MAX_ROWS": int(env.get("IMPORT_MAX_ROWS", 100_000)),
         "IMPORT_TTL_SECONDS": int(env.get("IMPORT_TTL_SECONDS", 3600)),
         # Development (`make run`): a thread of the server runs the periodic jobs every
         # JOBS_IN_PROCESS_SECONDS. Off by default: production runs `flask jobs run` from a timer.

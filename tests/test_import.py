@@ -64,9 +64,10 @@ def reasons_by_kind(report) -> dict[str, int]:
     found: dict[str, int] = {}
     for row in report.rows:
         if row.action == "error":
-            key = next((k for k in ("Nom : Ce champ est obligatoire", NOT_A_POINT,
-                                    "Géométrie vide") if k in " ".join(row.reasons)),
-                       " ".join(row.reasons))
+            # A row says all that is wrong: counted by its place first, then by its name.
+            said = " ".join(row.reasons)
+            key = next((k for k in (NOT_A_POINT, "Géométrie vide",
+                                    "Nom : Ce champ est obligatoire") if k in said), said)
             found[key] = found.get(key, 0) + 1
     return found
 
@@ -174,6 +175,46 @@ def test_row_errors_say_why(themes):
     assert good.action == "create"
     assert (good.data["kind"], good.data["themes"], good.data["website"]) == (
         "place", ["crisis-management"], "https://www.example.org")
+
+
+@pytest.mark.parametrize(("cell", "slugs"), [
+    ("Territoire, lieux, services et proximité", ["territory-proximity"]),
+    ("Inégalités, inclusion et pouvoir d'agir; Gestion de crise",
+     ["inequality-inclusion", "crisis-management"]),
+    ("inequality, inclusion and empowerment | territory-proximity",
+     ["inequality-inclusion", "territory-proximity"]),
+    ("crisis-management, territory-proximity", ["crisis-management", "territory-proximity"]),
+    ("Gestion de crise, Territoire, lieux, services et proximité",
+     ["crisis-management", "territory-proximity"]),
+])
+def test_theme_labels_holding_commas_are_one_theme(themes, cell, slugs):
+    row = plan(f'name,lat,lon,themes\nAtelier,46.4,4.6,"{cell}"\n').rows[0]
+    assert (row.action, row.data["themes"]) == ("create", slugs)
+
+
+def test_unknown_themes_are_named_beside_the_known_ones(themes):
+    row = plan('name,lat,lon,themes\nAtelier,46.4,4.6,"Gestion de crise, Astrologie; x, y"\n')
+    assert row.rows[0].reasons == ["Thème inconnu : Astrologie, x, y."]
+
+
+def test_theme_labels_may_not_hold_an_import_separator(themes):
+    from app.initiatives.themes import InvalidTheme, check_theme
+
+    values = {"slug": "a-b", "label_fr": "Arts; lettres", "label_en": "Arts | letters",
+              "colour": "#000000", "icon": "star"}
+    with pytest.raises(InvalidTheme) as refused:
+        check_theme(values, None)
+    assert set(refused.value.errors) == {"label_fr", "label_en"}
+
+
+def test_every_error_of_a_row_is_reported(themes):
+    csv = ("name,commune,website,kind,themes,research_partnership\n"
+           f"{'x' * 201},Atlantide,javascript:alert(1),château,Astrologie,peut-être\n")
+    reasons = plan(csv).rows[0].reasons
+    assert reasons[:3] == ["Thème inconnu : Astrologie.",
+                           "Partenariat de recherche : oui ou non attendu.",
+                           "Commune inconnue : Atlantide."]
+    assert [reason.split(" : ")[0] for reason in reasons[3:]] == ["Nom", "Site web", "Nature"]
 
 
 def test_mapping_names_the_columns_to_use(themes):
@@ -317,6 +358,17 @@ def test_import_command_dry_run_prints_every_row_and_writes_nothing(runner, them
     assert "ligne 2 · sera créée · Atelier" in result.output
     assert "ligne 3 · erreur · Nulle part — Commune inconnue : Atlantide." in result.output
     assert "rien n'a été écrit" in result.output
+    assert "lieux.csv (csv) : 1 sera créée, 1 erreur." in result.output
+    assert count_initiatives() == 0
+
+
+def test_import_command_refuses_a_file_over_the_row_cap(app, runner, themes, tmp_path):
+    app.config["IMPORT_MAX_ROWS"] = 2
+    path = tmp_path / "lieux.csv"
+    path.write_text("name,commune\n" + "Atelier,Cluny\n" * 3, encoding="utf-8")
+    result = runner.invoke(args=["import", str(path), "--publish"])
+    assert result.exit_code == 1
+    assert "Ce fichier a plus de 2 lignes ou objets" in result.output
     assert count_initiatives() == 0
 
 
@@ -325,7 +377,7 @@ def test_import_command_publishes_when_asked(runner, themes, tmp_path):
     path.write_text("name,commune\nAtelier,Cluny\n", encoding="utf-8")
     result = runner.invoke(args=["import", str(path), "--publish"])
     assert result.exit_code == 0, result.output
-    assert "Écrit : 1 initiative(s)." in result.output
+    assert "Écrit : 1 initiative." in result.output
     assert db.session.scalar(sa.select(Initiative.status)) == "published"
 
 

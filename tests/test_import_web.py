@@ -1,14 +1,18 @@
 """The /import pages: moderators and admins only; upload, mapping, dry run, commit."""
 
 import io
+import json
 import re
 
 import pytest
 import sqlalchemy as sa
 from flask import g
 
+from app.exchange import routes
+from app.exchange.sources import parse_source
+from app.exchange.staging import STAGED_PER_USER
 from app.extensions import db
-from app.models import Initiative, Revision
+from app.models import Initiative, Revision, StagedImport
 from tests.factories import sign_in
 
 CSV = "Titre;Ville;Texte\nAtelier vélo;Cluny;Réparer ensemble\nNulle part;Atlantide;\n"
@@ -28,13 +32,6 @@ def mapping_form(**overrides) -> dict:
     return {"map_name": "Titre", "map_commune": "Ville", "map_description": "Texte",
             "source": "Recensement", "default_kind": "place", "status": "published",
             **overrides}
-
-
-@pytest.fixture(autouse=True)
-def upload_folder(app, tmp_path):
-    """Uploads wait in the test's own folder, not in the project's instance/."""
-    app.config["IMPORT_FOLDER"] = str(tmp_path / "imports")
-    return tmp_path / "imports"
 
 
 def test_anonymous_people_are_sent_to_login(client, app):
@@ -72,7 +69,7 @@ def test_upload_mapping_dry_run_then_commit(client, themes):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Initiative)) == 0
     done = client.post(f"/import/{token}/valider", data=mapping_form())
     assert done.status_code == 200
-    assert "1 initiatives écrites" in done.get_data(as_text=True)
+    assert "1 initiative écrite depuis ateliers.csv." in done.get_data(as_text=True)
     initiative = db.session.scalar(sa.select(Initiative))
     assert (initiative.name, initiative.kind, initiative.status, initiative.source) == (
         "Atelier vélo", "place", "published", "Recensement")
@@ -128,11 +125,75 @@ def test_an_upload_belongs_to_whoever_sent_it(client, app, themes):
     assert client.get("/import/../../secret_key").status_code == 404
 
 
-def test_uploads_expire_and_are_purged(client, app, themes, upload_folder):
+def test_the_report_agrees_in_number_and_shows_every_error_of_a_row(client, themes):
+    sign_in(client, "moderator")
+    csv = ("Titre;Ville;Thèmes\nA;Cluny;\nB;Cluny;\nC;Atlantide;Astrologie\n"
+           "D;Atlantide;\nE;Nulle;\n")
+    token = token_of(upload(client, csv))
+    form = mapping_form(map_themes="Thèmes", map_description="")
+    preview = client.post(f"/import/{token}/apercu", data=form)
+    page = preview.get_data(as_text=True)
+    totals = re.search(r'<ul class="import-totals"[^>]*>(.*?)</ul>', page, re.S)[1]
+    assert re.findall(r"<li[^>]*>([^<]*)</li>", totals) == ["2 seront créées", "3 erreurs"]
+    error_row = re.search(r'<tr class="import-row import-row--error">(.*?)</tr>', page, re.S)[1]
+    assert "Thème inconnu : Astrologie." in error_row
+    assert "Commune inconnue : Atlantide." in error_row
+    assert 'aria-current="step"' in page and "3/4" in page
+    english = client.post(f"/import/{token}/apercu?lang=en", data=form).get_data(as_text=True)
+    assert "2 will be created" in english and "3 errors" in english
+
+
+def staged_tokens() -> list[str]:
+    return db.session.scalars(sa.select(StagedImport.token)).all()
+
+
+def test_uploads_expire_and_are_purged(client, app, themes):
     sign_in(client, "moderator")
     token = token_of(upload(client))
-    assert len(list(upload_folder.iterdir())) == 2  # the file and its owner, server-side
+    assert staged_tokens() == [token]  # the parsed rows and their owner, server-side
     app.config["IMPORT_TTL_SECONDS"] = -1
     assert client.get(f"/import/{token}").status_code == 404
     upload(client)  # any new upload purges the expired ones
-    assert not (upload_folder / f"{token}.data").exists()
+    assert token not in staged_tokens()
+
+
+def test_each_user_keeps_a_few_uploads_at_most(client, themes):
+    sign_in(client, "moderator")
+    tokens = [token_of(upload(client)) for _ in range(STAGED_PER_USER + 1)]
+    assert client.get(f"/import/{tokens[0]}").status_code == 404  # the oldest went
+    assert all(client.get(f"/import/{t}").status_code == 200 for t in tokens[1:])
+    assert sorted(staged_tokens()) == sorted(tokens[1:])
+
+
+@pytest.mark.parametrize(("content", "filename"), [
+    ("name;commune\n" + "Atelier;Cluny\n" * 4, "ateliers.csv"),
+    (json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": None, "properties": {}}] * 4}), "a.geojson"),
+])
+def test_a_file_over_the_row_cap_is_refused_at_upload(client, app, themes, content, filename):
+    app.config["IMPORT_MAX_ROWS"] = 3
+    sign_in(client, "moderator")
+    refused = upload(client, content, filename)
+    assert refused.status_code == 400
+    assert "plus de 3 lignes ou objets" in refused.get_data(as_text=True)
+    assert staged_tokens() == []
+    english = client.post("/import?lang=en", data={"file": (io.BytesIO(content.encode()),
+                                                             filename)})
+    assert "more than 3 rows or features" in english.get_data(as_text=True)
+    app.config["IMPORT_MAX_ROWS"] = 4
+    assert upload(client, content, filename).status_code == 302
+
+
+def test_a_file_is_parsed_once_across_the_four_steps(client, themes, monkeypatch):
+    parsed = []
+    monkeypatch.setattr(routes, "parse_source",
+                        lambda *args: parsed.append(args[1]) or parse_source(*args))
+    sign_in(client, "moderator")
+    token = token_of(upload(client))
+    assert client.get(f"/import/{token}").status_code == 200
+    assert client.post(f"/import/{token}/apercu", data=mapping_form()).status_code == 200
+    assert client.post(f"/import/{token}/valider", data=mapping_form()).status_code == 200
+    assert parsed == ["ateliers.csv"]
+    assert staged_tokens() == []  # the commit took the rows with it
+    assert client.post(f"/import/{token}/valider", data=mapping_form()).status_code == 404
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Initiative)) == 1

@@ -28,12 +28,6 @@ SITE = "http://localhost"
 OUTSIDE = "hors de votre territoire"
 
 
-@pytest.fixture(autouse=True)
-def upload_folder(app, tmp_path):
-    """Uploads wait in the test's own folder, not in the project's instance/."""
-    app.config["IMPORT_FOLDER"] = str(tmp_path / "imports")
-
-
 def revisions(initiative) -> list[str]:
     return db.session.scalars(sa.select(Revision.action).where(
         Revision.initiative_id == initiative.id).order_by(Revision.id)).all()
@@ -81,8 +75,8 @@ def test_scoped_moderator_import_skips_rows_outside_the_territory(client, accoun
     preview, done = import_through_the_pages(client, attack_file(paris, cluny_point), status)
     assert preview.status_code == 200
     assert preview.text.count(f"{OUTSIDE} : ligne ignorée.") == 2
-    assert "1 sera créée" in preview.text and "2 erreur" in preview.text
-    assert done.status_code == 200 and "1 initiatives écrites" in done.text
+    assert "1 sera créée" in preview.text and "2 erreurs" in preview.text
+    assert done.status_code == 200 and "1 initiative écrite" in done.text
     db.session.expire_all()
     paris = db.session.get(Initiative, paris.id)
     assert (paris.name, paris.version, revisions(paris)) == before

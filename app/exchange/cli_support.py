@@ -15,14 +15,15 @@ from app.initiatives.geojson import check_themes
 DEV_SERVER = "http://127.0.0.1:5000"
 
 
-def load_source(path: Path, max_bytes: int) -> Source:
-    """Parse the file, refusing an oversized one before reading it."""
+def load_source(path: Path, max_bytes: int, max_rows: int | None = None) -> Source:
+    """Parse the file, refusing an oversized one before reading it, and one holding more
+    than max_rows rows as soon as it reaches them."""
     size = path.stat().st_size
     try:
         if size > max_bytes:
             raise ImportFileError(f"Fichier trop volumineux ({size / 1e6:.1f} Mo) : "
                                   f"{max_bytes / 1e6:.0f} Mo au plus.")
-        return parse_source(path.read_bytes(), path.name, max_bytes)
+        return parse_source(path.read_bytes(), path.name, max_bytes, max_rows)
     except ImportFileError as error:
         raise click.ClickException(f"Nothing imported: {error}") from None
 

@@ -5,7 +5,7 @@ import io
 import itertools
 from collections.abc import Iterable, Iterator
 
-from app.exchange.errors import ImportFileError
+from app.exchange.errors import ImportFileError, too_many_rows
 from app.exchange.flat import ExportItem, flat_properties
 
 COLUMNS = (
@@ -119,17 +119,23 @@ def header_names(row: list[str]) -> list[str]:
     return names
 
 
-def read_csv(data: bytes) -> tuple[list[str], list[tuple[int, dict, str | None]]]:
-    """Columns and rows (line number, values, problem) of a CSV file."""
+def read_csv(data: bytes, max_rows: int | None = None
+             ) -> tuple[list[str], list[tuple[int, dict, str | None]]]:
+    """Columns and rows (line number, values, problem) of a CSV file; refuse it as soon as
+    it holds more than max_rows rows (the rest is never read)."""
     text = decode(data)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(text))
     try:
         columns = header_names(next(reader, []))
         if not columns:
             raise ImportFileError("Le fichier CSV est vide.")
-        rows = [parsed_row(reader.line_num, values, columns) for values in reader if any(values)]
+        records = (parsed_row(reader.line_num, values, columns)
+                   for values in reader if any(values))
+        rows = list(itertools.islice(records, None if max_rows is None else max_rows + 1))
     except csv.Error as error:
         raise ImportFileError(f"CSV illisible ligne {reader.line_num} : {error}.") from None
+    if max_rows is not None and len(rows) > max_rows:
+        raise too_many_rows(max_rows)
     return columns, rows
 
 

@@ -2,6 +2,7 @@
 cell values become field values (themes by slug or label, kinds, dates, yes/no)."""
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -54,6 +55,10 @@ SYNONYMS = {
 # "geo_Longitude", "WGS84 latitude": a last word that can only mean a coordinate.
 COORDINATE_SUFFIXES = {"lon": ("longitude", "lng"), "lat": ("latitude",)}
 LIST_SPLIT = re.compile(r"[,;|\n]")
+# Between themes: characters a theme label may not hold (check_theme refuses them). A comma
+# may also separate themes (our CSV export joins slugs with ", "), but labels hold commas
+# ("Territoire, lieux, services et proximité"): whole labels are matched first.
+THEME_SEPARATORS = re.compile(r"[;|\n]")
 FRENCH_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 TRUE_WORDS = {"1", "true", "vrai", "oui", "yes", "x", "o", "y"}
 FALSE_WORDS = {"", "0", "false", "faux", "non", "no", "n"}
@@ -106,20 +111,49 @@ def by_folded(choices: dict[str, list[str]]) -> dict[str, str]:
     return {fold(name): key for key, names in choices.items() for name in (key, *names)}
 
 
-def theme_lookup(themes: list[ThemeInfo]) -> dict[str, str]:
-    return by_folded({t.slug: [t.label_fr, t.label_en] for t in themes})
+@dataclass(frozen=True)
+class ThemeNames:
+    """The slug of every folded slug and label, and the most comma-separated pieces a label
+    has (how far a run of pieces may go to name one theme)."""
+
+    slugs: dict[str, str]
+    widest: int
 
 
-def resolve_themes(value, lookup: dict[str, str]) -> tuple[list[str], list[str]]:
+def theme_lookup(themes: list[ThemeInfo]) -> ThemeNames:
+    labels = [label for t in themes for label in (t.label_fr, t.label_en)]
+    return ThemeNames(by_folded({t.slug: [t.label_fr, t.label_en] for t in themes}),
+                      max((label.count(",") + 1 for label in labels), default=1))
+
+
+def resolve_themes(value, names: ThemeNames) -> tuple[list[str], list[str]]:
     """Theme slugs for the names in the value, and the names no theme answers to."""
+    items = value if isinstance(value, list) else THEME_SEPARATORS.split(text(value))
     slugs, unknown = [], []
-    for name in split_list(value):
-        slug = lookup.get(fold(name))
-        if slug is None:
-            unknown.append(name)
-        elif slug not in slugs:
-            slugs.append(slug)
+    for item in items:
+        for slug, name in named_themes(text(item), names):
+            if slug is None:
+                unknown.append(name)
+            elif slug not in slugs:
+                slugs.append(slug)
     return slugs, unknown
+
+
+def named_themes(cell: str, names: ThemeNames) -> list[tuple[str | None, str]]:
+    """(slug or None, name) for each theme of a cell: the longest run of its comma-separated
+    pieces naming a theme wins, so a label holding commas is one theme."""
+    pieces = [piece.strip() for piece in cell.split(",")]
+    found, start = [], 0
+    while start < len(pieces):
+        for end in range(min(len(pieces), start + names.widest), start, -1):
+            name = ", ".join(pieces[start:end])
+            slug = names.slugs.get(fold(name))
+            if slug or end == start + 1:
+                break
+        if name:
+            found.append((slug, name))
+        start = end
+    return found
 
 
 KIND_LOOKUP = by_folded({kind: [KIND_NAMES[kind]] for kind in KINDS})

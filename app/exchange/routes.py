@@ -16,13 +16,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.database import write_transaction
-from app.exchange import bp, downloads, uploads
+from app.exchange import bp, downloads, staging
 from app.exchange.errors import ImportFileError
 from app.exchange.forms import UploadForm, mapping_form
 from app.exchange.imports import ImportOptions, commit, dry_run
 from app.exchange.mapping import TARGETS, guess_mapping
+from app.exchange.report_text import totals
 from app.exchange.services import FORMATS
-from app.exchange.sources import parse_source
+from app.exchange.sources import Source, parse_source
 from app.filters import FilterError, parse_filters
 from app.initiatives import geojson
 from app.initiatives.fields import InvalidInitiative
@@ -86,38 +87,39 @@ def importers_only(view):
 @accepts_large_bodies  # the file: IMPORT_MAX_BYTES is checked when it is parsed
 @importers_only
 def import_upload():
-    """Step 1: upload a file; it is parsed at once so a broken file is refused here."""
+    """Step 1: upload a file; it is parsed here, once, so a broken file is refused here."""
     form = UploadForm()
     if not form.validate_on_submit():
         return render_template("exchange/import_upload.html", form=form)
-    data, filename = form.file.data.read(), form.file.data.filename or "fichier"
+    config = current_app.config
     try:
-        parse_source(data, filename, current_app.config["IMPORT_MAX_BYTES"])
+        source = parse_source(form.file.data.read(), form.file.data.filename or "fichier",
+                              config["IMPORT_MAX_BYTES"], config["IMPORT_MAX_ROWS"])
+        with write_transaction():
+            token = staging.store(source, current_user.id)
     except ImportFileError as error:
         form.file.errors = [str(error)]
         return render_template("exchange/import_upload.html", form=form), 400
-    token = uploads.store(data, filename, current_user.id)
     return redirect(url_for("exchange.import_mapping", token=token,
                             source=form.source.data or None))
 
 
-def uploaded_source(token: str):
+def staged_source(token: str, claim: bool = False) -> Source:
+    """The rows parsed at upload (claim: taken for the commit, see staging.load)."""
     try:
-        upload = uploads.load(token, current_user.id)
-    except uploads.UploadMissing:
-        abort(404, description="Ce fichier n'est plus disponible : recommencez l'import.")
-    return upload, parse_source(upload.data, upload.filename,
-                                current_app.config["IMPORT_MAX_BYTES"])
+        return staging.load(token, current_user.id, claim=claim)
+    except staging.UploadMissing:
+        abort(404, description=_("Ce fichier n'est plus disponible : recommencez l'import."))
 
 
 @bp.get("/import/<token>")
 @importers_only
 def import_mapping(token: str):
     """Step 2: say which column is which field (guessed from the headers)."""
-    upload, source = uploaded_source(token)
+    source = staged_source(token)
     guessed = {f"map_{target}": column for target, column in guess_mapping(source).items()}
     form = mapping_form(source.columns, data={
-        **guessed, "source": request.args.get("source") or upload.filename,
+        **guessed, "source": request.args.get("source") or source.filename,
         "status": "pending", "default_kind": "initiative"})
     return mapping_page(form, source, token)
 
@@ -135,18 +137,18 @@ def options_from(form) -> ImportOptions:
         source_label=form.source.data.strip(), site=geojson.site_root(request.url_root))
 
 
-def posted_mapping(token: str):
-    """The uploaded file and the mapping form posted for it, validated."""
-    _, source = uploaded_source(token)
+def posted_mapping(source: Source):
+    """The mapping form posted for a file, and whether it is valid."""
     form = mapping_form(source.columns)
-    return source, form, form.validate()
+    return form, form.validate()
 
 
 @bp.post("/import/<token>/apercu")
 @importers_only
 def import_preview(token: str):
     """Step 3: the dry run, row by row, with the button that commits it."""
-    source, form, valid = posted_mapping(token)
+    source = staged_source(token)
+    form, valid = posted_mapping(source)
     if not valid:
         return mapping_page(form, source, token, error=_("Formulaire invalide : réessayez.")), 400
     try:
@@ -155,21 +157,21 @@ def import_preview(token: str):
     except ImportFileError as error:
         return mapping_page(form, source, token, error=str(error)), 400
     return render_template("exchange/import_report.html", form=form, report=report,
-                           token=token, targets=TARGETS)
+                           totals=totals(report), token=token, targets=TARGETS)
 
 
 @bp.post("/import/<token>/valider")
 @importers_only
 def import_commit(token: str):
-    """Step 4: write every accepted row in one transaction, then forget the file."""
-    source, form, valid = posted_mapping(token)
-    if not valid:
-        abort(400)
+    """Step 4: write every accepted row and forget the file, in one transaction."""
+    user = current_user._get_current_object()
     try:
         with write_transaction():
-            report = commit(source, form.mapping(), options_from(form),
-                            current_user._get_current_object())
+            source = staged_source(token, claim=True)
+            form, valid = posted_mapping(source)
+            if not valid:
+                abort(400)
+            report = commit(source, form.mapping(), options_from(form), user)
     except (ImportFileError, InvalidInitiative) as error:
         return error_response(409, "import_failed", f"Rien n'a été écrit : {error}")
-    uploads.discard(token)
     return render_template("exchange/import_done.html", report=report)

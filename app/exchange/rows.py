@@ -5,10 +5,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from flask import has_request_context
-from flask_babel import force_locale
-
 from app.exchange import mapping as m
+from app.exchange.errors import report_language
 from app.exchange.placing import PlaceProblem, find_commune, geometry_point
 from app.exchange.sources import RawRow, Source
 from app.geo.gazetteer import Gazetteer
@@ -31,7 +29,7 @@ class RowContext:
 
     source: Source
     mapping: dict[str, str]
-    themes: dict[str, str]
+    themes: m.ThemeNames
     gazetteer: Gazetteer
     default_kind: str
     shapes_to_points: bool
@@ -68,10 +66,10 @@ def row_values(row: RawRow, ctx: RowContext) -> RowValues:
         placed = place(row, ctx, values)
     except PlaceProblem as problem:
         values.problems.append(str(problem))
-    else:
-        # The file's own precision (our exports carry it) wins over the one guessed here.
-        values.data.setdefault("location_precision", placed.pop("location_precision"))
-        values.data.update(placed)
+        return checked(values, placed=False)
+    # The file's own precision (our exports carry it) wins over the one guessed here.
+    values.data.setdefault("location_precision", placed.pop("location_precision"))
+    values.data.update(placed)
     return checked(values)
 
 
@@ -104,9 +102,11 @@ def read_choices(row: RawRow, ctx: RowContext, values: RowValues) -> None:
     if m.text(mapped(row, ctx, "location_precision")):
         data["location_precision"] = m.text(mapped(row, ctx, "location_precision"))
     if m.text(mapped(row, ctx, "research_partnership")):
-        data["research_partnership"] = m.parse_bool(mapped(row, ctx, "research_partnership"))
-        if data["research_partnership"] is None:
+        answer = m.parse_bool(mapped(row, ctx, "research_partnership"))
+        if answer is None:
             problems.append("Partenariat de recherche : oui ou non attendu.")
+        else:
+            data["research_partnership"] = answer
 
 
 def place(row: RawRow, ctx: RowContext, values: RowValues) -> dict:
@@ -128,15 +128,17 @@ def place(row: RawRow, ctx: RowContext, values: RowValues) -> dict:
     return {"insee": commune.insee, "location_precision": "commune"}
 
 
-def checked(values: RowValues) -> RowValues:
-    """Run the initiative field rules on the values (lengths, URLs, ranges, required)."""
-    if values.problems:
-        return values
+def checked(values: RowValues, placed: bool = True) -> RowValues:
+    """Run the initiative field rules on the values (lengths, URLs, ranges, required), adding
+    every rule broken to the problems already found: the report says all that is wrong."""
     try:
         cleaned = clean(values.data)
     except InvalidInitiative as invalid:
         values.problems += [f"{field_label(name)} : {message}"
-                            for name, message in invalid.errors.items()]
+                            for name, message in invalid.errors.items()
+                            if placed or name != "location"]  # its problem is already said
+        return values
+    if values.problems:
         return values
     values.data = cleaned
     if cleaned.get("lon") is not None:
@@ -148,9 +150,7 @@ def field_label(name: str) -> str:
     """The field's name in the report (French outside a request: the command line)."""
     if name == "location":
         return "Localisation"
-    if has_request_context():
-        return str(m.TARGETS.get(name, name))
-    with force_locale("fr"):
+    with report_language():
         return str(m.TARGETS.get(name, name))
 
 

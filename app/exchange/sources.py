@@ -12,7 +12,7 @@ from pathlib import PurePath
 import orjson
 
 from app.exchange.csv_format import decode, read_csv
-from app.exchange.errors import ImportFileError
+from app.exchange.errors import ImportFileError, too_many_rows
 from app.exchange.umap import umap_layers
 
 GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon",
@@ -47,8 +47,10 @@ class Source:
         return self.format in ("geojson", "umap")
 
 
-def parse_source(data: bytes, filename: str, max_bytes: int) -> Source:
-    """Parse an uploaded file; raise ImportFileError when nothing can be read from it."""
+def parse_source(data: bytes, filename: str, max_bytes: int,
+                 max_rows: int | None = None) -> Source:
+    """Parse an uploaded file; raise ImportFileError when nothing can be read from it, or
+    when it holds more than max_rows rows or features (checked before they are built)."""
     if len(data) > max_bytes:
         raise ImportFileError(
             f"Fichier trop volumineux ({len(data) / 1e6:.1f} Mo) : "
@@ -58,11 +60,11 @@ def parse_source(data: bytes, filename: str, max_bytes: int) -> Source:
     suffix = PurePath(filename or "").suffix.lower()
     looks_json = data.lstrip(codecs.BOM_UTF8 + b" \t\r\n")[:1] in (b"{", b"[")
     if suffix == ".csv" or (suffix not in (".json", ".geojson", ".umap") and not looks_json):
-        columns, rows = read_csv(data)
+        columns, rows = read_csv(data, max_rows)
         raw = [RawRow(line, f"ligne {line}", values, problem=problem)
                for line, values, problem in rows]
         return Source("csv", filename, raw, columns[:MAX_COLUMNS])
-    return json_source(load_json(data), filename)
+    return json_source(load_json(data), filename, max_rows)
 
 
 def load_json(data: bytes):
@@ -76,15 +78,24 @@ def load_json(data: bytes):
         ) from None
 
 
-def json_source(document, filename: str) -> Source:
+def json_source(document, filename: str, max_rows: int | None = None) -> Source:
     """The rows of a GeoJSON object or a uMap map file."""
     if isinstance(document, dict) and document.get("type") == "umap":
+        layers = umap_layers(document)
+        check_row_count(sum(len(layer.features) for layer in layers), max_rows)
         rows = []
-        for layer in umap_layers(document):
+        for layer in layers:
             rows += feature_rows(layer.features, f"calque « {layer.name} », ",
                                  layer.label_key, start=len(rows) + 1)
         return with_columns(Source("umap", filename, rows))
-    return with_columns(Source("geojson", filename, feature_rows(geojson_features(document))))
+    features = geojson_features(document)
+    check_row_count(len(features), max_rows)
+    return with_columns(Source("geojson", filename, feature_rows(features)))
+
+
+def check_row_count(count: int, max_rows: int | None) -> None:
+    if max_rows is not None and count > max_rows:
+        raise too_many_rows(max_rows)
 
 
 def geojson_features(document) -> list:

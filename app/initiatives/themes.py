@@ -13,6 +13,8 @@ from app.models.initiative import initiative_themes
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 ICON = re.compile(r"^[a-z0-9-]{1,40}$")
+# They separate the themes of an imported cell, so a label may not hold them.
+IMPORT_SEPARATORS = re.compile(r"[;|\n\r]")
 
 
 class InvalidTheme(ValueError):
@@ -36,6 +38,8 @@ def check_theme(values: dict[str, Any], theme: Theme | None) -> dict[str, Any]:
     for key in ("label_fr", "label_en"):
         if not 0 < len(cleaned[key]) <= 120:
             errors[key] = "Entre 1 et 120 caractères."
+        elif IMPORT_SEPARATORS.search(cleaned[key]):
+            errors[key] = "Ni point-virgule ni barre verticale : ils séparent les thèmes."
     if not COLOUR.match(cleaned["colour"]):
         errors["colour"] = "Couleur au format #RRGGBB."
     if not ICON.match(cleaned["icon"]):

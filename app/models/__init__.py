@@ -16,6 +16,7 @@ from app.models.outbox import OutboxMessage
 from app.models.reject_reason import RejectReason
 from app.models.report import REPORT_KINDS, REPORT_STATUSES, Report
 from app.models.revision import Revision
+from app.models.staged_import import StagedImport
 from app.models.user import ROLES, SCOPE_LEVELS, User, UserScope
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "RejectReason",
     "Report",
     "Revision",
+    "StagedImport",
     "Tag",
     "Theme",
     "User",

@@ -3,10 +3,13 @@
 Exports go through `/export/initiatives.<fmt>` when the server has it, else through
 `flask export`. Floor: pyogrio writing the same features as a GeoDataFrame (GeoJSON driver
 for .umap too, since a uMap file is GeoJSON in an envelope). The import runs
-`flask --app app import FILE --dry-run`, then `--publish`, on a CSV of new initiatives.
+`flask --app app import FILE --dry-run`, then `--publish`, on a CSV of new initiatives, then
+goes through the four import pages (`benchmarks/import_steps.py`) with another such CSV,
+recording each step's own peak memory.
 """
 
 import csv
+import json
 import subprocess
 import sys
 
@@ -102,20 +105,20 @@ def measure_exports(ctx: Context) -> None:
         ctx.memory(NAME, f"export .{fmt} ({holder})", peak_mb, True)
 
 
-def write_import_csv(ctx: Context) -> tuple[str, int]:
+def write_import_csv(ctx: Context, prefix: str = "import", seed: int = 99) -> tuple[str, int]:
     """A CSV of new initiatives (other names and places than the loaded ones)."""
-    rows = Generator(load_communes(ctx.app.config["GAZETTEER_PATH"]), seed=99,
-                     prefix="import").rows(IMPORT_ROWS, first_id=1)
-    path = ctx.workdir / f"import-{IMPORT_ROWS}.csv"
+    rows = Generator(load_communes(ctx.app.config["GAZETTEER_PATH"]), seed=seed,
+                     prefix=prefix).rows(IMPORT_ROWS, first_id=1)
+    path = ctx.workdir / f"{prefix}-{IMPORT_ROWS}.csv"
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(IMPORT_COLUMNS)
         for row in rows:
             # One line per row: the importer sniffs the delimiter line by line, and a cell
             # spanning lines (a Markdown description) makes it read the file wrongly.
-            values = {**row, "themes": ";".join(row["themes"]), "id": f"import-{row['id']}",
+            values = {**row, "themes": ";".join(row["themes"]), "id": f"{prefix}-{row['id']}",
                       "description": row["description"].replace("\n\n", " ¶ "),
-                      "name": f"{row['name']} (import {row['id']})"}
+                      "name": f"{row['name']} ({prefix} {row['id']})"}
             writer.writerow(["" if values[c] is None else values[c] for c in IMPORT_COLUMNS])
     return str(path), path.stat().st_size
 
@@ -144,6 +147,25 @@ def measure_import(ctx: Context) -> None:
         ctx.memory(NAME, f"import {label} (flask import process)", peak_mb, True)
 
 
+def measure_web_import(ctx: Context) -> None:
+    """The four import pages on another CSV of the same size: each step's time and peak."""
+    if not ctx.available(NAME, "/import"):
+        return
+    path, size = write_import_csv(ctx, prefix="web-import", seed=98)
+    env = {**flask_env(ctx.database), "IMPORT_MAX_BYTES": str(max(size * 2, 10 * 2**20))}
+    out = ctx.workdir / "import-steps.json"
+    run_measured(["benchmarks.import_steps", path, str(out)], env)
+    steps = json.loads(out.read_text())
+    before = steps.pop("before")["peak_kb"] / 1024
+    for step, figures in steps.items():
+        ctx.add(NAME, f"import {IMPORT_ROWS:,}-row CSV through the pages, {step}",
+                figures["seconds"] * 1000, "ms",
+                note=f"{size:,} bytes; answered {figures['status']}; in-process test client")
+        ctx.memory(NAME, f"import page {step} (one process, {before:.0f} MB before upload)",
+                   figures["peak_kb"] / 1024 if figures["peak_kb"] else None, figures["reset"])
+
+
 def measure(ctx: Context) -> None:
     measure_exports(ctx)
     measure_import(ctx)
+    measure_web_import(ctx)

@@ -78,8 +78,7 @@ def start_server(database_url: str, folder: Path, *, workers: int = 2, threads: 
     it: the code under test is the code that runs.
     """
     port = free_port()
-    overrides = {"SQLALCHEMY_DATABASE_URI": database_url, "IMPORT_FOLDER": str(folder / "up"),
-                 **config}
+    overrides = {"SQLALCHEMY_DATABASE_URI": database_url, **config}
     log = folder / f"gunicorn-{port}.log"
     env = {**os.environ, "SECRET_KEY": SECRET_KEY}  # the workers share one key
     process = subprocess.Popen(

@@ -12,8 +12,9 @@ from dataclasses import dataclass, replace
 import pytest
 
 from app.database import write_transaction
-from app.exchange import uploads
+from app.exchange import staging
 from app.exchange.services import FORMATS
+from app.exchange.sources import parse_source
 from app.extensions import db
 from app.initiatives.change_sets import propose_change
 from app.initiatives.follow_ups import issue_follow_up
@@ -107,8 +108,8 @@ def objects(app, accounts, fast_forms) -> Objects:
         token = issue_follow_up(pending)
         reason = RejectReason(label="Hors sujet", text="Hors sujet.")
         db.session.add(reason)
-    with app.test_request_context():
-        upload = uploads.store(b"name,commune\nAtelier,Cluny\n", "a.csv", accounts.admin.id)
+        upload = staging.store(parse_source(b"name,commune\nAtelier,Cluny\n", "a.csv", 1000),
+                               accounts.admin.id)
     theme = db.session.scalars(db.select(Theme)).first()
     return Objects(pending.id, published.id, change_set.id, report.id, accounts.moderator_33.id,
                    accounts.moderator_33.scopes[0].id, theme.id, reason.id, token, upload)
