@@ -50,6 +50,12 @@ def test_commune_page_without_initiatives_invites_a_proposal(client, seeded):
     assert 'href="/initiatives/new"' in html
 
 
+def test_commune_without_an_outline_still_has_its_page(client, seeded):
+    response = client.get("/territoires/commune/15031")  # Celles: no outline, no town hall
+    assert response.status_code == 200
+    assert "<h1>Celles (15031)</h1>" in response.get_data(as_text=True)
+
+
 def test_commune_page_follows_a_new_initiative(client, seeded):
     make_initiative("Nouvelle à Parthenay", kind="place", insee=PARTHENAY, status="published",
                     private_email=None)
@@ -87,6 +93,16 @@ def test_initiative_page_links_its_commune_and_epci_pages(client, seeded):
     assert f'<a href="/territoires/commune/{PARTHENAY}">Parthenay</a>' in html
     assert (f'<a href="/territoires/epci/{PARTHENAY_GATINE}">'
             "Communauté de communes de Parthenay-Gâtine</a>") in html
+
+
+def test_initiative_breadcrumbs_go_through_its_territories(client, seeded):
+    initiative = published_in(PARTHENAY)[0]
+    html = client.get(f"/initiatives/{initiative.id}", follow_redirects=True).get_data(
+        as_text=True)
+    assert [name for _url, name in breadcrumbs(html)][:-1] == [
+        "Carte", "Nouvelle-Aquitaine", "Deux-Sèvres (79)",
+        "Communauté de communes de Parthenay-Gâtine", "Parthenay"]
+    assert breadcrumbs(html)[4] == (f"/territoires/commune/{PARTHENAY}", "Parthenay")
 
 
 def test_commune_or_epci_code_on_the_departement_route_redirects(client, app):

@@ -120,11 +120,12 @@ def render_territory(territory: Territory):
 
 def territory_map(territory: Territory, state: Browse, counts: dict[str, int]):
     """The rendered map of a territory, shaded by its counts, and the legend's classes."""
+    label = _("Carte de %(name)s", name=territory.name)
+    if territory.outlines.empty:  # four communes have no outline in the gazetteer
+        return initiatives_map(state.args, label, bounds=territory.bounds), []
     layer, legend = choropleth_layer(territory.outlines, territory.key, counts, describe_area,
                                      name="choropleth")
-    rendered = initiatives_map(state.args, _("Carte de %(name)s", name=territory.name),
-                               bounds=territory.bounds, layers=[layer])
-    return rendered, legend
+    return initiatives_map(state.args, label, bounds=territory.bounds, layers=[layer]), legend
 
 
 def map_size(value: tuple[RenderedMap, list]) -> int:
