@@ -39,9 +39,12 @@ def test_about_page_cites_the_origin_licence_and_moderation(client, app):
     assert "mailto:" not in html  # no address configured: none shown
 
 
-@pytest.mark.parametrize("setting", ["CONTACT_EMAIL", "MAIL_REPLY_TO"])
-def test_about_page_gives_the_configured_moderation_address(client, app, setting):
-    app.config[setting] = "moderation@maillage.example"
+@pytest.mark.parametrize(("setting", "value"), [
+    ("CONTACT_EMAIL", "moderation@maillage.example"),
+    ("MAIL_REPLY_TO", "Équipe Maillage <moderation@maillage.example>"),
+])
+def test_about_page_gives_the_configured_moderation_address(client, app, setting, value):
+    app.config[setting] = value
     html = client.get("/a-propos").get_data(as_text=True)
     assert '<a href="mailto:moderation@maillage.example">moderation@maillage.example</a>' in html
 

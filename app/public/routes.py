@@ -1,4 +1,7 @@
-"""Public pages: the map, the list, the embed and an initiative's page (HTTP only)."""
+"""Public pages: the map, the list, the embed, an initiative's page and the about page (HTTP
+only)."""
+
+from email.utils import parseaddr
 
 from flask import abort, redirect, render_template, request
 from flask_babel import gettext as _
@@ -82,5 +85,11 @@ def initiative_page(initiative_id: int) -> str:
 def about():
     """What Maillage is, where it comes from, its data licence, who moderates and how to
     reach them (the address only when one is configured)."""
-    contact = setting("CONTACT_EMAIL") or setting("MAIL_REPLY_TO")
-    return render_template("public/about.html", licence=DATA_LICENCE, contact=contact)
+    return render_template("public/about.html", licence=DATA_LICENCE, contact=contact_address())
+
+
+def contact_address() -> str | None:
+    """The moderation team's address, without a display name ("Équipe <a@b.fr>": a@b.fr)."""
+    raw = setting("CONTACT_EMAIL") or setting("MAIL_REPLY_TO")
+    address = parseaddr(raw)[1] if raw else ""
+    return address if "@" in address else None
