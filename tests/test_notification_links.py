@@ -123,3 +123,10 @@ def test_correction_receipt_links_to_the_corrected_page(app, client, accounts):
     assert response.status_code == 302
     receipt = [m for m in outbox() if m.recipient == "fixer@example.org"]
     assert receipt and f"{PUBLIC}/initiatives/{initiative.id}-" in receipt[0].body
+
+
+def test_the_privacy_notice_offers_a_reply_only_when_messages_carry_a_reply_to(app, client,
+                                                                                themes):
+    assert "répondant au message reçu" not in client.get("/initiatives/new").text
+    app.config["MAIL_REPLY_TO"] = TEAM
+    assert "répondant au message reçu" in client.get("/initiatives/new").text

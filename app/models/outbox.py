@@ -1,4 +1,4 @@
-"""The outbox: e-mails written in the request's transaction, sent later by `flask mail send`."""
+"""The outbox: e-mails written in the request's transaction, sent later by the `outbox` job."""
 
 from datetime import datetime
 
