@@ -245,6 +245,27 @@ def test_a_50_megabyte_file_is_refused_before_parsing(themes):
         source_of(data)
 
 
+def test_the_row_cap_stops_reading_the_file_at_the_first_row_over_it(themes):
+    # Past the cap, a cell beyond the csv module's limit: only a reader going on sees it.
+    data = ("name,lat,lon\n" + "x,46.4,4.6\n" * 3 + f'"{"y" * 200_000}",46.4,4.6\n').encode()
+    with pytest.raises(ImportFileError, match="plus de 2 lignes ou objets"):
+        parse_source(data, "a.csv", MAX_BYTES, max_rows=2)
+    with pytest.raises(ImportFileError, match="CSV illisible ligne 5"):
+        parse_source(data, "a.csv", MAX_BYTES, max_rows=10)
+    assert len(parse_source(data[:data.index(b'"')], "a.csv", MAX_BYTES, max_rows=3).rows) == 3
+
+
+@pytest.mark.parametrize(
+    "document", [{"type": "FeatureCollection", "features": [{"type": "Feature"}] * 3},
+                 {"type": "umap", "layers": [{"type": "FeatureCollection", "features": [
+                     {"type": "Feature"}] * 2}] * 2}], ids=["geojson", "umap"])
+def test_the_row_cap_counts_features_before_building_rows(themes, document):
+    import json
+
+    with pytest.raises(ImportFileError, match="plus de 2 lignes ou objets"):
+        parse_source(json.dumps(document).encode(), "a.geojson", MAX_BYTES, max_rows=2)
+
+
 @pytest.mark.parametrize(("csv", "message"), [
     ("foo,bar\n1,2\n", "nom"),
     ("a,b,c\n12.23,48.34,mypoint\n", "nom"),  # uMap: CSV without lat/lon headers

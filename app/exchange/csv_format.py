@@ -123,8 +123,10 @@ def read_csv(data: bytes, max_rows: int | None = None
              ) -> tuple[list[str], list[tuple[int, dict, str | None]]]:
     """Columns and rows (line number, values, problem) of a CSV file; refuse it as soon as
     it holds more than max_rows rows (the rest is never read)."""
-    text = decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(text))
+    delimiter = detect_delimiter(decode(data))  # the whole text decoded once, to check it
+    # Decoded as it is read: io.StringIO would hold the text at 4 bytes a character.
+    lines = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
         columns = header_names(next(reader, []))
         if not columns:
