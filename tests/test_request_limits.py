@@ -79,3 +79,14 @@ def test_follow_up_posts_are_rate_limited(migrated, client):
         assert visitor.get(path).status_code == 200  # reading is never limited
     limiter.reset()
     assert statuses == [200, 200, 429]
+
+
+def test_sign_out_posts_are_rate_limited(migrated, app):
+    limited = make_app(migrated, RATELIMIT_ENABLED=True, LOGOUT_RATE_LIMIT="2 per hour")
+    limiter.reset()
+    visitor = limited.test_client()
+    with limited.app_context():
+        statuses = [visitor.post("/logout").status_code for _ in range(3)]
+        assert visitor.get("/logout").status_code == 200  # the page itself is not limited
+    limiter.reset()
+    assert statuses == [302, 302, 429]

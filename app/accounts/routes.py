@@ -53,7 +53,15 @@ def start_session(user) -> None:
     login_user(user)
 
 
+def logout_limit() -> str:
+    return current_app.config.get("LOGOUT_RATE_LIMIT", "30 per hour;100 per day")
+
+
+# Every POST a visitor can reach is limited per address (issue 13): each sign-out of a
+# signed-in session writes a new session token.
 @bp.route("/logout", methods=["GET", "POST"])
+@limiter.limit(logout_limit, methods=["POST"], scope="logout",
+               error_message=lambda: _("Trop d'envois depuis votre connexion : réessayez plus tard."))
 def logout():
     """Sign out (POST, with its CSRF token); a GET shows the button."""
     form = LogoutForm()
