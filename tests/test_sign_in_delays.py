@@ -15,7 +15,7 @@ WAIT = "Trop de tentatives pour ce compte"
 def clock(monkeypatch):
     """A clock the test moves by hand: no test waits for real time."""
     now = [START]
-    monkeypatch.setattr("app.accounts.services.utcnow", lambda: now[0])
+    monkeypatch.setattr("app.accounts.sign_in.utcnow", lambda: now[0])
     return now
 
 

@@ -7,8 +7,8 @@ from flask_login import current_user, login_user, logout_user
 from app.accounts import bp
 from app.accounts.forms import LoginForm, LogoutForm
 from app.accounts.redirects import safe_next
-from app.accounts.services import authenticate, record_login
 from app.accounts.sessions import end_sessions
+from app.accounts.sign_in import check_credentials, record_sign_in
 from app.accounts.sign_in_delays import SignInDelayed
 from app.database import write_transaction
 from app.extensions import limiter
@@ -32,10 +32,9 @@ def login():
     status, wait = 200, None
     if form.validate_on_submit():
         try:
+            attempt = check_credentials(form.email.data, form.password.data)  # no lock held
             with write_transaction():
-                user = authenticate(form.email.data, form.password.data)
-                if user is not None:
-                    record_login(user, form.password.data)
+                user = record_sign_in(attempt)
         except SignInDelayed as delay:
             status, wait = 429, delay.seconds
         else:
@@ -60,8 +59,8 @@ def logout_limit() -> str:
 # Every POST a visitor can reach is limited per address (issue 13): each sign-out of a
 # signed-in session writes a new session token.
 @bp.route("/logout", methods=["GET", "POST"])
-@limiter.limit(logout_limit, methods=["POST"], scope="logout",
-               error_message=lambda: _("Trop d'envois depuis votre connexion : réessayez plus tard."))
+@limiter.limit(logout_limit, methods=["POST"], scope="logout", error_message=lambda: _(
+    "Trop d'envois depuis votre connexion : réessayez plus tard."))
 def logout():
     """Sign out (POST, with its CSRF token); a GET shows the button."""
     form = LogoutForm()

@@ -4,13 +4,11 @@ import re
 
 import sqlalchemy as sa
 
-from app.accounts.passwords import burn_time, check_password, hash_password, needs_rehash
+from app.accounts.passwords import hash_password
 from app.accounts.sessions import end_sessions
-from app.accounts.sign_in_delays import check_delay, record_failure, record_success
 from app.extensions import db
 from app.geo.territory import current_gazetteer
 from app.models import ROLES, SCOPE_LEVELS, User, UserScope
-from app.models.base import utcnow
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = 10
@@ -49,36 +47,6 @@ def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(
             f"The password must have at least {MIN_PASSWORD_LENGTH} characters.", "password")
-
-
-def authenticate(email: str, password: str) -> User | None:
-    """Return the active user with these credentials, or None (in the same time either way).
-
-    Wrong passwords are counted per account; raise SignInDelayed while the account must
-    wait before its next attempt is heard (app/accounts/sign_in_delays.py). Flush only.
-    """
-    user = db.session.scalar(sa.select(User).where(User.email == (email or "").strip().lower()))
-    if user is None:
-        burn_time(password)
-        return None
-    now = utcnow()
-    check_delay(user, now)
-    if not check_password(user.password_hash, password):
-        record_failure(user, now)
-        db.session.flush()
-        return None
-    if not user.active:
-        return None
-    record_success(user)
-    return user
-
-
-def record_login(user: User, password: str) -> None:
-    """Note the sign-in time and upgrade an outdated password hash; flush only."""
-    user.last_login_at = utcnow()
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    db.session.flush()
 
 
 def update_user(user: User, *, role: str, display_name: str, active: bool,
