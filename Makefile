@@ -12,14 +12,16 @@ PYTEST_ARGS ?=
 
 .PHONY: run test test-fast setup database geodata bench lint check clean translations messages browser-deps
 
+# Development mode (--debug, without the interactive debugger): links follow the request's
+# host, so no PUBLIC_URL is needed. Production sets PUBLIC_URL or refuses to start (README).
 run: database
 	@echo
 	@echo "  Maillage est prêt / Maillage is ready: http://127.0.0.1:$(PORT)/"
 	@echo "  Créer un compte administrateur / create an admin account:"
-	@echo "    $(FLASK) users create vous@example.fr --role admin"
+	@echo "    $(FLASK) --debug users create vous@example.fr --role admin"
 	@echo "  Les e-mails sont écrits dans / e-mails are written to: instance/mail/*.eml"
 	@echo
-	JOBS_IN_PROCESS=1 $(FLASK) run --host 127.0.0.1 --port $(PORT)
+	JOBS_IN_PROCESS=1 $(FLASK) --debug run --no-debugger --host 127.0.0.1 --port $(PORT)
 
 test: setup browser-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -34,8 +36,8 @@ test-fast: setup
 setup: $(INSTALLED) $(GAZETTEER) translations
 
 database: setup
-	$(FLASK) db upgrade
-	$(FLASK) seed
+	$(FLASK) --debug db upgrade
+	$(FLASK) --debug seed
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -21,6 +21,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     app.config.update(config.from_environment(Path(app.instance_path)))
     app.config.update(overrides or {})
+    config.require_public_url(app.debug, app.testing, app.config.get("PUBLIC_URL"))
     register_extensions(app)
     register_templating(app)
     register_blueprints(app)

@@ -98,6 +98,34 @@ def from_environment(instance_path: Path) -> dict:
     }
 
 
+class ConfigurationError(RuntimeError):
+    """A setting the app cannot start without."""
+
+
+def require_public_url(debug: bool, testing: bool, public_url: str | None) -> None:
+    """Refuse to start in production without an http(s) PUBLIC_URL.
+
+    Links in e-mails, exports and the API are built on it, and it names the only host served
+    (TRUSTED_HOSTS). Development (debug mode: `make run`) and the tests use the request's host.
+    """
+    if debug or testing or is_site_url(public_url):
+        return
+    raise ConfigurationError(
+        f"PUBLIC_URL must be set to the site's public address, such as "
+        f"https://maillage.example.fr (found {public_url or 'nothing'!r}): it is required in "
+        "production, where absolute links and the Host headers served come from it. For local "
+        "development, run flask with --debug (make run does).")
+
+
+def is_site_url(url: str | None) -> bool:
+    """Tell whether url is an absolute http:// or https:// address with a host."""
+    try:
+        parts = urlsplit((url or "").strip())
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        return False
+
+
 def trusted_hosts(env) -> list[str] | None:
     """PUBLIC_URL's host and TRUSTED_HOSTS (comma-separated), or None (any: development).
 

@@ -43,8 +43,10 @@ def fresh_postgres() -> Database:
 
 
 def flask_env(database: Database) -> dict:
-    """The environment of a `flask --app app` command or a server on this database."""
-    return {**os.environ, "DATABASE_URL": database.url, "PYTHONPATH": str(PROJECT_ROOT)}
+    """The environment of a `flask --app app` command or a server on this database (a
+    production one: PUBLIC_URL is required outside debug mode)."""
+    return {"PUBLIC_URL": "http://127.0.0.1", **os.environ, "DATABASE_URL": database.url,
+            "PYTHONPATH": str(PROJECT_ROOT)}
 
 
 def migrate(database: Database) -> None:
@@ -58,7 +60,8 @@ def bench_app(database: Database):
     """The app bound to this database, for in-process work (load, floors, plans)."""
     from app import create_app
 
-    return create_app({"SQLALCHEMY_DATABASE_URI": database.url, "RATELIMIT_ENABLED": False})
+    return create_app({"SQLALCHEMY_DATABASE_URI": database.url, "RATELIMIT_ENABLED": False,
+                       "PUBLIC_URL": "http://localhost"})
 
 
 def load(database: Database, rows: list[dict]) -> float:

@@ -75,7 +75,8 @@ def service_writer(barrier, results, database_url, gazetteer, tag, writer, secon
             return f"{type(error).__name__}: {str(error)[:150]}"
         return None
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "GAZETTEER_PATH": gazetteer})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "GAZETTEER_PATH": gazetteer,
+                      "PUBLIC_URL": "http://127.0.0.1"})
     with app.app_context():
         write_until(barrier, results, gazetteer, tag, writer, seconds, write_one)
         db.engine.dispose()

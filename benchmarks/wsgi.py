@@ -23,7 +23,9 @@ from flask import (
 from app import create_app
 
 FIXED_BYTES = int(os.environ.get("BENCH_FIXED_BYTES", "2048"))
-OVERRIDES = {"RATELIMIT_ENABLED": False, "FORM_MIN_SECONDS": 0}
+# A production configuration: PUBLIC_URL is required outside debug mode.
+OVERRIDES = {"RATELIMIT_ENABLED": False, "FORM_MIN_SECONDS": 0,
+             "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1")}
 VENDOR = {"leaflet": xstatic.pkg.leaflet}
 EMPTY_MAP = """<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><title>Carte vide</title>

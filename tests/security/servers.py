@@ -78,7 +78,8 @@ def start_server(database_url: str, folder: Path, *, workers: int = 2, threads: 
     it: the code under test is the code that runs.
     """
     port = free_port()
-    overrides = {"SQLALCHEMY_DATABASE_URI": database_url, **config}
+    overrides = {"SQLALCHEMY_DATABASE_URI": database_url, "PUBLIC_URL": f"http://127.0.0.1:{port}",
+                 **config}
     log = folder / f"gunicorn-{port}.log"
     env = {**os.environ, "SECRET_KEY": SECRET_KEY}  # the workers share one key
     process = subprocess.Popen(
