@@ -14,13 +14,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from app.accounts.services import EMAIL, MIN_PASSWORD_LENGTH
+from app.web.labels import ROLE_LABELS, SCOPE_LEVEL_LABELS
 
-ROLE_CHOICES = [SelectChoice("contributor", _l("Contributeur·rice")),
-                SelectChoice("moderator", _l("Modérateur·rice")),
-                SelectChoice("admin", _l("Administrateur·rice"))]
-LEVEL_CHOICES = [SelectChoice("region", _l("Région")),
-                 SelectChoice("departement", _l("Département")),
-                 SelectChoice("commune", _l("Commune"))]
+ROLE_CHOICES = [SelectChoice(role, label) for role, label in ROLE_LABELS.items()]
+LEVEL_CHOICES = [SelectChoice(level, label) for level, label in SCOPE_LEVEL_LABELS.items()]
 REQUIRED = _l("Ce champ est obligatoire.")
 PASSWORD_LENGTH = _l("Au moins %(num)d caractères.", num=MIN_PASSWORD_LENGTH)
 

@@ -5,11 +5,14 @@ The queries live in app.initiatives.history; this is what a page shows of them."
 from dataclasses import dataclass
 from typing import Any
 
+from flask import g
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from app.geo.territory import current_gazetteer
+from app.geo.territory import current_gazetteer, territory_name
 from app.initiatives.change_sets import diff
 from app.initiatives.history import author_names, revisions_of
+from app.initiatives.taxonomy import all_themes
 from app.models import ChangeSet, Initiative, Revision
 from app.web.labels import (
     LOCATION_PRECISION_LABELS,
@@ -70,11 +73,24 @@ def shown(field: str, value: Any) -> str:
     if field == "insee":
         commune = current_gazetteer().get(value)
         return f"{commune.name} ({value})" if commune else value
+    if field in ("departement", "region"):
+        return territory_name(field, value)
+    if field == "themes":
+        labels = theme_labels()
+        return ", ".join(labels.get(slug, slug) for slug in value)
     if isinstance(value, bool):
         return str(_l("oui") if value else _l("non"))
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     return str(value)
+
+
+def theme_labels() -> dict[str, str]:
+    """Each theme's label in the request's language, by slug (read once per request)."""
+    if "theme_labels" not in g:
+        locale = str(get_locale() or "fr")
+        g.theme_labels = {theme.slug: theme.label(locale) for theme in all_themes()}
+    return g.theme_labels
 
 
 def diff_rows(change_set: ChangeSet) -> list[tuple[str, str, str]]:

@@ -7,6 +7,8 @@ request's language.
 
 from flask_babel import lazy_gettext as _l
 
+from app.geo.territory import territory_name
+
 
 def N_(msgid: str) -> str:
     """Mark a French word for the catalogue (a default pybabel keyword); translate it later."""
@@ -39,6 +41,18 @@ ACTOR_TYPE_NAMES = {
     "public_establishment": N_("Établissement public"),
 }
 ACTOR_TYPE_LABELS = translated(ACTOR_TYPE_NAMES)
+
+ROLE_LABELS = {
+    "contributor": _l("Contributeur·rice"),
+    "moderator": _l("Modérateur·rice"),
+    "admin": _l("Administrateur·rice"),
+}
+
+SCOPE_LEVEL_LABELS = {
+    "region": _l("Région"),
+    "departement": _l("Département"),
+    "commune": _l("Commune"),
+}
 
 # The statuses of initiatives, change sets and reports.
 STATUS_LABELS = {
@@ -95,6 +109,16 @@ def kind_label(kind: str) -> str:
 def actor_type_label(actor_type: str | None) -> str:
     """The translated label of an actor type, empty when there is none."""
     return str(ACTOR_TYPE_LABELS.get(actor_type, actor_type or ""))
+
+
+def role_label(role: str) -> str:
+    """The translated name of an account's role, the code itself if unknown."""
+    return str(ROLE_LABELS.get(role, role))
+
+
+def territory_label(level: str, code: str) -> str:
+    """A moderator's territory in words: "Département Saône-et-Loire (71)"."""
+    return f"{SCOPE_LEVEL_LABELS.get(level, level)} {territory_name(level, code)}"
 
 
 def status_label(status: str) -> str:

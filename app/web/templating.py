@@ -10,7 +10,14 @@ from werkzeug.exceptions import default_exceptions
 from app.initiatives.moderation import waiting_count
 from app.notifications.sender import reply_address
 from app.web.i18n import language_links, remember_language
-from app.web.labels import ACTOR_TYPE_LABELS, KIND_ICONS, KIND_LABELS, status_label
+from app.web.labels import (
+    ACTOR_TYPE_LABELS,
+    KIND_ICONS,
+    KIND_LABELS,
+    role_label,
+    status_label,
+    territory_label,
+)
 from app.web.maps import safe_colour
 from app.web.permissions import is_moderator
 from app.web.security import csp_nonce
@@ -33,6 +40,8 @@ def register_templating(app: Flask) -> None:
     app.add_template_global(csp_nonce, "csp_nonce")
     app.add_template_global(status_label, "status_label")
     app.add_template_global(reply_address, "mail_reply_to")  # may people reply to our e-mails?
+    app.add_template_global(role_label, "role_label")
+    app.add_template_global(lambda scope: territory_label(scope.level, scope.code), "scope_label")
     app.add_template_filter(safe_colour, "safe_colour")
     app.context_processor(layout_context)
 
