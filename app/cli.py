@@ -38,12 +38,14 @@ def seed_command() -> None:
 @click.option("--name", "display_name", default="", help="Name shown to other users.")
 def create_user_command(email: str, role: str, display_name: str) -> None:
     """Create a user; the password is read from standard input or prompted."""
+    from app.accounts.audit import record_user_created
     from app.accounts.services import AccountError, create_user
 
     password = read_password()
     try:
         with write_transaction():
             user = create_user(email, password, role, display_name)
+            record_user_created(None, user)  # None: the command line
     except AccountError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Created {user.role} {user.email}.")
@@ -139,11 +141,14 @@ def import_command(file: Path, dry_run: bool, publish: bool, mappings: tuple[str
 @click.option("--code", required=True, help="Région, département or commune (INSEE) code.")
 def add_scope_command(email: str, level: str, code: str) -> None:
     """Limit a moderator to a territory (a moderator without any acts on all of France)."""
+    from app.accounts.audit import record_scope
     from app.accounts.services import AccountError, add_scope, user_by_email
 
     try:
         with write_transaction():
-            add_scope(user_by_email(email), level, code)
+            user = user_by_email(email)
+            scope = add_scope(user, level, code)
+            record_scope("scope_add", None, user, scope.level, scope.code)
     except AccountError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"{email} now moderates {level} {code.upper()}.")

@@ -56,6 +56,7 @@ RULES = {
     "accounts.admin_reason": ("admin", lambda o: {"reason_id": o.reason}),
     "accounts.admin_erase": ("admin", lambda o: {"initiative_id": o.pending}),
     "accounts.admin_outbox": ("admin", lambda o: {}),
+    "accounts.admin_audit": ("admin", lambda o: {}),
     "contribute.new": ("public", lambda o: {}),
     "contribute.correction": ("public", lambda o: {"initiative_id": o.published}),
     "contribute.report": ("public", lambda o: {"initiative_id": o.published}),

@@ -1,13 +1,26 @@
-"""Admin pages: users, roles and scopes; themes; reject reasons; erasure (HTTP only)."""
+"""Admin pages: users, roles and scopes; themes; reject reasons; erasure; the audit trail
+(HTTP only). Every change is recorded in the audit trail within its own transaction."""
 
 from collections.abc import Callable
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from app.accounts import bp
+from app.accounts.audit import (
+    ACCOUNT_FIELDS,
+    REASON_FIELDS,
+    THEME_FIELDS,
+    record,
+    record_account_edit,
+    record_changes,
+    record_scope,
+    record_user_created,
+    values_of,
+)
+from app.accounts.audit_page import account_choices, entries_of, events_page
 from app.accounts.forms import (
     ConfirmForm,
     EraseForm,
@@ -24,7 +37,7 @@ from app.accounts.services import (
     remove_scope,
     update_user,
 )
-from app.database import write_transaction
+from app.database import as_integer, write_transaction
 from app.extensions import db
 from app.geo.territory import territory_name
 from app.initiatives.erasure import erase_initiative, purge_deleted_rows
@@ -69,6 +82,7 @@ def admin_users():
             with write_transaction():
                 user = create_user(form.email.data, form.password.data, form.role.data,
                                    form.display_name.data or "")
+                record_user_created(current_user, user)
         except AccountError as error:
             form.email.errors = [account_error_message(error)]
         else:
@@ -92,8 +106,10 @@ def admin_user(user: User):
             form.role.errors = [_("Vous ne pouvez pas retirer vos propres droits.")]
         else:
             with write_transaction():
+                before = values_of(user, ACCOUNT_FIELDS)
                 update_user(user, role=form.role.data, display_name=form.display_name.data or "",
                             active=form.active.data, password=form.password.data or "")
+                record_account_edit(current_user, user, before, bool(form.password.data))
             if user.id == current_user.id:
                 login_user(user)  # a new password ended the other sessions, not this one
             flash(_("Compte mis à jour."), "success")
@@ -118,7 +134,8 @@ def admin_add_scope(user: User):
     if form.validate():
         try:
             with write_transaction():
-                add_scope(user, form.level.data, form.code.data)
+                scope = add_scope(user, form.level.data, form.code.data)
+                record_scope("scope_add", current_user, user, scope.level, scope.code)
         except AccountError as error:
             form.code.errors = [account_error_message(error)]
         else:
@@ -134,7 +151,8 @@ def admin_remove_scope(user_id: int, scope_id: int):
     user = db.get_or_404(User, user_id)
     if ConfirmForm().validate():
         with write_transaction():
-            remove_scope(user, scope_id)
+            for level, code in remove_scope(user, scope_id):
+                record_scope("scope_remove", current_user, user, level, code)
         flash(_("Territoire retiré."), "success")
     return redirect(url_for("accounts.admin_user", user_id=user.id))
 
@@ -165,7 +183,13 @@ def saved(form, save: Callable[[], object], invalid: type[Exception]) -> bool:
 
 
 def save_or_show(form: ThemeForm, theme: Theme | None) -> bool:
-    return saved(form, lambda: save_theme(form.data, theme), InvalidTheme)
+    def save() -> None:
+        before = values_of(theme, THEME_FIELDS)
+        after = values_of(save_theme(form.data, theme), THEME_FIELDS)
+        record_changes("theme_update" if theme else "theme_create", current_user, before, after,
+                       subject=after["slug"])
+
+    return saved(form, save, InvalidTheme)
 
 
 def load_theme(theme_id: int) -> Theme:
@@ -190,7 +214,9 @@ def admin_theme(theme: Theme):
 def admin_delete_theme(theme: Theme):
     try:
         with write_transaction():
+            before = values_of(theme, THEME_FIELDS)
             delete_theme(theme)
+            record("theme_delete", current_user, subject=before["slug"], before=before)
     except InvalidTheme as error:
         flash(" ".join(error.errors.values()), "error")
         return redirect(url_for("accounts.admin_theme", theme_id=theme.id))
@@ -212,9 +238,14 @@ def admin_reasons():
 
 
 def save_reason_or_show(form: ReasonForm, reason: RejectReason | None) -> bool:
-    return saved(form, lambda: save_reason(form.label.data, form.text.data,
-                                           form.position.data or 0, form.active.data, reason),
-                 InvalidReason)
+    def save() -> None:
+        before = values_of(reason, REASON_FIELDS)
+        after = values_of(save_reason(form.label.data, form.text.data, form.position.data or 0,
+                                      form.active.data, reason), REASON_FIELDS)
+        record_changes("reason_update" if reason else "reason_create", current_user, before,
+                       after, subject=after["label"])
+
+    return saved(form, save, InvalidReason)
 
 
 def load_reason(reason_id: int) -> RejectReason:
@@ -242,7 +273,11 @@ def admin_erase(initiative: Initiative):
             form.confirm_id.errors = [_("Le numéro ne correspond pas.")]
         else:
             with write_transaction():
+                erased_id = initiative.id
                 erase_initiative(initiative, admin=current_user, reason=form.reason.data)
+                record("erase", current_user, subject=f"#{erased_id}",
+                       before={"initiative_id": erased_id},
+                       after={"reason": form.reason.data.strip()})
             purge_deleted_rows()
             flash(_("L'initiative et ses données ont été effacées."), "success")
             return redirect(url_for("accounts.admin_index"))
@@ -257,3 +292,13 @@ def admin_outbox():
     messages = db.session.scalars(sa.select(OutboxMessage).order_by(
         OutboxMessage.id.desc()).limit(100)).all()
     return render_template("admin/outbox.html", messages=messages)
+
+
+@bp.get("/admin/audit")
+@admin_required
+def admin_audit():
+    """The audit trail of admin actions, newest first; ?user= keeps one account's entries."""
+    target = as_integer(request.args.get("user"))
+    page = events_page(as_integer(request.args.get("page")) or 1, target)
+    return render_template("admin/audit.html", page=page, entries=entries_of(page.items),
+                           accounts=account_choices(), target=target)

@@ -99,8 +99,10 @@ def territory_exists(level: str, code: str) -> bool:
     return gazetteer.get(code) is not None
 
 
-def remove_scope(user: User, scope_id: int) -> None:
-    """Take a territory away from a moderator; flush only."""
+def remove_scope(user: User, scope_id: int) -> list[tuple[str, str]]:
+    """Take a territory away from a moderator; return its (level, code). Flush only."""
+    removed = [(scope.level, scope.code) for scope in user.scopes if scope.id == scope_id]
     user.scopes = [scope for scope in user.scopes if scope.id != scope_id]
     db.session.flush()
+    return removed
 

@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models shared by every feature."""
 
+from app.models.admin_event import ADMIN_ACTIONS, AdminEvent
 from app.models.change_set import CHANGE_SET_STATUSES, ChangeSet
 from app.models.follow_up import FollowUp
 from app.models.initiative import (
@@ -20,6 +21,7 @@ from app.models.staged_import import StagedImport
 from app.models.user import ROLES, SCOPE_LEVELS, User, UserScope
 
 __all__ = [
+    "ADMIN_ACTIONS",
     "ACTOR_TYPES",
     "CHANGE_SET_STATUSES",
     "JOB_OUTCOMES",
@@ -30,6 +32,7 @@ __all__ = [
     "ROLES",
     "SCOPE_LEVELS",
     "STATUSES",
+    "AdminEvent",
     "ChangeSet",
     "FollowUp",
     "Initiative",
