@@ -32,8 +32,10 @@ def statuses() -> set[str]:
 
 
 def flask_command(app, tmp_path, *args: str) -> subprocess.CompletedProcess:
-    """Run a `flask` command in a process of its own, on the test's database."""
-    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+    """Run a `flask` command in a process of its own, on the test's database, configured as
+    in production (where PUBLIC_URL is required)."""
+    env = {"PUBLIC_URL": "https://maillage.example.fr", **os.environ,
+           "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
            "MAIL_EML_DIR": str(tmp_path), "JOBS_IN_PROCESS": ""}
     env.pop("MAIL_SERVER", None)
     return subprocess.run([str(VENV_BIN / "flask"), "--app", "app", *args], env=env,
