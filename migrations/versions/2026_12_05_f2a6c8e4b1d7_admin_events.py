@@ -1,7 +1,7 @@
 """Record admin actions in an audit trail: accounts, scopes, themes, reasons, erasures.
 
 Revision ID: f2a6c8e4b1d7
-Revises: f2a7c5e9b3d1
+Revises: f3a9c6e2b8d4
 Create Date: 2026-12-05 20:15:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'f2a6c8e4b1d7'
-down_revision = 'f2a7c5e9b3d1'
+down_revision = 'f3a9c6e2b8d4'
 branch_labels = None
 depends_on = None
 
