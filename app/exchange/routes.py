@@ -29,9 +29,9 @@ from app.initiatives import geojson
 from app.initiatives.fields import InvalidInitiative
 from app.web.http import allow_cross_origin, error_response
 from app.web.limits import accepts_large_bodies
+from app.web.permissions import may_import
 from app.web.urls import umap_link
 
-IMPORT_ROLES = ("admin", "moderator")
 PUBLIC_ENDPOINTS = ("exchange.export", "exchange.export_page", "exchange.open_in_umap")
 
 
@@ -77,7 +77,7 @@ def importers_only(view):
     def wrapped(*args, **kwargs):
         if not current_user.is_authenticated:
             return redirect(f"/login?next={quote(request.full_path.rstrip('?'), safe='/')}")
-        if getattr(current_user, "role", None) not in IMPORT_ROLES:
+        if not may_import(current_user):
             abort(403)
         return view(*args, **kwargs)
     return wrapped

@@ -18,6 +18,8 @@ from app.models import ChangeSet, Initiative, Report, User
 from app.web.http import error_response, wants_json
 
 MODERATOR_ROLES = ("admin", "moderator")
+# Moderators import too: an import lands in their queue like any proposal.
+IMPORT_ROLES = ("admin", "moderator")
 
 
 def is_admin(user: User, _target: Any = None) -> bool:
@@ -26,6 +28,11 @@ def is_admin(user: User, _target: Any = None) -> bool:
 
 def is_moderator(user: User, _target: Any = None) -> bool:
     return user.is_authenticated and user.role in MODERATOR_ROLES
+
+
+def may_import(user: User, _target: Any = None) -> bool:
+    """Someone who may upload a file of initiatives (/import)."""
+    return user.is_authenticated and user.role in IMPORT_ROLES
 
 
 def is_member(user: User, _target: Any = None) -> bool:

@@ -19,7 +19,7 @@ from app.web.labels import (
     territory_label,
 )
 from app.web.maps import safe_colour
-from app.web.permissions import is_moderator
+from app.web.permissions import is_admin, is_moderator, may_import
 from app.web.security import csp_nonce
 from app.web.urls import absolute_url, page_url, umap_link
 
@@ -48,11 +48,12 @@ def register_templating(app: Flask) -> None:
 
 def layout_context() -> dict:
     """What every page may need: the language switcher, the words and icons of codes, the
-    header's moderation link."""
+    header's moderation, import and administration links."""
     return {"language_links": language_links, "kind_labels": KIND_LABELS,
             "kind_icons": KIND_ICONS, "actor_type_labels": ACTOR_TYPE_LABELS,
             "http_default_descriptions": HTTP_DEFAULT_DESCRIPTIONS,
-            "moderation_waiting": moderation_waiting}
+            "moderation_waiting": moderation_waiting, "may_import": may_import,
+            "is_admin": is_admin}
 
 
 def moderation_waiting() -> int | None:

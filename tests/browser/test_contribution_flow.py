@@ -168,6 +168,7 @@ def test_moderator_reaches_the_queue_and_signs_out_from_the_header(pages, server
     moderator.wait_for_selector(".map-canvas.leaflet-container")
     assert serious_violations(moderator, axe_script) == []
 
+    moderator.get_by_text("Mon compte").click()  # signing out is in the account menu
     logout = moderator.get_by_role("button", name="Déconnexion")
     logout.focus()
     moderator.keyboard.press("Enter")

@@ -43,11 +43,12 @@ def moderator_page(browser, server):
 
 
 def item_boxes(page) -> list[dict]:
+    """The boxes of the header items shown (a folded menu's items have none)."""
     return page.eval_on_selector_all(HEADER_ITEMS, """items => items.map(item => {
         const box = item.getBoundingClientRect();
         return {text: item.textContent.trim(), top: box.top, bottom: box.bottom,
-                left: box.left, right: box.right};
-    })""")
+                left: box.left, right: box.right, shown: item.checkVisibility()};
+    }).filter(box => box.shown)""")
 
 
 def rows_of(boxes: list[dict]) -> list[list[str]]:
@@ -77,9 +78,30 @@ def test_moderator_header_is_one_row_at_1280_px(moderator_page, lang):
 def test_moderator_header_wraps_without_overflow(moderator_page, lang, width):
     moderator_page.set_viewport_size({"width": width, "height": 800})
     moderator_page.goto(moderator_page.base_url + f"/initiatives?lang={lang}")
+    if moderator_page.locator(".menu-button").is_visible():  # phones: the menu opened
+        moderator_page.locator(".menu-button").click()
     screenshot(moderator_page, f"header-moderator-{width}-{lang}")
     boxes = item_boxes(moderator_page)
     assert all(0 <= box["left"] and box["right"] <= width for box in boxes), boxes
     assert moderator_page.evaluate("document.documentElement.scrollWidth") <= width
     rows = rows_of(boxes)
     assert rows[0][0] == "Maillage" and rows[0][-1] in ("English", "Français"), rows
+
+
+def test_account_menu_opens_from_the_keyboard_with_the_role_tools(moderator_page):
+    moderator_page.goto(moderator_page.base_url + "/initiatives")
+    account = moderator_page.locator(".account-menu summary")
+    assert not moderator_page.get_by_role("link", name="Importer").is_visible()
+    account.focus()
+    moderator_page.keyboard.press("Enter")
+    importer = moderator_page.get_by_role("link", name="Importer")
+    assert importer.is_visible()
+    assert moderator_page.get_by_role("link", name="Administration").count() == 0
+    screenshot(moderator_page, "header-account-menu-1280")
+    moderator_page.keyboard.press("Tab")  # the tools follow the summary
+    moderator_page.keyboard.press("Escape")
+    assert not importer.is_visible()
+    assert moderator_page.evaluate("() => document.activeElement.tagName") == "SUMMARY"
+    account.click()
+    importer.click()
+    moderator_page.wait_for_url(re.compile(r"/import$"))
