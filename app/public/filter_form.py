@@ -33,6 +33,8 @@ class FilterForm:
     statuses: list[Choice]
     regions: list[Choice]
     departements: list[Choice]
+    all_departements: list[dict]
+    territory_error: str
     commune_text: str
     commune_error: str
     research: bool
@@ -42,7 +44,7 @@ class FilterForm:
 def filter_form(args: MultiDict, filters: Filters, facets: Facets) -> FilterForm:
     """The filter form's content for these filters and counts."""
     locale = str(get_locale())
-    regions, departements = territory_choices(filters)
+    regions, departements, all_departements = territory_choices(filters)
     commune_text, commune_error = commune_field(args, filters)
     return FilterForm(
         q=filters.q,
@@ -57,6 +59,8 @@ def filter_form(args: MultiDict, filters: Filters, facets: Facets) -> FilterForm
                   for code, label in STATUS_FILTER_LABELS.items()],
         regions=regions,
         departements=departements,
+        all_departements=all_departements,
+        territory_error=territory_mismatch(filters, all_departements),
         commune_text=commune_text,
         commune_error=commune_error,
         research=filters.research,
@@ -64,18 +68,35 @@ def filter_form(args: MultiDict, filters: Filters, facets: Facets) -> FilterForm
     )
 
 
-def territory_choices(filters: Filters) -> tuple[list[Choice], list[Choice]]:
-    """The régions and départements to choose from (none when the gazetteer is missing)."""
+def territory_choices(filters: Filters) -> tuple[list[Choice], list[Choice], list[dict]]:
+    """The régions, the départements to choose from (those of the chosen région, and the
+    chosen one whatever its région) and every département for the form's script; nothing
+    when the gazetteer is missing."""
     try:
         gazetteer = current_gazetteer()
         regions, departements = gazetteer.regions(), gazetteer.departements()
     except GazetteerMissing:
-        return [], []
+        return [], [], []
+    every = [{"code": d["code"], "label": f"{d['name']} ({d['code']})", "region": d["region"]}
+             for d in departements]
+    offered = [d for d in every if not filters.region or d["region"] == filters.region
+               or d["code"] == filters.departement]
     return (
         [Choice(r["code"], r["name"], r["code"] == filters.region) for r in regions],
-        [Choice(d["code"], f"{d['name']} ({d['code']})", d["code"] == filters.departement)
-         for d in departements],
+        [Choice(d["code"], d["label"], d["code"] == filters.departement) for d in offered],
+        every,
     )
+
+
+def territory_mismatch(filters: Filters, departements: list[dict]) -> str:
+    """Why a région and a département chosen together can match nothing, if they do."""
+    chosen = [d for d in departements if d["code"] == filters.departement]
+    if not filters.region or not chosen or chosen[0]["region"] == filters.region:
+        return ""
+    return _("Le département %(departement)s n'est pas dans la région %(region)s : aucune "
+             "initiative ne peut être dans les deux. Choisissez un département de cette région, "
+             "ou « Toutes les régions ».", departement=chosen[0]["label"],
+             region=territory_name("region", filters.region))
 
 
 def commune_field(args: MultiDict, filters: Filters) -> tuple[str, str]:

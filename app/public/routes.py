@@ -44,13 +44,21 @@ def initiatives():
                            + query_string(state.args, sort=sort, page=number))
 
 
+# ?links=new-tab: the embedder wants our links in a new tab rather than in its own.
+EMBED_LINKS_PARAM, EMBED_NEW_TAB = "links", "new-tab"
+
+
 @bp.get("/embed")
 def embed():
-    """The map alone, for partners to put in an iframe (the only page that may be framed)."""
+    """The map alone, for partners to put in an iframe (the only page that may be framed).
+
+    Its links never open inside the frame: our pages refuse to be framed.
+    """
     state = browse()
+    new_tab = request.args.get(EMBED_LINKS_PARAM) == EMBED_NEW_TAB
     rendered = initiatives_map(state.args, _("Carte des initiatives"), fit=state.narrowed,
-                               sync_view=True)
-    return render_template("public/embed.html", state=state, map=rendered)
+                               sync_view=True, new_tab=new_tab)
+    return render_template("public/embed.html", state=state, map=rendered, new_tab=new_tab)
 
 
 @bp.get("/initiatives/<int:initiative_id>")

@@ -86,12 +86,14 @@ def points_url(filter_args: MultiDict) -> str:
     return url_for("api.map_points", **filter_args.to_dict(flat=False))
 
 
-def layer_config(filter_args: MultiDict, *, fit: bool, sync_view: bool) -> dict:
+def layer_config(filter_args: MultiDict, *, fit: bool, sync_view: bool,
+                 new_tab: bool = False) -> dict:
     """What the map script needs: data URLs, theme colours and labels, its texts."""
     locale = str(get_locale())
     return {
         "pointsUrl": points_url(filter_args),
         "detailUrl": detail_url_template(),
+        "namesUrl": url_for("api.map_names"),
         "pageUrl": f"{request.script_root}/initiatives/{{id}}",
         "listUrl": url_for("public.initiatives", **filter_args.to_dict(flat=False)),
         "locale": locale,
@@ -101,6 +103,7 @@ def layer_config(filter_args: MultiDict, *, fit: bool, sync_view: bool) -> dict:
         "icons": KIND_ICONS,
         "fit": fit,
         "syncView": sync_view,
+        "newTab": new_tab,  # the embed's links open in a new tab: say so to screen readers
         "text": map_texts(),
     }
 
@@ -120,19 +123,20 @@ def map_texts() -> dict[str, str]:
         "zoomIn": _("Zoom avant"),
         "zoomOut": _("Zoom arrière"),
         "noTheme": _("Sans thème"),
+        "newTab": _("(nouvel onglet)"),
     }
 
 
 def initiatives_map(filter_args: MultiDict, label: str, *, bounds=None, fit: bool = False,
-                    sync_view: bool = False, layers=()) -> RenderedMap:
+                    sync_view: bool = False, new_tab: bool = False, layers=()) -> RenderedMap:
     """A map of the initiatives matching the filters, loaded and clustered by our layer."""
     assets = map_assets()
     page_map = base_map(assets, tiles(), label)
     page_map.fit_bounds(bounds or FRANCE_BOUNDS)
     for layer in layers:
         layer.add_to(page_map)
-    InitiativeLayer(assets, layer_config(filter_args, fit=fit, sync_view=sync_view)
-                    ).add_to(page_map)
+    config = layer_config(filter_args, fit=fit, sync_view=sync_view, new_tab=new_tab)
+    InitiativeLayer(assets, config).add_to(page_map)
     return render_parts(page_map)
 
 

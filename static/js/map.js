@@ -20,6 +20,7 @@
   var VIEW_PADDING = 0.25;  // cells this far outside the view are drawn too (smooth panning)
   var LIST_LIMIT = 10;  // a cluster's popup lists at most this many initiatives
   var CELL_KEY_FACTOR = 4194304;  // 2^22 cells per axis: more than zoom 18 needs (2^20)
+  var NAMES_PER_REQUEST = 200;  // the server answers at most 500
 
   function element(tag, className, text) {
     var node = document.createElement(tag);
@@ -161,6 +162,15 @@
     return config.pageUrl.replace("{id}", String(id));
   }
 
+  /* A link to one of our pages; in an embed asking for new tabs, it says it opens one (the
+   * embed page's <base target> sends every link out of the frame). */
+  function pageLink(config, className, text, href) {
+    var link = element("a", className, text);
+    link.href = href;
+    if (config.newTab) { link.appendChild(element("span", "visually-hidden", " " + config.text.newTab)); }
+    return link;
+  }
+
   function fillPopup(box, config, id, feature) {
     var props = (feature && feature.properties) || {};
     box.textContent = "";
@@ -168,9 +178,10 @@
     var meta = [config.kinds[props.kind] || props.kind, props.commune].filter(Boolean);
     box.appendChild(element("p", "initiative-popup__meta", meta.join(" · ")));
     if (props.summary) { box.appendChild(element("p", "initiative-popup__summary", props.summary)); }
-    var link = element("a", "initiative-popup__link", config.text.open);
-    link.href = pageHref(config, id, props.url);
-    link.appendChild(element("span", "visually-hidden", " – " + (props.name || "")));
+    var link = pageLink(config, "initiative-popup__link", config.text.open,
+      pageHref(config, id, props.url));
+    link.insertBefore(element("span", "visually-hidden", " – " + (props.name || "")),
+      link.firstChild.nextSibling);
     box.appendChild(element("p")).appendChild(link);
     return link;
   }
@@ -221,8 +232,8 @@
       .catch(function () {
         box.textContent = "";
         box.appendChild(element("p", "initiative-popup__error", config.text.failed));
-        var link = element("a", null, config.text.open);
-        link.href = config.pageUrl.replace("{id}", String(id));
+        var link = pageLink(config, null, config.text.open,
+          config.pageUrl.replace("{id}", String(id)));
         box.appendChild(element("p")).appendChild(link);
         popup.update();
       });
@@ -247,15 +258,14 @@
       var first = null;
       features.forEach(function (feature, index) {
         var props = (feature && feature.properties) || {};
-        var link = element("a", "initiative-popup__link", props.name || config.text.open);
-        link.href = pageHref(config, shown[index], props.url);
+        var link = pageLink(config, "initiative-popup__link", props.name || config.text.open,
+          pageHref(config, shown[index], props.url));
         list.appendChild(element("li")).appendChild(link);
         first = first || link;
       });
       if (ids.length > shown.length) {
-        var more = element("a", "initiative-popup__link",
-          formatCount(config.text.seeAll, ids.length, config.locale));
-        more.href = listHref(config, bounds);
+        var more = pageLink(config, "initiative-popup__link",
+          formatCount(config.text.seeAll, ids.length, config.locale), listHref(config, bounds));
         box.appendChild(element("p")).appendChild(more);
       }
       popup.update();
@@ -284,10 +294,19 @@
     this.group = L.featureGroup().addTo(map);
     this.shown = new Map();
     this.zoom = null;
+    this.names = new Map();  // initiative id -> name, fetched for the markers shown
+    this.focusIn = null;  // bounds whose first marker takes the focus after a keyboard zoom
     var self = this;
     this.group.on("click", function (event) { self.activate(event.layer, false); });
     this.group.on("keypress", function (event) {
       if (event.originalEvent.keyCode === 13) { self.activate(event.layer, true); }
+    });
+    // Space activates a button too; keep it from scrolling the page.
+    this.group.on("keydown", function (event) {
+      if (event.originalEvent.key === " ") {
+        event.originalEvent.preventDefault();
+        self.activate(event.layer, true);
+      }
     });
     map.on("moveend", this.update, this);
   }
@@ -327,6 +346,58 @@
       if (!next.has(key)) { group.removeLayer(marker); }
     });
     this.shown = next;
+    if (this.focusIn) { this.focusFirstIn(this.focusIn); }
+    this.loadNames();
+  };
+
+  /* After a keyboard zoom into a cluster the cluster is gone: give the focus to the first of
+   * its markers in reading order (top to bottom, left to right), never to the page. */
+  ClusterLayer.prototype.focusFirstIn = function (bounds) {
+    this.focusIn = null;
+    var map = this.map;
+    var around = bounds.pad(0.01);  // the markers sit on its edges, give or take a rounding
+    var first = null;
+    var firstAt = null;
+    this.shown.forEach(function (marker) {
+      if (!around.contains(marker.getLatLng())) { return; }
+      var at = map.latLngToContainerPoint(marker.getLatLng());
+      if (!first || at.y < firstAt.y || (at.y === firstAt.y && at.x < firstAt.x)) {
+        first = marker;
+        firstAt = at;
+      }
+    });
+    var target = first && first.getElement();
+    (target || map.getContainer()).focus();
+  };
+
+  /* The points carry no names (they would weigh more than the rest): fetch those of the
+   * single markers in view, a few hundred at most, for their accessible name and tooltip. */
+  ClusterLayer.prototype.loadNames = function () {
+    var self = this;
+    var missing = [];
+    this.shown.forEach(function (marker) {
+      var id = marker.initiativeId;
+      if (id !== undefined && !self.names.has(id)) { missing.push(id); }
+    });
+    for (var start = 0; start < missing.length; start += NAMES_PER_REQUEST) {
+      var ids = missing.slice(start, start + NAMES_PER_REQUEST);
+      ids.forEach(function (id) { self.names.set(id, null); });  // asked for: once only
+      fetchJson(this.config.namesUrl + "?ids=" + ids.join(","))
+        .then(function (names) { self.nameMarkers(names); })
+        .catch(function () { /* the kind and theme stay as the markers' names */ });
+    }
+  };
+
+  ClusterLayer.prototype.nameMarkers = function (names) {
+    var self = this;
+    Object.keys(names).forEach(function (id) { self.names.set(Number(id), names[id]); });
+    this.shown.forEach(function (marker) {
+      var name = self.names.get(marker.initiativeId);
+      if (!name) { return; }
+      marker.options.title = name + " – " + marker.description;
+      var icon = marker.getElement();
+      if (icon) { icon.title = marker.options.title; }
+    });
   };
 
   ClusterLayer.prototype.marker = function (cell, x, y) {
@@ -336,13 +407,17 @@
       var i = cell.first;
       var theme = data.theme[i] >= 0 ? this.themes[data.theme[i]] : null;
       var kind = data.kinds[data.kind[i]];
+      // Its name first once known (loadNames), then what it is.
+      var description = (this.config.kinds[kind] || kind) + " – " +
+        (theme ? theme.label : this.config.text.noTheme);
+      var name = this.names.get(data.id[i]);
       marker = L.marker([data.lat[i], data.lon[i]], {
         icon: this.icon(theme ? theme.colour : NO_THEME_COLOUR, kind),
-        title: (this.config.kinds[kind] || kind) + " – " +
-          (theme ? theme.label : this.config.text.noTheme),
+        title: name ? name + " – " + description : description,
         riseOnHover: true
       });
       marker.initiativeId = data.id[i];
+      marker.description = description;
     } else {
       marker = L.marker(unproject(x, y), { icon: clusterIcon(this.config, cell.count) });
     }
@@ -363,6 +438,7 @@
     var together = cell.minX === cell.maxX && cell.minY === cell.maxY;
     var target = Math.min(map.getBoundsZoom(bounds, false, L.point(48, 48)), map.getMaxZoom());
     if (!together && target > map.getZoom()) {
+      this.focusIn = byKeyboard ? bounds : null;
       map.fitBounds(bounds, { padding: [48, 48], maxZoom: target });
       return;
     }
