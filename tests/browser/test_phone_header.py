@@ -15,9 +15,10 @@ def header_height(page) -> float:
     return page.locator(".site-header").bounding_box()["height"]
 
 
-@pytest.mark.parametrize("path", ["/", "/initiatives", "/initiatives/new"])
+@pytest.mark.parametrize("path", ["/", "/initiatives", "/initiatives/new", "/initiatives/1"])
 def test_phone_header_is_one_compact_line_with_a_menu_button(phone_page, path):
     phone_page.goto(phone_page.base_url + path)
+    phone_page.reload()  # an initiative's page the second time comes from the page cache
     assert header_height(phone_page) <= COMPACT_PX
     menu = phone_page.get_by_role("button", name="Menu")
     assert menu.is_visible() and menu.get_attribute("aria-expanded") == "false"
