@@ -74,6 +74,7 @@ RULES = {
     "api.docs": ("public", lambda o: {}),
     "api.map_points": ("public", lambda o: {}),
     "api.map_point": ("public", initiative),
+    "api.map_names": ("public", lambda o: {}),  # names of public ones only: test_map_names
     "exchange.export_page": ("public", lambda o: {}),
     "exchange.export": ("public", lambda o: {"fmt": "csv"}),
     "exchange.open_in_umap": ("public", lambda o: {}),
