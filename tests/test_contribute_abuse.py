@@ -1,11 +1,17 @@
 """Anti-abuse without third parties: CSRF, honeypot, minimum fill time, rate limits."""
 
 import re
+from datetime import timedelta
+from types import SimpleNamespace
+from unittest.mock import patch
 
 import pytest
 
-from app.extensions import limiter
-from app.models import ChangeSet, Initiative, Report
+from app.contribute.anti_abuse import issue_stamp, serializer, spend_stamp
+from app.database import write_transaction
+from app.extensions import db, limiter
+from app.models import ChangeSet, Initiative, Report, UsedStamp
+from app.models.base import utcnow
 from tests.conftest import make_app
 from tests.factories import PASSWORD, count, make_initiative, proposal_data
 
@@ -100,4 +106,59 @@ def test_oversized_request_is_refused(migrated, themes):
     client = small.test_client()
     response = client.post("/initiatives/new", data=proposal_data(description="x" * 20_000))
     assert response.status_code == 413
+    assert count(Initiative) == 0
+
+
+def test_a_stamp_serves_one_accepted_proposal_only(client, fast_forms, themes):
+    stamp = proposal_data()["stamp"]
+    first = client.post("/initiatives/new", data=proposal_data(name="Jardin A", stamp=stamp))
+    assert first.status_code == 302
+    again = client.post("/initiatives/new", data=proposal_data(
+        name="Jardin B", stamp=stamp, confirm_distinct="y"))
+    assert again.status_code == 400 and "déjà été envoyé" in again.text
+    assert 'value="Jardin B"' in again.text  # what was typed is kept
+    assert count(Initiative) == 1
+
+
+def test_a_double_submit_creates_one_initiative(client, fast_forms, themes):
+    data = proposal_data(name="Jardin des Lilas")
+    statuses = [client.post("/initiatives/new", data=data).status_code for _ in range(2)]
+    assert statuses == [302, 400]
+    assert count(Initiative) == 1
+
+
+def test_a_stamp_spent_in_a_racing_transaction_writes_nothing(client, app, fast_forms, themes):
+    data = proposal_data(name="Jardin des Lilas")
+    nonce = serializer().loads(data["stamp"])["nonce"]
+    # The other post commits between this one's checks and its write transaction.
+    with patch("app.contribute.routes.submission_problem", return_value=None):
+        with write_transaction():
+            db.session.add(UsedStamp(nonce=nonce))
+        response = client.post("/initiatives/new", data=data)
+    assert response.status_code == 400 and "déjà été envoyé" in response.text
+    assert count(Initiative) == 0
+
+
+def test_a_report_stamp_serves_once(client, fast_forms, themes):
+    initiative = make_initiative(status="published")
+    data = {"kind": "closed", "message": "Fermé depuis mars.", "stamp": proposal_data()["stamp"]}
+    path = f"/initiatives/{initiative.id}/signaler"
+    assert client.post(path, data=data).status_code == 302
+    assert client.post(path, data=data).status_code == 400
+    assert count(Report) == 1
+
+
+def test_spent_stamps_older_than_a_stamps_life_are_forgotten(app, fast_forms):
+    with write_transaction():
+        db.session.add(UsedStamp(nonce="0" * 32, used_at=utcnow() - timedelta(days=3)))
+    with app.test_request_context(), write_transaction():
+        spend_stamp(SimpleNamespace(stamp=SimpleNamespace(data=issue_stamp())))
+    assert db.session.get(UsedStamp, "0" * 32) is None and count(UsedStamp) == 1
+
+
+def test_an_old_style_stamp_without_a_nonce_is_refused(client, app, fast_forms, themes):
+    with app.test_request_context():
+        stamp = serializer().dumps("form")
+    response = client.post("/initiatives/new", data=proposal_data(stamp=stamp))
+    assert response.status_code == 400 and "expiré" in response.text
     assert count(Initiative) == 0

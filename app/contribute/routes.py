@@ -6,7 +6,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.contribute import bp
-from app.contribute.anti_abuse import issue_stamp, submission_problem
+from app.contribute.anti_abuse import (
+    StampUsed,
+    already_sent_message,
+    issue_stamp,
+    refresh_stamp,
+    spend_stamp,
+    submission_problem,
+)
 from app.contribute.forms import CorrectionForm, ProposalForm, ReportForm
 from app.contribute.proposals import propose_correction, propose_initiative, report_problem
 from app.database import write_transaction
@@ -52,9 +59,12 @@ def new():
     if submission.ready and not wants_preview():
         try:
             with write_transaction():
+                spend_stamp(form)
                 _initiative, token = propose_initiative(submission.values, user=current_user)
         except InvalidInitiative as error:
             attach_errors(form, error.errors)
+        except StampUsed:
+            form.form_errors.append(already_sent_message())
         else:
             flash(_("Merci ! Votre proposition a été envoyée à l'équipe de modération."), "success")
             return redirect(url_for("contribute.follow_up", token=token))
@@ -64,7 +74,7 @@ def new():
 def render_form(template: str, form, submission: Submission, **context):
     """The form again, everything typed kept; 400 when something must be fixed."""
     if submission.blocked:
-        form.stamp.data = issue_stamp()
+        refresh_stamp(form)
     status = 400 if form.errors else 200
     return render_template(template, form=form, submission=submission,
                            location_map=location_map(form), **context), status
@@ -89,11 +99,14 @@ def correction(initiative_id: int):
     if submission.ready and not wants_preview():
         try:
             with write_transaction():
+                spend_stamp(form)
                 _change_set, token = propose_correction(
                     initiative, submission.values, email=form.private_email.data,
                     message=form.message.data, user=current_user)
         except InvalidInitiative as error:
             attach_errors(form, error.errors)
+        except StampUsed:
+            form.form_errors.append(already_sent_message())
         else:
             flash(_("Merci ! Votre correction sera relue avant d'être appliquée."), "success")
             return redirect(url_for("contribute.follow_up", token=token))
@@ -110,14 +123,17 @@ def report(initiative_id: int):
         form.stamp.data = issue_stamp()
     elif problem := submission_problem(form):
         form.form_errors.append(problem)
-        form.stamp.data = issue_stamp()
+        refresh_stamp(form)
     elif form.validate():
         try:
             with write_transaction():
+                spend_stamp(form)
                 report_problem(initiative, form.kind.data, form.message.data,
                                email=form.private_email.data, user=current_user)
         except InvalidInitiative as error:
             attach_errors(form, error.errors)
+        except StampUsed:
+            form.form_errors.append(already_sent_message())
         else:
             flash(_("Merci ! Votre signalement a été transmis à l'équipe de modération."),
                   "success")

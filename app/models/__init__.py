@@ -18,6 +18,7 @@ from app.models.reject_reason import RejectReason
 from app.models.report import REPORT_KINDS, REPORT_STATUSES, Report
 from app.models.revision import Revision
 from app.models.staged_import import StagedImport
+from app.models.used_stamp import UsedStamp
 from app.models.user import ROLES, SCOPE_LEVELS, User, UserScope
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "StagedImport",
     "Tag",
     "Theme",
+    "UsedStamp",
     "User",
     "UserScope",
 ]
