@@ -61,7 +61,7 @@ translations: $(CATALOGUES:.po=.mo)
 
 # Re-extract the French UI strings and merge them into every catalogue, to translate.
 messages: $(INSTALLED)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --sort-output --no-wrap \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --sort-output --no-wrap \
 		--project=Maillage --copyright-holder='Maillage contributors' --msgid-bugs-address='' \
 		-o $(TRANSLATIONS)/messages.pot app templates
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-wrap \

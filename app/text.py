@@ -1,4 +1,4 @@
-"""Text folding shared by search, duplicates and the gazetteer."""
+"""Text folding shared by search, duplicates and the gazetteer, and the messages of rules."""
 
 import re
 import unicodedata
@@ -21,3 +21,30 @@ def fold(text: str | None) -> str:
 
 def _accent_or_break(match: re.Match) -> str:
     return "" if unicodedata.combining(match.group()) else " "
+
+
+class Message(str):
+    """A rule's message in French, with its catalogue template and values for a translation.
+
+    The rules (app.initiatives, app.geo) run without a request, for imports and the command
+    line too: they give French text, and the web layer translates it into the page's language.
+    """
+
+    template: str
+    values: dict
+
+    def __new__(cls, template: str, **values) -> "Message":
+        message = super().__new__(cls, template % values if values else template)
+        message.template, message.values = template, values
+        return message
+
+
+def N_(template: str, **values) -> Message:  # noqa: N802 (the usual gettext marker's name)
+    """Mark a rule's message for the catalogue (pybabel -k N_), translated where it is shown."""
+    return Message(template, **values)
+
+
+def message_of(error: Exception) -> str:
+    """An error's message, a Message kept as such for its translation."""
+    first = error.args[0] if error.args else ""
+    return first if isinstance(first, Message) else str(error)

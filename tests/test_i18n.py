@@ -87,7 +87,7 @@ def test_every_ui_string_of_the_app_is_translated_into_english(tmp_path):
     template = tmp_path / "messages.pot"
     subprocess.run(
         [str(VENV_BIN / "pybabel"), "extract", "-F", "babel.cfg",
-         "-k", "_l", "-k", "lazy_gettext", "-o", str(template), "app", "templates"],
+         "-k", "_l", "-k", "lazy_gettext", "-k", "N_", "-o", str(template), "app", "templates"],
         cwd=PROJECT_ROOT, check=True, capture_output=True)
     with open(template, "rb") as fh:
         wanted = {message.id for message in read_po(fh) if message.id}

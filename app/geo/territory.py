@@ -3,6 +3,7 @@
 from flask import current_app
 
 from app.geo.gazetteer import Commune, Gazetteer, GazetteerMissing, get_gazetteer
+from app.text import N_
 
 
 class UnknownCommune(ValueError):
@@ -36,7 +37,7 @@ def locate(insee: str | None, lon: float | None, lat: float | None) -> dict:
     """
     declared = current_gazetteer().get(insee) if insee else None
     if insee and declared is None:
-        raise UnknownCommune(f"Commune inconnue : code INSEE {insee}.")
+        raise UnknownCommune(N_("Commune inconnue : code INSEE %(insee)s.", insee=insee))
     return place_of(declared, lon, lat)
 
 
@@ -48,7 +49,7 @@ def place_of(declared: Commune | None, lon: float | None, lat: float | None) -> 
     if declared is None or declared.lon is None:
         # A few communes restored recently have neither outline nor town hall in the source.
         raise UnknownCommune(
-            "Cette commune n'a pas de point de référence : placez le point sur la carte."
+            N_("Cette commune n'a pas de point de référence : placez le point sur la carte.")
         )
     return {"lon": declared.lon, "lat": declared.lat, **territory_fields(declared)}
 

@@ -13,6 +13,7 @@ from app.initiatives.services import update_initiative
 from app.initiatives.values import CleanValues, cleaned
 from app.models import ChangeSet, Initiative, User
 from app.models.base import utcnow
+from app.text import N_
 
 # What a correction may change: the public fields and the place (the territory follows).
 CHANGEABLE = (
@@ -47,10 +48,11 @@ def fill_change_set(change_set: ChangeSet, data: Mapping[str, Any], *, email: st
     """Check and store the proposed values, the proposer's e-mail and message."""
     changes = changed_values(change_set.initiative, proposed_values(data))
     if not changes:
-        raise InvalidInitiative({"changes": "Aucune modification par rapport à la fiche actuelle."})
+        raise InvalidInitiative(
+            {"changes": N_("Aucune modification par rapport à la fiche actuelle.")})
     message = (message or "").strip()
     if len(message) > MAX_MESSAGE:
-        raise InvalidInitiative({"message": f"{MAX_MESSAGE} caractères au plus."})
+        raise InvalidInitiative({"message": N_("%(max)d caractères au plus.", max=MAX_MESSAGE)})
     change_set.changes = changes
     change_set.proposer_email = private_email(email)
     change_set.message = message

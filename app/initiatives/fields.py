@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from email_validator import EmailNotValidError, validate_email
 
 from app.models import ACTOR_TYPES, KINDS, LOCATION_PRECISIONS
+from app.text import N_, message_of
 
 MAX_LENGTHS = {
     "name": 200,
@@ -43,10 +44,10 @@ def clean(data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
     if not partial:
         for field in ("name", "kind"):
             if not cleaned.get(field) and field not in errors:
-                errors[field] = "Ce champ est obligatoire."
+                errors[field] = N_("Ce champ est obligatoire.")
         has_point = cleaned.get("lon") is not None and cleaned.get("lat") is not None
         if not has_point and not cleaned.get("insee") and "lon" not in errors:
-            errors["location"] = "Indiquez une commune ou un point sur la carte."
+            errors["location"] = N_("Indiquez une commune ou un point sur la carte.")
     if errors:
         raise InvalidInitiative(errors)
     return cleaned
@@ -68,7 +69,7 @@ def check_fields(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         try:
             cleaned[field] = clean_field(field, value)
         except ValueError as error:
-            errors[field] = str(error)
+            errors[field] = message_of(error)
     return cleaned, errors
 
 
@@ -88,22 +89,23 @@ def clean_field(field: str, value: Any) -> Any:
         return clean_insee(value)
     if field in ("themes", "tags"):
         return clean_list(value)
-    raise ValueError("Champ inconnu.")
+    raise ValueError(N_("Champ inconnu."))
 
 
 def clean_text(field: str, value: Any) -> str | None:
     text = "" if value is None else str(value)
     if "\x00" in text:
-        raise ValueError("Caractère nul interdit.")
+        raise ValueError(N_("Caractère nul interdit."))
     if field in SINGLE_LINE_FIELDS:
         text = LINE_BREAKS.sub(" ", text)
     text = text.strip()
     if len(text) > MAX_LENGTHS[field]:
-        raise ValueError(f"{MAX_LENGTHS[field]} caractères au plus ({len(text)} reçus).")
+        raise ValueError(N_("%(max)d caractères au plus (%(count)d reçus).",
+                            max=MAX_LENGTHS[field], count=len(text)))
     if field == "website" and text:
         check_web_url(text)
     if field == "private_email" and text and not is_email(text):
-        raise ValueError("Adresse e-mail invalide.")
+        raise ValueError(N_("Adresse e-mail invalide."))
     if field in ("website", "private_email", "external_id") and not text:
         return None
     return text
@@ -121,14 +123,14 @@ def is_email(text: str) -> bool:
 def check_web_url(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        raise ValueError("Adresse web invalide : elle doit commencer par http:// ou https://.")
+        raise ValueError(N_("Adresse web invalide : elle doit commencer par http:// ou https://."))
 
 
 def clean_choice(field: str, value: Any) -> str | None:
     if value in (None, "") and field == "actor_type":
         return None
     if value not in CHOICES[field]:
-        raise ValueError(f"Valeur inconnue : {str(value)[:40]!r}.")
+        raise ValueError(N_("Valeur inconnue : %(value)s.", value=repr(str(value)[:40])))
     return value
 
 
@@ -138,10 +140,11 @@ def clean_coordinate(field: str, value: Any) -> float | None:
     try:
         number = float(str(value).replace(",", "."))
     except ValueError:
-        raise ValueError("Nombre attendu.") from None
+        raise ValueError(N_("Nombre attendu.")) from None
     limit = 180 if field == "lon" else 90
     if not math.isfinite(number) or not -limit <= number <= limit:
-        raise ValueError(f"Coordonnée hors limites (entre -{limit} et {limit}).")
+        raise ValueError(N_("Coordonnée hors limites (entre -%(limit)d et %(limit)d).",
+                            limit=limit))
     return round(number, 6)
 
 
@@ -153,7 +156,7 @@ def clean_date(value: Any) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise ValueError("Date attendue au format AAAA-MM-JJ.") from None
+        raise ValueError(N_("Date attendue au format AAAA-MM-JJ.")) from None
 
 
 def clean_insee(value: Any) -> str | None:
@@ -161,7 +164,7 @@ def clean_insee(value: Any) -> str | None:
         return None
     code = str(value).strip().upper()
     if len(code) != 5 or not code.isalnum():
-        raise ValueError("Code INSEE invalide (5 caractères).")
+        raise ValueError(N_("Code INSEE invalide (5 caractères)."))
     return code
 
 
@@ -170,8 +173,9 @@ def clean_list(value: Any) -> list[str]:
         return []
     items = [str(item) for item in (value.split(",") if isinstance(value, str) else value)]
     if any("\x00" in item for item in items):
-        raise ValueError("Caractère nul interdit.")
+        raise ValueError(N_("Caractère nul interdit."))
     cleaned = [text for text in (LINE_BREAKS.sub(" ", item).strip() for item in items) if text]
     if len(cleaned) > MAX_LIST_ITEMS:
-        raise ValueError(f"{MAX_LIST_ITEMS} au plus ({len(cleaned)} reçus).")
+        raise ValueError(N_("%(max)d au plus (%(count)d reçus).", max=MAX_LIST_ITEMS,
+                            count=len(cleaned)))
     return cleaned

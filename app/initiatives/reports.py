@@ -7,6 +7,7 @@ from app.initiatives.moderation import DecisionNotAllowed
 from app.initiatives.scopes import check_change
 from app.models import REPORT_KINDS, Initiative, Report, User
 from app.models.base import utcnow
+from app.text import N_
 
 # decision → resulting status
 DECISIONS = {"resolve": "resolved", "dismiss": "dismissed"}
@@ -18,10 +19,10 @@ def file_report(initiative: Initiative, kind: str, message: str, *, reporter: Us
     if initiative.status != "published":
         raise DecisionNotAllowed(initiative.status)
     if kind not in REPORT_KINDS:
-        raise InvalidInitiative({"kind": "Choisissez le type de problème."})
+        raise InvalidInitiative({"kind": N_("Choisissez le type de problème.")})
     message = (message or "").strip()
     if len(message) > MAX_MESSAGE:
-        raise InvalidInitiative({"message": f"{MAX_MESSAGE} caractères au plus."})
+        raise InvalidInitiative({"message": N_("%(max)d caractères au plus.", max=MAX_MESSAGE)})
     report = Report(initiative=initiative, kind=kind, message=message,
                     reporter_id=reporter.id if reporter else None,
                     reporter_email=private_email(email))

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from app.initiatives.fields import InvalidInitiative
 from app.initiatives.values import PLACE_KEYS, CleanValues
 from app.models import Initiative, User, UserScope
+from app.text import N_
 
 SCOPE_COLUMNS = {
     "region": Initiative.region,
@@ -63,14 +64,14 @@ def check_change(user: User | None, initiative: Initiative | None,
     if user is None or is_national(user):
         return
     if initiative is not None and not covers(user, initiative):
-        raise OutOfScope({"territory": f"L'initiative n° {initiative.id} est hors de votre "
-                                       "territoire."})
+        raise OutOfScope({"territory": N_("L'initiative n° %(id)d est hors de votre territoire.",
+                                          id=initiative.id)})
     if values is None or not PLACE_KEYS & values.keys():
         return
     if not isinstance(values, CleanValues):
         values = CleanValues(values, complete=False)
     place = values.place
     if not covers_place(user, place):
-        where = place.get("commune_name") or "Ce lieu"
-        raise OutOfScope({"insee": f"{where} ({place.get('departement') or '?'}) est hors de "
-                                   "votre territoire."})
+        where = place.get("commune_name") or N_("Ce lieu")
+        raise OutOfScope({"insee": N_("%(place)s (%(departement)s) est hors de votre territoire.",
+                                      place=where, departement=place.get("departement") or "?")})

@@ -12,7 +12,7 @@ from app.initiatives.scopes import check_change
 from app.initiatives.values import CleanValues, cleaned
 from app.models import Initiative, Revision, Tag, Theme, User
 from app.models.base import utcnow
-from app.text import fold
+from app.text import N_, fold
 
 # Fields set as given; the place (point and territory) is derived, the status decided.
 PLACE_FIELDS = ("lon", "lat", "insee", "commune_name", "epci", "departement", "region")
@@ -115,7 +115,8 @@ def themes_by_slug(slugs: list[str]) -> list[Theme]:
     found = db.session.scalars(sa.select(Theme).where(Theme.slug.in_(slugs))).all()
     unknown = set(slugs) - {theme.slug for theme in found}
     if unknown:
-        raise InvalidInitiative({"themes": f"Thème inconnu : {', '.join(sorted(unknown))}."})
+        raise InvalidInitiative({"themes": N_("Thème inconnu : %(themes)s.",
+                                                  themes=", ".join(sorted(unknown)))})
     return sorted(found, key=lambda theme: theme.position)
 
 

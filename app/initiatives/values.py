@@ -11,6 +11,7 @@ from typing import Any
 from app.geo.gazetteer import Commune
 from app.geo.territory import UnknownCommune, locate, place_of
 from app.initiatives.fields import InvalidInitiative, clean, clean_fields
+from app.text import message_of
 
 PLACE_KEYS = frozenset(("insee", "lon", "lat"))
 
@@ -51,7 +52,7 @@ class CleanValues(Mapping[str, Any]):
                 self._place = place_of(self._commune, lon, lat) if self._commune else \
                     locate(self.get("insee"), lon, lat)
             except UnknownCommune as error:
-                raise InvalidInitiative({"insee": str(error)}) from None
+                raise InvalidInitiative({"insee": message_of(error)}) from None
         return self._place
 
     def with_fields(self, **fields: Any) -> "CleanValues":

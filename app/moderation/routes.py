@@ -39,6 +39,7 @@ from app.moderation.services import (
     load_bulk_item,
     reason_text,
 )
+from app.web.i18n import translate
 from app.web.maps import location_map
 from app.web.permissions import can_moderate, load_initiative, moderates, moderator_required
 from app.web.submission import Submission, attach_errors, check_submission, initiative_form_data
@@ -101,7 +102,7 @@ def take_decision(form, decide_on, item, render):
         flash(conflict_message(), "error")
         return render(status=409)
     except OutOfScope as error:
-        flash(" ".join(error.errors.values()), "error")
+        flash(" ".join(map(translate, error.errors.values())), "error")
         return render(status=403)
     flash(_("Décision enregistrée."), "success")
     return redirect(url_for("moderation.queue"))
@@ -200,7 +201,7 @@ def decide_report(report: Report):
     except CONFLICTS:
         flash(conflict_message(), "error")
     except OutOfScope as error:
-        flash(" ".join(error.errors.values()), "error")
+        flash(" ".join(map(translate, error.errors.values())), "error")
     else:
         flash(_("Signalement traité."), "success")
     return redirect(url_for("moderation.queue", type="report"))

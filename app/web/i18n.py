@@ -1,8 +1,10 @@
-"""The language switcher: links that set ?lang=, remembered in a cookie."""
+"""The language switcher (links that set ?lang=, remembered in a cookie) and the rules'
+messages in the page's language."""
 
 from flask import Response, current_app, request
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 
+from app.text import Message
 from app.web.urls import query_string
 
 LANG_COOKIE = "lang"
@@ -28,3 +30,11 @@ def language_links() -> list[dict[str, str]]:
          "url": request.path + query_string(request.args, lang=code)}
         for code in current_app.config["LANGUAGES"] if code != current
     ]
+
+
+def translate(message: str) -> str:
+    """A rule's French message (app.text.Message) in the page's language; other text as is."""
+    if not isinstance(message, Message):
+        return message
+    values = {name: translate(value) for name, value in message.values.items()}
+    return gettext(message.template, **values)

@@ -15,6 +15,7 @@ from app.initiatives.values import CleanValues
 from app.models import ChangeSet, Initiative
 from app.text import fold
 from app.web.forms import options
+from app.web.i18n import translate
 from app.web.markdown import render_markdown
 
 VALUE_FIELDS = ("name", "summary", "description", "kind", "actor_name", "actor_type", "website",
@@ -49,7 +50,7 @@ def form_values(form) -> dict[str, Any]:
 
 
 def check_submission(form, *, partial: bool = False, duplicates: bool = False) -> Submission:
-    """Run every check of a submitted form, putting French messages next to the fields."""
+    """Run every check of a submitted form, putting its messages next to the fields."""
     form.validate()
     commune = resolve_commune(form)
     submission = Submission()
@@ -77,9 +78,9 @@ def preview_of(description: str | None) -> Markup | None:
 
 
 def attach_errors(form, errors: dict[str, str]) -> None:
-    """Show each rule's message next to its field, or above the form."""
+    """Show each rule's message, in the page's language, next to its field or above the form."""
     for name, message in errors.items():
-        name = ERROR_FIELDS.get(name, name)
+        name, message = ERROR_FIELDS.get(name, name), translate(message)
         if name in form:
             form[name].errors = [*form[name].errors, message]
         else:
