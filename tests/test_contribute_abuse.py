@@ -1,6 +1,7 @@
 """Anti-abuse without third parties: CSRF, honeypot, minimum fill time, rate limits."""
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from types import SimpleNamespace
 from unittest.mock import patch
@@ -115,15 +116,41 @@ def test_a_stamp_serves_one_accepted_proposal_only(client, fast_forms, themes):
     assert first.status_code == 302
     again = client.post("/initiatives/new", data=proposal_data(
         name="Jardin B", stamp=stamp, confirm_distinct="y"))
-    assert again.status_code == 400 and "déjà été envoyé" in again.text
-    assert 'value="Jardin B"' in again.text  # what was typed is kept
+    assert again.status_code == 303 and again.headers["Location"] == first.headers["Location"]
     assert count(Initiative) == 1
 
 
-def test_a_double_submit_creates_one_initiative(client, fast_forms, themes):
+def test_a_double_submit_creates_one_initiative_and_shows_its_follow_up(client, fast_forms,
+                                                                        themes):
     data = proposal_data(name="Jardin des Lilas")
-    statuses = [client.post("/initiatives/new", data=data).status_code for _ in range(2)]
-    assert statuses == [302, 400]
+    first, second = (client.post("/initiatives/new", data=data) for _ in range(2))
+    assert (first.status_code, second.status_code) == (302, 303)
+    assert second.headers["Location"] == first.headers["Location"]
+    page = client.get(second.headers["Location"])
+    assert "déjà été envoyé" in page.text and "Jardin des Lilas" in page.text
+    assert count(Initiative) == 1
+
+
+def test_a_double_submit_of_a_correction_creates_one_change_set(client, fast_forms, themes):
+    initiative = make_initiative(status="published")
+    data = proposal_data(name="Jardin des Griottes", private_email=None, consent=None)
+    path = f"/initiatives/{initiative.id}/correction"
+    first, second = (client.post(path, data=data) for _ in range(2))
+    assert (first.status_code, second.status_code) == (302, 303)
+    assert second.headers["Location"] == first.headers["Location"]
+    assert count(ChangeSet) == 1
+
+
+def test_concurrent_posts_of_one_form_create_one_proposal(app, fast_forms, themes):
+    data = proposal_data(name="Jardin des Lilas")
+
+    def post(_index):
+        return app.test_client().post("/initiatives/new", data=data)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        responses = list(pool.map(post, range(6)))
+    assert sorted(r.status_code for r in responses) == [302] + [303] * 5
+    assert len({r.headers["Location"] for r in responses}) == 1
     assert count(Initiative) == 1
 
 
@@ -131,11 +158,11 @@ def test_a_stamp_spent_in_a_racing_transaction_writes_nothing(client, app, fast_
     data = proposal_data(name="Jardin des Lilas")
     nonce = serializer().loads(data["stamp"])["nonce"]
     # The other post commits between this one's checks and its write transaction.
-    with patch("app.contribute.routes.submission_problem", return_value=None):
+    with patch("app.contribute.routes.stamp_spent", return_value=False):
         with write_transaction():
             db.session.add(UsedStamp(nonce=nonce))
         response = client.post("/initiatives/new", data=data)
-    assert response.status_code == 400 and "déjà été envoyé" in response.text
+    assert response.status_code == 303
     assert count(Initiative) == 0
 
 
@@ -144,7 +171,8 @@ def test_a_report_stamp_serves_once(client, fast_forms, themes):
     data = {"kind": "closed", "message": "Fermé depuis mars.", "stamp": proposal_data()["stamp"]}
     path = f"/initiatives/{initiative.id}/signaler"
     assert client.post(path, data=data).status_code == 302
-    assert client.post(path, data=data).status_code == 400
+    again = client.post(path, data=data)
+    assert again.status_code == 303 and again.headers["Location"].endswith(f"/{initiative.id}")
     assert count(Report) == 1
 
 

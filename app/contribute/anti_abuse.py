@@ -1,17 +1,20 @@
 """Spam checks without third parties: a honeypot field, a minimum time to fill the form, a
-stamp that serves one accepted submission only, and the rate limit of the follow-up page."""
+stamp that serves one accepted submission only, quotas of accepted submissions, and the rate
+limit of the follow-up page."""
 
 import secrets
 from datetime import timedelta
 
-import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
 from itsdangerous import BadData, URLSafeTimedSerializer
 
-from app.extensions import db, limiter
-from app.models import UsedStamp
+from app.contribute.stamps import claim_stamp, stamp_claimed
+from app.extensions import limiter
 from app.models.base import utcnow
+from app.web.limits import Quota
 
 SALT = "maillage.form-stamp"
 DEFAULT_MIN_SECONDS = 3
@@ -45,51 +48,54 @@ def stamp_nonce(form) -> str | None:
     return nonce if isinstance(nonce, str) and len(nonce) == 32 else None
 
 
-def already_sent_message() -> str:
-    return _("Ce formulaire a déjà été envoyé et votre envoi a bien été reçu : "
-             "inutile de l'envoyer à nouveau.")
-
-
 def submission_problem(form) -> str | None:
-    """Why this submission looks automated or repeated (a message for people), or None."""
+    """Why this submission looks automated (a message for people), or None.
+
+    Signed-in contributors skip the minimum fill time: an agent pasting a prepared text is
+    not a robot, and their account is limited on its own.
+    """
     if form.nickname.data:
         return _("Votre envoi n'a pas pu être accepté.")
-    nonce = stamp_nonce(form)
-    if nonce is None:
+    if stamp_nonce(form) is None:
         return _("Le formulaire a expiré : vérifiez votre saisie et envoyez-le à nouveau.")
+    if current_user.is_authenticated:
+        return None
     shown_at = serializer().loads(form.stamp.data, return_timestamp=True)[1]
     min_seconds = current_app.config.get("FORM_MIN_SECONDS", DEFAULT_MIN_SECONDS)
     if (utcnow() - shown_at).total_seconds() < min_seconds:
         return _("Envoi trop rapide : vérifiez votre saisie et envoyez-le à nouveau.")
-    if db.session.get(UsedStamp, nonce) is not None:
-        return already_sent_message()
     return None
 
 
-def spend_stamp(form) -> None:
-    """Record the stamp as spent, in the submission's write transaction; StampUsed if it was.
-
-    The nonce is the primary key: of two identical posts racing, the second one's insert
-    fails (or waits for the first to commit, then fails) and its transaction writes nothing.
-    Records older than a stamp's lifetime are useless (the stamp has expired) and go.
-    """
+def stamp_spent(form) -> bool:
+    """Tell whether the form's stamp already served an accepted submission."""
     nonce = stamp_nonce(form)
-    if nonce is None:
+    return nonce is not None and stamp_claimed(nonce)
+
+
+def spend_stamp(form) -> None:
+    """Spend the stamp in the submission's write transaction; StampUsed if it was."""
+    nonce = stamp_nonce(form)
+    if nonce is None or not claim_stamp(nonce, forget_before=utcnow() - timedelta(
+            seconds=max_age())):
         raise StampUsed(nonce)
-    db.session.execute(sa.delete(UsedStamp).where(
-        UsedStamp.used_at < utcnow() - timedelta(seconds=max_age())))
-    db.session.add(UsedStamp(nonce=nonce))
-    try:
-        db.session.flush()
-    except sa.exc.IntegrityError as error:
-        raise StampUsed(nonce) from error
 
 
 def refresh_stamp(form) -> None:
     """A new stamp for a form shown again, unless its stamp was spent: that one was sent."""
-    nonce = stamp_nonce(form)
-    if nonce is None or db.session.get(UsedStamp, nonce) is None:
+    if not stamp_spent(form):
         form.stamp.data = issue_stamp()
+
+
+def submission_quota() -> Quota:
+    """How many submissions this sender may still have accepted: per account when signed in
+    (agents of one town hall share an address), else per address."""
+    config = current_app.config
+    if current_user.is_authenticated:
+        return Quota("contribution-account", config.get(
+            "ACCOUNT_SUBMISSION_RATE_LIMIT", "60 per hour;300 per day"), str(current_user.id))
+    return Quota("contribution", config.get("SUBMISSION_RATE_LIMIT", "10 per hour;30 per day"),
+                 get_remote_address())
 
 
 def follow_up_limit() -> str:

@@ -20,12 +20,13 @@ def follow_up_url(token: str) -> str:
     return absolute_url("contribute.follow_up", token=token)
 
 
-def propose_initiative(values: CleanValues, *, user) -> tuple[Initiative, str]:
+def propose_initiative(values: CleanValues, *, user, seed: str | None = None
+                       ) -> tuple[Initiative, str]:
     """A pending initiative from the proposal form; return it with its follow-up token."""
     initiative = create_initiative(values.with_fields(source=FORM_SOURCE),
                                    author=author_of(user), status="pending",
                                    reason="Proposition reçue par le formulaire")
-    token = issue_follow_up(initiative)
+    token = issue_follow_up(initiative, seed=seed)
     messages.proposal_received(initiative, follow_up_url(token))
     messages.new_item(initiative, initiative,
                       absolute_url("moderation.review", initiative_id=initiative.id))
@@ -33,11 +34,12 @@ def propose_initiative(values: CleanValues, *, user) -> tuple[Initiative, str]:
 
 
 def propose_correction(initiative: Initiative, values: CleanValues, *, email: str | None,
-                       message: str, user) -> tuple[ChangeSet, str]:
+                       message: str, user, seed: str | None = None
+                       ) -> tuple[ChangeSet, str]:
     """A pending change set to a published initiative; return it with its follow-up token."""
     change_set = propose_change(initiative, values, author=author_of(user), email=email,
                                 message=message)
-    token = issue_follow_up(initiative, change_set)
+    token = issue_follow_up(initiative, change_set, seed=seed)
     messages.correction_received(change_set, follow_up_url(token))
     messages.new_item(initiative, change_set, absolute_url(
         "moderation.review_change_set", change_set_id=change_set.id))

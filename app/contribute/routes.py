@@ -6,31 +6,26 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.contribute import bp
-from app.contribute.anti_abuse import (
-    StampUsed,
-    already_sent_message,
-    issue_stamp,
-    refresh_stamp,
-    spend_stamp,
-    submission_problem,
-)
+from app.contribute.anti_abuse import issue_stamp, refresh_stamp, stamp_spent, submission_problem
 from app.contribute.forms import CorrectionForm, ProposalForm, ReportForm
 from app.contribute.proposals import propose_correction, propose_initiative, report_problem
-from app.database import write_transaction
+from app.contribute.sending import already_sent, send
 from app.extensions import db, limiter
-from app.initiatives.fields import InvalidInitiative
 from app.initiatives.taxonomy import all_themes
 from app.models import Initiative
 from app.web.maps import location_map
-from app.web.submission import Submission, attach_errors, check_submission, initiative_form_data
+from app.web.submission import Submission, check_submission, initiative_form_data
 
 
-def submission_limit() -> str:
-    return current_app.config.get("SUBMISSION_RATE_LIMIT", "10 per hour;30 per day")
+def form_post_limit() -> str:
+    return current_app.config.get("FORM_POST_RATE_LIMIT", "120 per hour;400 per day")
 
 
+# Only accepted submissions count toward a sender's quota (anti_abuse.submission_quota); this
+# looser limit on every anonymous POST, previews and refused attempts included, stops floods.
 limit_submissions = limiter.limit(
-    submission_limit, methods=["POST"], scope="contribution",
+    form_post_limit, methods=["POST"], scope="contribution-posts",
+    exempt_when=lambda: current_user.is_authenticated,
     error_message=lambda: _("Trop d'envois depuis votre connexion : réessayez plus tard."))
 
 
@@ -50,34 +45,48 @@ def check_contribution(form, **checks) -> Submission:
 @limit_submissions
 def new():
     """Propose an initiative; it waits for a moderator before reaching the map."""
-    form = ProposalForm()
+    form = ProposalForm(data=None if request.method == "POST" else resumed_values())
     form.set_theme_choices(all_themes())
     if not form.is_submitted():
         form.stamp.data = issue_stamp()
         return render_form("contribute/new.html", form, Submission())
+    if stamp_spent(form):
+        return already_sent(form)
     submission = check_contribution(form, duplicates=True)
     if submission.ready and not wants_preview():
-        try:
-            with write_transaction():
-                spend_stamp(form)
-                _initiative, token = propose_initiative(submission.values, user=current_user)
-        except InvalidInitiative as error:
-            attach_errors(form, error.errors)
-        except StampUsed:
-            form.form_errors.append(already_sent_message())
-        else:
+        sent = send(form, lambda seed: propose_initiative(submission.values, user=current_user,
+                                                           seed=seed))
+        if sent:
             flash(_("Merci ! Votre proposition a été envoyée à l'équipe de modération."), "success")
-            return redirect(url_for("contribute.follow_up", token=token))
+            return redirect(url_for("contribute.follow_up", token=sent[1]))
     return render_form("contribute/new.html", form, submission)
 
 
+def resumed_values() -> dict | None:
+    """The values of the signed-in user's refused proposal named by ?reprendre=, to retry it."""
+    initiative_id = request.args.get("reprendre", type=int)
+    if not initiative_id or not current_user.is_authenticated:
+        return None
+    refused = db.session.scalar(sa.select(Initiative).where(
+        Initiative.id == initiative_id, Initiative.created_by_id == current_user.id,
+        Initiative.status == "rejected"))
+    if refused is None:
+        return None
+    return {**initiative_form_data(refused), "private_email": refused.private_email}
+
+
 def render_form(template: str, form, submission: Submission, **context):
-    """The form again, everything typed kept; 400 when something must be fixed."""
+    """The form again, everything typed kept: 429 over the quota, 400 when something must be
+    fixed."""
+    if getattr(form, "already_sent", False):
+        return already_sent(form)
     if submission.blocked:
         refresh_stamp(form)
-    status = 400 if form.errors else 200
+    retry_at = getattr(form, "retry_at", None)
+    status = 429 if retry_at else 400 if form.errors else 200
+    headers = {"Retry-After": str(form.retry_after)} if retry_at else {}
     return render_template(template, form=form, submission=submission,
-                           location_map=location_map(form), **context), status
+                           location_map=location_map(form), **context), status, headers
 
 
 def published_or_404(initiative_id: int) -> Initiative:
@@ -95,21 +104,16 @@ def correction(initiative_id: int):
     if not form.is_submitted():
         form.stamp.data = issue_stamp()
         return render_form("contribute/correction.html", form, Submission(), initiative=initiative)
+    if stamp_spent(form):
+        return already_sent(form)
     submission = check_contribution(form, partial=True)
     if submission.ready and not wants_preview():
-        try:
-            with write_transaction():
-                spend_stamp(form)
-                _change_set, token = propose_correction(
-                    initiative, submission.values, email=form.private_email.data,
-                    message=form.message.data, user=current_user)
-        except InvalidInitiative as error:
-            attach_errors(form, error.errors)
-        except StampUsed:
-            form.form_errors.append(already_sent_message())
-        else:
+        sent = send(form, lambda seed: propose_correction(
+            initiative, submission.values, email=form.private_email.data,
+            message=form.message.data, user=current_user, seed=seed))
+        if sent:
             flash(_("Merci ! Votre correction sera relue avant d'être appliquée."), "success")
-            return redirect(url_for("contribute.follow_up", token=token))
+            return redirect(url_for("contribute.follow_up", token=sent[1]))
     return render_form("contribute/correction.html", form, submission, initiative=initiative)
 
 
@@ -121,22 +125,18 @@ def report(initiative_id: int):
     form = ReportForm()
     if not form.is_submitted():
         form.stamp.data = issue_stamp()
+    elif stamp_spent(form):
+        return already_sent(form, initiative)
     elif problem := submission_problem(form):
         form.form_errors.append(problem)
         refresh_stamp(form)
-    elif form.validate():
-        try:
-            with write_transaction():
-                spend_stamp(form)
-                report_problem(initiative, form.kind.data, form.message.data,
-                               email=form.private_email.data, user=current_user)
-        except InvalidInitiative as error:
-            attach_errors(form, error.errors)
-        except StampUsed:
-            form.form_errors.append(already_sent_message())
-        else:
-            flash(_("Merci ! Votre signalement a été transmis à l'équipe de modération."),
-                  "success")
-            return redirect(f"{request.script_root}/initiatives/{initiative.id}")
-    status = 400 if form.errors else 200
+    elif form.validate() and send(form, lambda _seed: report_problem(
+            initiative, form.kind.data, form.message.data, email=form.private_email.data,
+            user=current_user)):
+        flash(_("Merci ! Votre signalement a été transmis à l'équipe de modération."), "success")
+        return redirect(f"{request.script_root}/initiatives/{initiative.id}")
+    if getattr(form, "already_sent", False):
+        return already_sent(form, initiative)
+    retry_at = getattr(form, "retry_at", None)
+    status = 429 if retry_at else 400 if form.errors else 200
     return render_template("contribute/report.html", form=form, initiative=initiative), status

@@ -1,5 +1,7 @@
-"""Follow-up links: a random token for the proposer, only its SHA-256 stored, expiring."""
+"""Follow-up links: a random token for the proposer (or one derived from the form's stamp),
+only its SHA-256 stored, expiring."""
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -21,15 +23,28 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_follow_up(initiative: Initiative, change_set: ChangeSet | None = None) -> str:
-    """Create a follow-up link and return its token (shown once, never stored); flush only."""
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+def issue_follow_up(initiative: Initiative, change_set: ChangeSet | None = None, *,
+                    seed: str | None = None) -> str:
+    """Create a follow-up link and return its token (never stored); flush only.
+
+    With a seed (the nonce of the form's stamp), the token is derived from it, so a second
+    post of the same form can be sent to the first one's follow-up page.
+    """
+    token = seeded_token(seed) if seed else secrets.token_urlsafe(TOKEN_BYTES)
     days = current_app.config.get("FOLLOW_UP_DAYS", DEFAULT_DAYS)
     db.session.add(FollowUp(token_hash=token_hash(token), initiative_id=initiative.id,
                             change_set_id=change_set.id if change_set else None,
                             expires_at=utcnow() + timedelta(days=days)))
     db.session.flush()
     return token
+
+
+def seeded_token(seed: str) -> str:
+    """A token as strong as a random one for whoever lacks the secret key: HMAC-SHA256."""
+    key = current_app.config["SECRET_KEY"]
+    key = key if isinstance(key, bytes) else key.encode()
+    digest = hmac.new(key, b"maillage.follow-up:" + seed.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
 def find_follow_up(token: str) -> FollowUp | None:

@@ -161,7 +161,7 @@ def test_fifty_concurrent_proposals_on_sqlite_are_all_stored(tmp_path):
         log = server.output()
     finally:
         server.stop()
-    assert statuses == [302] * 50, statuses
+    assert statuses == [302] * 50, (statuses, log[-6000:])
     assert "database is locked" not in log and "Traceback" not in log, log[-3000:]
     with sqlite3.connect(url.removeprefix("sqlite:///")) as connection:
         assert connection.execute(

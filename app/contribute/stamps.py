@@ -1,0 +1,32 @@
+"""Spent form stamps: each serves one accepted submission, whatever the number of workers."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.extensions import db
+from app.models import UsedStamp
+
+INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def stamp_claimed(nonce: str) -> bool:
+    """Tell whether a committed submission spent this stamp."""
+    return db.session.get(UsedStamp, nonce) is not None
+
+
+def claim_stamp(nonce: str, *, forget_before: datetime) -> bool:
+    """Record the stamp as spent in the current write transaction; False if it already was.
+
+    INSERT … ON CONFLICT DO NOTHING rather than catching a unique violation: of two posts
+    racing with one stamp, the second's insert waits for the first to commit (PostgreSQL's
+    unique index, SQLite's write lock), then inserts nothing; no error is raised, so its
+    transaction stays usable and nothing else of it is written. Stamps past their lifetime
+    cannot come back, so their records go.
+    """
+    db.session.execute(sa.delete(UsedStamp).where(UsedStamp.used_at < forget_before),
+                       execution_options={"synchronize_session": False})
+    insert = INSERTS[db.engine.dialect.name](UsedStamp.__table__).values(nonce=nonce)
+    result = db.session.execute(insert.on_conflict_do_nothing(index_elements=["nonce"]))
+    return result.rowcount == 1
