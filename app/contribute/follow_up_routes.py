@@ -1,22 +1,28 @@
-"""The proposer's follow-up link: status, decision, and edits while pending (HTTP only)."""
+"""The proposer's follow-up page, through its secret link or from "my contributions":
+status, decision, and edits while pending (HTTP only)."""
 
+import sqlalchemy as sa
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.contribute import bp
 from app.contribute.anti_abuse import limit_follow_ups
 from app.contribute.forms import ChangeSetFollowUpForm, FollowUpForm
+from app.contribute.routes import resume_form
 from app.database import as_integer, write_transaction
+from app.extensions import db
 from app.initiatives.change_sets import revise_change_set, withdraw_change_set
 from app.initiatives.fields import InvalidInitiative
 from app.initiatives.follow_ups import find_follow_up
 from app.initiatives.moderation import DecisionNotAllowed, awaiting_proposer, resubmit
 from app.initiatives.services import StaleInitiative
 from app.initiatives.taxonomy import all_themes
-from app.models import FollowUp
+from app.models import ChangeSet, Initiative
 from app.web.history import diff_rows
 from app.web.maps import location_map
+from app.web.permissions import login_required
 from app.web.submission import (
     Submission,
     attach_errors,
@@ -36,11 +42,32 @@ def follow_up(token: str):
     link = find_follow_up(token)
     if link is None:
         abort(404, _("Ce lien de suivi est inconnu ou a expiré."))
+    here = url_for("contribute.follow_up", token=token)
     if link.change_set is not None:
-        response = change_set_page(link, token)
-    else:
-        response = proposal_page(link, token)
-    return private(response)
+        return private(change_set_page(link.change_set, here, token))
+    return private(proposal_page(link.initiative, here, token))
+
+
+@bp.route("/mes-contributions/propositions/<int:initiative_id>", methods=["GET", "POST"])
+@login_required
+@limit_follow_ups
+def my_proposal(initiative_id: int):
+    """The follow-up page of a proposal, for the account that sent it."""
+    initiative = db.first_or_404(sa.select(Initiative).where(
+        Initiative.id == initiative_id, Initiative.created_by_id == current_user.id))
+    here = url_for("contribute.my_proposal", initiative_id=initiative.id)
+    return private(proposal_page(initiative, here))
+
+
+@bp.route("/mes-contributions/corrections/<int:change_set_id>", methods=["GET", "POST"])
+@login_required
+@limit_follow_ups
+def my_correction(change_set_id: int):
+    """The follow-up page of a correction, for the account that sent it."""
+    change_set = db.first_or_404(sa.select(ChangeSet).where(
+        ChangeSet.id == change_set_id, ChangeSet.author_id == current_user.id))
+    here = url_for("contribute.my_correction", change_set_id=change_set.id)
+    return private(change_set_page(change_set, here))
 
 
 def private(response):
@@ -52,8 +79,9 @@ def private(response):
     return response
 
 
-def proposal_page(link: FollowUp, token: str):
-    initiative = link.initiative
+def proposal_page(initiative: Initiative, here: str, token: str | None = None):
+    if initiative.status == "rejected" and request.args.get("reprendre"):
+        return resume_form(initiative)
     form = FollowUpForm(data={**initiative_form_data(initiative),
                               "private_email": initiative.private_email,
                               "version": initiative.version})
@@ -65,17 +93,16 @@ def proposal_page(link: FollowUp, token: str):
             if save(form, lambda: resubmit(initiative, submission.values, reason=RESUBMITTED,
                                            expected_version=as_integer(form.version.data) or 0)):
                 flash(_("Vos modifications ont été enregistrées et seront relues."), "success")
-                return redirect(url_for("contribute.follow_up", token=token))
+                return redirect(here)
     editable = initiative.status == "pending"
     return render_template("contribute/follow_up.html", initiative=initiative, form=form,
-                           submission=submission, token=token,
+                           submission=submission, token=token, here=here,
                            awaiting_proposer=awaiting_proposer(initiative),
                            location_map=location_map(form) if editable else None), \
         page_status(form)
 
 
-def change_set_page(link: FollowUp, token: str):
-    change_set = link.change_set
+def change_set_page(change_set: ChangeSet, here: str, token: str | None = None):
     form = ChangeSetFollowUpForm(data=change_set_form_data(change_set))
     form.set_theme_choices(all_themes())
     submission = Submission()
@@ -83,7 +110,7 @@ def change_set_page(link: FollowUp, token: str):
         if request.form.get("action") == "withdraw":
             if save(form, lambda: withdraw_change_set(change_set)):
                 flash(_("Votre correction a été retirée."), "success")
-                return redirect(url_for("contribute.follow_up", token=token))
+                return redirect(here)
         else:
             submission = check_submission(form, partial=True)
             if submission.ready and request.form.get("action") != "preview" and save(
@@ -91,7 +118,7 @@ def change_set_page(link: FollowUp, token: str):
                                                     email=form.private_email.data,
                                                     message=form.message.data)):
                 flash(_("Vos modifications ont été enregistrées et seront relues."), "success")
-                return redirect(url_for("contribute.follow_up", token=token))
+                return redirect(here)
     editable = change_set.status == "pending"
     return render_template("contribute/follow_up_change_set.html", change_set=change_set,
                            initiative=change_set.initiative, form=form, submission=submission,

@@ -10,6 +10,7 @@ from app.contribute.anti_abuse import issue_stamp, refresh_stamp, stamp_spent, s
 from app.contribute.forms import CorrectionForm, ProposalForm, ReportForm
 from app.contribute.proposals import propose_correction, propose_initiative, report_problem
 from app.contribute.sending import already_sent, send
+from app.database import as_integer
 from app.extensions import db, limiter
 from app.initiatives.taxonomy import all_themes
 from app.models import Initiative
@@ -45,7 +46,9 @@ def check_contribution(form, **checks) -> Submission:
 @limit_submissions
 def new():
     """Propose an initiative; it waits for a moderator before reaching the map."""
-    form = ProposalForm(data=None if request.method == "POST" else resumed_values())
+    if request.method == "GET" and (refused := own_refused(request.args.get("reprendre"))):
+        return resume_form(refused)
+    form = ProposalForm()
     form.set_theme_choices(all_themes())
     if not form.is_submitted():
         form.stamp.data = issue_stamp()
@@ -62,17 +65,22 @@ def new():
     return render_form("contribute/new.html", form, submission)
 
 
-def resumed_values() -> dict | None:
-    """The values of the signed-in user's refused proposal named by ?reprendre=, to retry it."""
-    initiative_id = request.args.get("reprendre", type=int)
-    if not initiative_id or not current_user.is_authenticated:
+def own_refused(initiative_id: str | None) -> Initiative | None:
+    """The signed-in user's refused proposal of this id, or None."""
+    if not current_user.is_authenticated or as_integer(initiative_id) is None:
         return None
-    refused = db.session.scalar(sa.select(Initiative).where(
-        Initiative.id == initiative_id, Initiative.created_by_id == current_user.id,
-        Initiative.status == "rejected"))
-    if refused is None:
-        return None
-    return {**initiative_form_data(refused), "private_email": refused.private_email}
+    return db.session.scalar(sa.select(Initiative).where(
+        Initiative.id == as_integer(initiative_id), Initiative.status == "rejected",
+        Initiative.created_by_id == current_user.id))
+
+
+def resume_form(refused: Initiative):
+    """A new proposal form holding a refused proposal's values, to fix and send again."""
+    form = ProposalForm(formdata=None, data={**initiative_form_data(refused),
+                                             "private_email": refused.private_email})
+    form.set_theme_choices(all_themes())
+    form.stamp.data = issue_stamp()
+    return render_form("contribute/new.html", form, Submission(), resumed=refused)
 
 
 def render_form(template: str, form, submission: Submission, **context):
