@@ -25,6 +25,7 @@ from app.moderation.services import (
     load_queue,
     parse_queue_filters,
 )
+from app.notifications.messages import change_set_address, proposer_address
 from app.web.forms import options
 from app.web.history import FIELD_LABELS, diff_rows, shown
 from app.web.labels import DECISION_LABELS, KIND_LABELS, REPORT_LABELS
@@ -83,6 +84,7 @@ def render_review(initiative: Initiative, *, decision_form=None, merge_form=None
         change_sets=[c for c in change_sets if c.status == "pending"],
         reports=[r for r in reports if r.status == "open"],
         awaiting_proposer=awaiting_proposer(initiative),
+        unreachable=proposer_address(initiative) is None,
         description_html=render_markdown(initiative.description),
         map=initiative_map(initiative, _("Emplacement de l'initiative"))), status
 
@@ -96,4 +98,5 @@ def render_change_set(change_set: ChangeSet, *, decision_form=None, status: int 
     return render_template(
         "moderation/change_set.html", change_set=change_set, initiative=initiative, rows=rows,
         decision_form=decision_form, outdated=change_set.base_version != initiative.version,
+        unreachable=change_set_address(change_set) is None,
         map=initiative_map(initiative, _("Emplacement actuel de l'initiative"))), status
