@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import UsedStamp
 
 INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+FORGET_BATCH = 100
 
 
 def stamp_claimed(nonce: str) -> bool:
@@ -23,9 +24,12 @@ def claim_stamp(nonce: str, *, forget_before: datetime) -> bool:
     racing with one stamp, the second's insert waits for the first to commit (PostgreSQL's
     unique index, SQLite's write lock), then inserts nothing; no error is raised, so its
     transaction stays usable and nothing else of it is written. Stamps past their lifetime
-    cannot come back, so their records go.
+    cannot come back, so their records go, a batch at a time; on PostgreSQL rows another
+    submission is deleting are skipped, so two never wait on each other (nor deadlock).
     """
-    db.session.execute(sa.delete(UsedStamp).where(UsedStamp.used_at < forget_before),
+    expired = sa.select(UsedStamp.nonce).where(UsedStamp.used_at < forget_before).limit(
+        FORGET_BATCH).with_for_update(skip_locked=True)
+    db.session.execute(sa.delete(UsedStamp).where(UsedStamp.nonce.in_(expired)),
                        execution_options={"synchronize_session": False})
     insert = INSERTS[db.engine.dialect.name](UsedStamp.__table__).values(nonce=nonce)
     result = db.session.execute(insert.on_conflict_do_nothing(index_elements=["nonce"]))
