@@ -31,6 +31,8 @@ def claim_stamp(nonce: str, *, forget_before: datetime) -> bool:
         FORGET_BATCH).with_for_update(skip_locked=True)
     db.session.execute(sa.delete(UsedStamp).where(UsedStamp.nonce.in_(expired)),
                        execution_options={"synchronize_session": False})
-    insert = INSERTS[db.engine.dialect.name](UsedStamp.__table__).values(nonce=nonce)
-    result = db.session.execute(insert.on_conflict_do_nothing(index_elements=["nonce"]))
-    return result.rowcount == 1
+    table = UsedStamp.__table__
+    insert = INSERTS[db.engine.dialect.name](table).values(nonce=nonce)
+    # RETURNING rather than rowcount, which psycopg does not give for this statement.
+    claimed = insert.on_conflict_do_nothing(index_elements=["nonce"]).returning(table.c.nonce)
+    return db.session.execute(claimed).first() is not None
