@@ -24,6 +24,7 @@ ALLOWED = {
     "moderator": {"moderator_out", "moderator_in", "admin"},
     "scoped": {"moderator_in", "admin"},  # the object lies in Saône-et-Loire
     "admin": {"admin"},
+    "owner": set(),  # the account that sent it (tests/test_my_contributions.py); none here did
 }
 
 
@@ -61,6 +62,8 @@ RULES = {
     "contribute.correction": ("public", lambda o: {"initiative_id": o.published}),
     "contribute.report": ("public", lambda o: {"initiative_id": o.published}),
     "contribute.follow_up": ("public", lambda o: {"token": o.token}),
+    "contribute.my_proposal": ("owner", lambda o: {"initiative_id": o.pending}),
+    "contribute.my_correction": ("owner", lambda o: {"change_set_id": o.change_set}),
     "moderation.queue": ("moderator", lambda o: {}),
     "moderation.bulk": ("moderator", lambda o: {}),
     "moderation.review": ("scoped", lambda o: {"initiative_id": o.pending}),
@@ -117,10 +120,11 @@ def sign_in(client, accounts, role: str) -> None:
 
 
 def refused(response, role: str) -> bool:
-    """A refusal: anonymous people are sent to the login page, others get a 403."""
+    """A refusal: anonymous people are sent to the login page, others get a 403 (a 404 for
+    what only its owner may see)."""
     if role == "anonymous" and response.status_code == 302:
         return response.headers["Location"].startswith("/login")
-    return response.status_code == 403
+    return response.status_code in (403, 404)
 
 
 @pytest.mark.parametrize("role", ROLES)

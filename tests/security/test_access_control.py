@@ -34,6 +34,7 @@ ACCESS = {
     "uploader": set(),  # the admin who uploaded the file, no one else
     "scoped": set(),  # moderators of Saône-et-Loire (71), admins
     "admin": set(),
+    "owner": set(),  # the account that sent the proposal or correction
 }
 CALLERS = ("anonymous", "contributor", "moderator_out")
 
