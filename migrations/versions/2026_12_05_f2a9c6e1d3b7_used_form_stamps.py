@@ -1,7 +1,7 @@
 """Record the form stamps spent on accepted submissions, so each stamp serves once.
 
 Revision ID: f2a9c6e1d3b7
-Revises: f3a9c6e2b8d4
+Revises: f2a6c8e4b1d7
 Create Date: 2026-12-05 18:40:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'f2a9c6e1d3b7'
-down_revision = 'f3a9c6e2b8d4'
+down_revision = 'f2a6c8e4b1d7'
 branch_labels = None
 depends_on = None
 
