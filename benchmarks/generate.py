@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from app.initiatives.taxonomy import DEFAULT_THEMES
+from app.initiatives.taxonomy import default_categories
 from app.models import ACTOR_TYPES, KINDS
 from app.text import fold
 
-THEME_SLUGS = tuple(theme[0] for theme in DEFAULT_THEMES)
+THEME_SLUGS = tuple(category.slug for category in default_categories() if category.parent)
 KIND_WEIGHTS = (60, 20, 15, 5)  # initiative, field_site, place, resource
 SUBJECTS = (
     "maison des services", "tiers-lieu", "conseil citoyen", "jardin partagé", "épicerie solidaire",

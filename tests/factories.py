@@ -63,7 +63,7 @@ def sign_in(client, role: str, email: str | None = None) -> User:
 def make_initiative(name: str = "Jardin partagé des Griottes", *, status: str = "pending",
                     kind: str = "initiative", insee: str = CLUNY,
                     private_email: str | None = SECRET_EMAIL,
-                    themes: Iterable[str] | None = ("crisis-management",),
+                    themes: Iterable[str] | None = ("gestion-de-crise",),
                     author: User | None = None, reason: str = "", **values) -> Initiative:
     """Write an initiative straight through the service, as a form would.
 
@@ -82,7 +82,8 @@ def make_initiative(name: str = "Jardin partagé des Griottes", *, status: str =
 def proposal_data(**overrides) -> dict:
     """A valid proposal as the form posts it (commune typed, no script)."""
     data = {"name": "Repair café de Cluny", "kind": "initiative", "commune": "Cluny",
-            "summary": "Réparer ensemble plutôt que jeter.", "themes": ["territory-proximity"],
+            "summary": "Réparer ensemble plutôt que jeter.",
+            "themes": ["continuite-service-public"],
             "website": "https://repair.example.org", "private_email": SECRET_EMAIL,
             "consent": "y", "stamp": issue_stamp(), "action": "send"}
     data.update(overrides)

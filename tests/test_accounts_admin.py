@@ -4,6 +4,7 @@ import sqlalchemy as sa
 
 from app.database import write_transaction
 from app.extensions import db
+from app.initiatives.taxonomy import default_categories
 from app.models import OutboxMessage, RejectReason, Theme
 from tests.factories import count, login, make_initiative
 
@@ -22,18 +23,18 @@ def test_admin_adds_a_theme(client, accounts):
 def test_theme_rules_are_shown_next_to_the_fields(client, accounts):
     login(client, accounts.admin)
     response = client.post("/admin/themes", data={
-        **NEW_THEME, "slug": "crisis-management", "colour": "red", "icon": "Bus!",
+        **NEW_THEME, "slug": "gestion-de-crise", "colour": "red", "icon": "Bus!",
         "label_en": ""})
     assert response.status_code == 400
     for message in ("Ce slug est déjà pris.", "Couleur au format #RRGGBB.",
                     "Entre 1 et 120 caractères.", "Nom d&#39;icône"):
         assert message in response.text
-    assert count(Theme) == 7
+    assert count(Theme) == len(default_categories())
 
 
 def test_admin_renames_a_theme_and_deletes_only_an_unused_one(client, accounts):
-    used = db.session.scalar(sa.select(Theme).where(Theme.slug == "crisis-management"))
-    make_initiative(status="published")  # carries crisis-management
+    used = db.session.scalar(sa.select(Theme).where(Theme.slug == "gestion-de-crise"))
+    make_initiative(status="published")  # carries gestion-de-crise
     login(client, accounts.admin)
     response = client.post(f"/admin/themes/{used.id}", data={
         "slug": used.slug, "label_fr": "Crises", "label_en": "Crises", "colour": used.colour,
@@ -44,7 +45,7 @@ def test_admin_renames_a_theme_and_deletes_only_an_unused_one(client, accounts):
     client.post(f"/admin/themes/{used.id}/delete")
     assert db.session.get(Theme, used.id) is not None
     unused_id = db.session.scalar(sa.select(Theme.id).where(
-        Theme.slug == "learning-from-crisis"))
+        Theme.slug == "retours-experience"))
     client.post(f"/admin/themes/{unused_id}/delete")
     assert db.session.get(Theme, unused_id) is None
 

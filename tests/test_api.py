@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from app.database import write_transaction
 from app.extensions import db
 from app.initiatives.services import update_initiative
+from app.initiatives.taxonomy import default_categories
 from app.models import Initiative
 from tests.factories import make_initiative
 
@@ -84,7 +85,7 @@ def test_only_published_initiatives_are_served(client, app):
 
 
 @pytest.mark.parametrize(("query", "expected"), [
-    ("theme=crisis-management", {"Crise"}),
+    ("theme=gestion-de-crise", {"Crise"}),
     ("kind=initiative", {"Crise", "Vélo"}),
     ("actor_type=association", {"Vélo"}),
     ("departement=35", {"Rennes"}),
@@ -94,7 +95,7 @@ def test_only_published_initiatives_are_served(client, app):
     ("q=velo", {"Vélo"}),
 ])
 def test_filters_of_the_map_apply(client, themes, query, expected):
-    make_initiative("Crise", kind="initiative", themes=["crisis-management"], status="published",
+    make_initiative("Crise", kind="initiative", themes=["gestion-de-crise"], status="published",
                     private_email=None)
     make_initiative("Vélo", kind="initiative", actor_type="association", status="published",
                     private_email=None, themes=None)
@@ -186,14 +187,14 @@ def test_etag_gives_304_until_the_data_changes(client, app):
 
 
 def test_changing_only_themes_changes_the_etag(client, themes):
-    initiative = make_initiative("Maison du vélo", themes=["crisis-management"], kind="place",
+    initiative = make_initiative("Maison du vélo", themes=["gestion-de-crise"], kind="place",
                                  status="published", private_email=None)
     etag = client.get("/api/v1/initiatives").headers["ETag"]
     with write_transaction():
-        update_initiative(initiative, {"themes": ["learning-from-crisis"]}, author=None)
+        update_initiative(initiative, {"themes": ["retours-experience"]}, author=None)
     response = client.get("/api/v1/initiatives", headers={"If-None-Match": etag})
     assert response.status_code == 200
-    assert response.get_json()["features"][0]["properties"]["themes"] == ["learning-from-crisis"]
+    assert response.get_json()["features"][0]["properties"]["themes"] == ["retours-experience"]
 
 
 def test_last_modified_answers_if_modified_since(client, app):
@@ -230,10 +231,12 @@ def test_writing_methods_are_not_allowed(client, app):
 
 def test_themes_list_labels_and_colours(client, themes):
     body = client.get("/api/v1/themes").get_json()
-    assert len(body["themes"]) == 7
-    first = body["themes"][0]
-    assert first["slug"] == "crisis-management" and first["colour"].startswith("#")
-    assert first["label_fr"] == "Gestion de crise"
+    assert len(body["themes"]) == len(default_categories())
+    first, second = body["themes"][:2]
+    assert first["slug"] == "solidarite" and first["colour"].startswith("#")
+    assert first["label_fr"] == "Solidarité et entraide"
+    assert (first["parent"], second["parent"]) == (None, "solidarite")
+    assert second["data_inclusion"] == "equipement-et-alimentation--alimentation"
 
 
 def test_communes_autocomplete_by_name_and_postcode(client, app):
@@ -247,14 +250,14 @@ def test_communes_autocomplete_by_name_and_postcode(client, app):
 
 def test_stats_count_per_theme_kind_and_departement(client, themes):
     make_initiative("Maison du vélo", kind="initiative",
-                    themes=["crisis-management", "learning-from-crisis"], status="published",
+                    themes=["gestion-de-crise", "retours-experience"], status="published",
                     private_email=None)
-    make_initiative("Maison du vélo", kind="place", insee="35238", themes=["crisis-management"],
+    make_initiative("Maison du vélo", kind="place", insee="35238", themes=["gestion-de-crise"],
                     status="published", private_email=None)
     make_initiative("Maison du vélo", kind="place", status="pending", private_email=None,
                     themes=None)
     body = client.get("/api/v1/stats").get_json()
-    assert body == {"total": 2, "themes": {"crisis-management": 2, "learning-from-crisis": 1},
+    assert body == {"total": 2, "themes": {"gestion-de-crise": 2, "retours-experience": 1},
                     "kinds": {"initiative": 1, "place": 1},
                     "departements": {"35": 1, "71": 1}}
     assert client.get("/api/v1/stats?departement=35").get_json()["total"] == 1

@@ -21,7 +21,7 @@ REAL_REQUESTS = [
     ("/initiatives", "/api/v1/initiatives"),
     ("/initiatives", "/api/v1/initiatives?limit=3"),
     ("/initiatives", "/api/v1/initiatives?departement=71&kind=initiative&kind=place"),
-    ("/initiatives", "/api/v1/initiatives?bbox=-5,41,10,52&theme=crisis-management"),
+    ("/initiatives", "/api/v1/initiatives?bbox=-5,41,10,52&theme=gestion-de-crise"),
     ("/initiatives", "/api/v1/initiatives?limit=0"),
     ("/initiatives", "/api/v1/initiatives?bbox=oops"),
     ("/initiatives/{id}", "/api/v1/initiatives/1"),

@@ -116,7 +116,7 @@ def test_raw_index_floor_returns_what_the_app_returns(loaded):
     app = load.bench_app(database)
     index = RawIndex(database)
     try:
-        for query in (BoxQuery(box), BoxQuery(box, "crisis-management", "initiative")):
+        for query in (BoxQuery(box), BoxQuery(box, "gestion-de-crise", "initiative")):
             with app.app_context():
                 stmt = select_initiatives(parse_filters(MultiDict(query.params())))
                 expected = db.session.scalars(stmt.with_only_columns(
@@ -161,7 +161,7 @@ def test_proposal_post_carries_the_tokens_and_leaves_the_honeypot_empty():
     parser = HiddenInputs()
     parser.feed('<form><input type="hidden" name="csrf_token" value="t1">'
                 '<input name="nickname" value=""><input type="hidden" name="stamp" value="s">')
-    data = {"name": "Atelier", "kind": "place", "themes": ["crisis-management"],
+    data = {"name": "Atelier", "kind": "place", "themes": ["gestion-de-crise"],
             "commune_name": "Cluny", "insee": "71137", "lon": 4.66, "lat": 46.43}
     posted = form_post(data, parser.values)
     assert posted["csrf_token"] == "t1" and posted["stamp"] == "s"

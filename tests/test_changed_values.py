@@ -13,7 +13,7 @@ pytestmark = pytest.mark.usefixtures("themes")
 @pytest.fixture
 def initiative(app):
     return make_initiative(status="published", tags=["vélo"], external_id="src:1",
-                           themes=["crisis-management", "learning-from-crisis"])
+                           themes=["gestion-de-crise", "retours-experience"])
 
 
 def test_a_moved_point_brings_both_coordinates(initiative):
@@ -28,7 +28,7 @@ def test_no_point_keeps_the_stored_one_and_a_new_commune_its_own_point(initiativ
 
 def test_values_as_they_would_be_stored_are_no_change(initiative):
     assert changed_values(initiative, {
-        "tags": ["Vélo"], "themes": ["learning-from-crisis", "crisis-management"],
+        "tags": ["Vélo"], "themes": ["retours-experience", "gestion-de-crise"],
         "summary": None, "lon": round(initiative.lon, 6), "external_id": "other:2"}) == {}
 
 

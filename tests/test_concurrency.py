@@ -30,7 +30,7 @@ def write_initiatives(database_url: str, writer: int) -> list[str]:
                 with write_transaction():
                     create_initiative(
                         {"name": f"Écrit par {writer}, n° {n}", "kind": "initiative",
-                         "insee": "71137", "themes": ["crisis-management"]},
+                         "insee": "71137", "themes": ["gestion-de-crise"]},
                     )
             except Exception as error:  # noqa: BLE001 - reported to the test
                 errors.append(f"{type(error).__name__}: {error}")

@@ -28,7 +28,7 @@ def test_anonymous_proposal_lands_pending_with_its_revision(client):
     assert (initiative.insee, initiative.departement, initiative.region) == ("71137", "71", "27")
     assert initiative.location_precision == "commune"
     assert initiative.private_email == SECRET_EMAIL
-    assert [t.slug for t in initiative.themes] == ["territory-proximity"]
+    assert [t.slug for t in initiative.themes] == ["continuite-service-public"]
     assert [r.action for r in db.session.scalars(sa.select(Revision))] == ["create"]
 
 
@@ -109,7 +109,7 @@ def test_nothing_typed_is_lost_on_an_error(client):
                   SECRET_EMAIL):
         assert value in page
     assert re.search(r'<input checked[^>]*id="research_partnership"', page)
-    assert re.search(r'<input checked[^>]*value="territory-proximity"', page)
+    assert re.search(r'<input checked[^>]*value="continuite-service-public"', page)
 
 
 def test_ambiguous_commune_offers_the_namesakes(client):

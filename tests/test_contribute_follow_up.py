@@ -111,7 +111,7 @@ def test_decided_proposal_can_no_longer_be_edited(client):
 def test_correction_is_a_change_set_and_leaves_the_live_record(client):
     initiative = make_initiative(status="published", summary="Ancien résumé")
     response = client.post(f"/initiatives/{initiative.id}/correction", data=proposal_data(
-        name=initiative.name, summary="Nouveau résumé", themes=["crisis-management"],
+        name=initiative.name, summary="Nouveau résumé", themes=["gestion-de-crise"],
         website="", message="Le résumé a changé", private_email="corrector@example.org"))
     assert response.status_code == 302
     change_set = db.session.scalar(sa.select(ChangeSet))
@@ -133,7 +133,7 @@ def test_correction_prefills_the_public_values_but_never_the_private_email(clien
 def test_correction_without_any_change_says_so(client):
     initiative = make_initiative(status="published")
     response = client.post(f"/initiatives/{initiative.id}/correction", data=proposal_data(
-        name=initiative.name, summary="", website="", themes=["crisis-management"],
+        name=initiative.name, summary="", website="", themes=["gestion-de-crise"],
         private_email=""))
     assert response.status_code == 400 and "Aucune modification" in response.text
     assert count(ChangeSet) == 0
@@ -142,7 +142,7 @@ def test_correction_without_any_change_says_so(client):
 def test_correction_to_another_commune_moves_the_point_to_it(client):
     initiative = make_initiative(status="published")
     client.post(f"/initiatives/{initiative.id}/correction", data=proposal_data(
-        name=initiative.name, summary="", website="", themes=["crisis-management"],
+        name=initiative.name, summary="", website="", themes=["gestion-de-crise"],
         commune="Bordeaux", private_email=""))
     change_set = db.session.scalar(sa.select(ChangeSet))
     assert change_set.changes == {"insee": "33063", "location_precision": "commune"}

@@ -189,11 +189,11 @@ def test_open_in_umap_loads_our_live_geojson_as_remote_data(client, app):
 def test_open_in_umap_link_is_available_to_templates(app):
     from flask import render_template_string
 
-    with app.test_request_context("/?theme=crisis-management"):
+    with app.test_request_context("/?theme=gestion-de-crise"):
         html = render_template_string(
             '{% from "exchange/macros.html" import open_in_umap_link %}{{ open_in_umap_link() }}')
     assert "umap.openstreetmap.fr/fr/map/new/?dataUrl=" in html
-    assert "theme%3Dcrisis-management" in html
+    assert "theme%3Dgestion-de-crise" in html
 
 
 def test_export_page_lists_every_format(client, seeded):
@@ -270,9 +270,9 @@ def many_initiatives(app, themes) -> list[int]:
     from app.models import Initiative
     from app.models.initiative import initiative_themes
 
-    made = [make_initiative("Crise", themes=["crisis-management"], kind="place", status="published",
+    made = [make_initiative("Crise", themes=["gestion-de-crise"], kind="place", status="published",
                             private_email=None),
-            make_initiative("Apprendre", themes=["learning-from-crisis"], kind="place",
+            make_initiative("Apprendre", themes=["retours-experience"], kind="place",
                             status="published", private_email=None),
             make_initiative("Sans thème", kind="place", status="published", private_email=None,
                             themes=None)]

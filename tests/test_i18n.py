@@ -47,8 +47,8 @@ def test_browser_preference_for_english_is_followed(client, seeded):
 
 
 def test_language_switcher_links_to_the_same_page_in_the_other_language(client, seeded):
-    html = client.get("/initiatives?theme=crisis-management").get_data(as_text=True)
-    assert ('<a href="/initiatives?theme=crisis-management&amp;lang=en" lang="en" '
+    html = client.get("/initiatives?theme=gestion-de-crise").get_data(as_text=True)
+    assert ('<a href="/initiatives?theme=gestion-de-crise&amp;lang=en" lang="en" '
             'hreflang="en">English</a>') in html
     english = client.get("/initiatives?lang=en").get_data(as_text=True)
     assert 'hreflang="fr">Français</a>' in english
@@ -59,7 +59,7 @@ def test_map_texts_and_labels_follow_the_language(client, seeded):
     assert config["locale"] == "en"
     assert config["text"]["open"] == "See the page"
     assert config["kinds"]["field_site"] == "Field site"
-    assert config["themes"]["crisis-management"]["label"] == "Crisis management"
+    assert config["themes"]["gestion-de-crise"]["label"] == "Crisis management"
 
 
 def test_initiative_page_dates_are_localised(client, themes):

@@ -174,7 +174,7 @@ def test_row_errors_say_why(themes):
     good = rows[5]
     assert good.action == "create"
     assert (good.data["kind"], good.data["themes"], good.data["website"]) == (
-        "place", ["crisis-management"], "https://www.example.org")
+        "place", ["gestion-de-crise"], "https://www.example.org")
 
 
 @pytest.mark.parametrize(("cell", "slugs"), [

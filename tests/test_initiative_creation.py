@@ -17,10 +17,10 @@ from tests.test_import import guess_mapping, source_of
 
 CSV = (
     "id,name,summary,commune,lat,lon,themes,tags,website,started_on,actor_type\n"
-    "a1,Atelier vélo,Réparer ensemble,Cluny,,,crisis-management;learning-from-crisis,"
+    "a1,Atelier vélo,Réparer ensemble,Cluny,,,gestion-de-crise;retours-experience,"
     "vélo;Réemploi,https://atelier.example.org,2021-03-04,association\n"
     "a2,Tiers-lieu des Halles,,,48.1113,-1.68,,,,,\n"
-    "a3,Jardin partagé,Un jardin,Rennes,,,territory-proximity,jardin;vélo,,,\n"
+    "a3,Jardin partagé,Un jardin,Rennes,,,continuite-service-public,jardin;vélo,,,\n"
 )
 # Stored per write, not per input: the row's own id and when it was written.
 WRITE_COLUMNS = {"id", "created_at", "updated_at", "published_at", "created_by_id",
@@ -88,7 +88,7 @@ def test_import_and_create_initiative_store_the_same_rows_and_revisions(app, mon
 
     assert created == imported
     assert [entry["themes"] for entry in created] == [
-        ["crisis-management", "learning-from-crisis"], [], ["territory-proximity"]]
+        ["gestion-de-crise", "retours-experience"], [], ["continuite-service-public"]]
     assert created[0]["tags"] == ["réemploi", "vélo"] and created[1]["tags"] == []
     assert all(entry["feature"] and entry["published"] for entry in created)
     assert [len(entry["revisions"]) for entry in created] == [1, 1, 1]

@@ -85,9 +85,9 @@ def test_changing_only_themes_bumps_version_and_updated_at(app, themes):
     from app.initiatives.services import update_initiative
 
     with write_transaction():
-        initiative = create_initiative({**VALID, "themes": ["crisis-management"]})
+        initiative = create_initiative({**VALID, "themes": ["gestion-de-crise"]})
     version, updated_at = initiative.version, initiative.updated_at
     with write_transaction():
-        update_initiative(initiative, {"themes": ["learning-from-crisis"]}, author=None)
+        update_initiative(initiative, {"themes": ["retours-experience"]}, author=None)
     assert initiative.version == version + 1
     assert initiative.updated_at > updated_at

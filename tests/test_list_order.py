@@ -36,7 +36,7 @@ def initiative_data(number: int) -> dict:
         name, summary = names[number % len(names)], f"Résumé {number % 5}"
     insee = COMMUNES[number % len(COMMUNES)]
     place = {"insee": insee} if insee else AT_SEA
-    theme = ("crisis-management", "learning-from-crisis")[number % 2]
+    theme = ("gestion-de-crise", "retours-experience")[number % 2]
     kind = ("initiative", "place", "resource")[number % 3]
     return {"name": name, "summary": summary, "kind": kind, "themes": [theme], **place}
 
@@ -81,7 +81,7 @@ def reference(filters: Filters, sort: str) -> list[int]:
 
 
 FILTERS = [Filters(), Filters(status="all"), Filters(status="archived"),
-           Filters(kinds=("place",)), Filters(themes=("learning-from-crisis",)),
+           Filters(kinds=("place",)), Filters(themes=("retours-experience",)),
            Filters(departement="69", status="all")]
 
 
@@ -155,7 +155,7 @@ def test_sort_keys_follow_creation_and_moderation_edits(accounts):
 def test_sort_keys_follow_an_approved_change_set(accounts):
     with write_transaction():
         initiative = create_initiative({"name": "Atelier", "kind": "place", "insee": "75056",
-                                        "themes": ["crisis-management"]}, status="published")
+                                        "themes": ["gestion-de-crise"]}, status="published")
         change_set = propose_change(initiative, {"name": "Île fleurie", "insee": "17004"},
                                     author=None, email="a@example.org", message="")
     with write_transaction():

@@ -55,7 +55,7 @@ def test_region_and_commune_scopes_work_too(client, accounts):
 
 @pytest.mark.parametrize("query, shown", [
     ("type=proposal", True), ("type=report", False), ("kind=initiative", True),
-    ("kind=place", False), ("theme=crisis-management", True), ("theme=learning-from-crisis", False),
+    ("kind=place", False), ("theme=gestion-de-crise", True), ("theme=retours-experience", False),
     ("departement=71", True), ("departement=33", False), ("region=27", True),
     ("older_than=7", False), ("older_than=nonsense", True), ("kind=<script>", True)])
 def test_queue_filters(client, accounts, query, shown):
@@ -139,7 +139,7 @@ def test_edit_then_approve_writes_both_revisions(client, accounts):
     assert form.status_code == 200 and SECRET_EMAIL in form.text
     response = client.post(f"/moderation/initiatives/{initiative.id}/edit", data={
         "name": "Jardin partagé des Griottes (Cluny)", "kind": "place", "commune": "Cluny",
-        "insee": "71137", "themes": ["crisis-management"], "private_email": SECRET_EMAIL,
+        "insee": "71137", "themes": ["gestion-de-crise"], "private_email": SECRET_EMAIL,
         "version": initiative.version, "reason": "Nom précisé", "action": "approve",
         "status": "archived"})
     assert response.status_code == 302
@@ -162,7 +162,7 @@ def test_moderator_edit_errors_are_shown_and_nothing_changes(client, accounts):
 def test_merge_into_a_duplicate(client, accounts):
     target = make_initiative("Atelier vélo de Cluny", status="published")
     source = make_initiative("Atelier Vélo Cluny", website="https://velo.example.org",
-                             themes=["learning-from-crisis"], tags=["vélo"])
+                             themes=["retours-experience"], tags=["vélo"])
     login(client, accounts.moderator_71)
     response = client.post(f"/moderation/initiatives/{source.id}/merge", data={
         "target_id": target.id, "version": source.version, "reason": "Même atelier"})
@@ -170,7 +170,7 @@ def test_merge_into_a_duplicate(client, accounts):
     db.session.refresh(source), db.session.refresh(target)
     assert source.status == "rejected" and "Même atelier" in source.moderator_comment
     assert target.website == "https://velo.example.org"
-    assert [t.slug for t in target.themes] == ["crisis-management", "learning-from-crisis"]
+    assert [t.slug for t in target.themes] == ["gestion-de-crise", "retours-experience"]
     assert [t.name for t in target.tags] == ["vélo"]
     assert revisions(source)[-1] == "merge" and revisions(target)[-1] == "merge"
 

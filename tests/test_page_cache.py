@@ -77,7 +77,7 @@ def test_a_renamed_or_recoloured_theme_shows_at_once(client, themes):
                                     summary="Résumé de test.", private_email=None).id
     assert "Gestion de crise" in page(client, initiative_id).get_data(as_text=True)
     with write_transaction():
-        theme = db.session.scalar(db.select(Theme).filter_by(slug="crisis-management"))
+        theme = db.session.scalar(db.select(Theme).filter_by(slug="gestion-de-crise"))
         save_theme({"slug": theme.slug, "label_fr": "Crise et urgence", "label_en": "Crisis",
                     "colour": "#123456", "icon": theme.icon, "position": theme.position}, theme)
     html = page(client, initiative_id).get_data(as_text=True)

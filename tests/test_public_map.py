@@ -33,13 +33,13 @@ def test_home_map_allows_zooming_the_page(client, seeded):
 
 
 def test_home_map_layer_fetches_points_with_the_page_filters(client, seeded):
-    html = client.get("/?theme=crisis-management&kind=place").get_data(as_text=True)
+    html = client.get("/?theme=gestion-de-crise&kind=place").get_data(as_text=True)
     config = map_config_of(html)
     assert config["pointsUrl"].startswith("/api/v1/map/points?")
-    assert "theme=crisis-management" in config["pointsUrl"]
+    assert "theme=gestion-de-crise" in config["pointsUrl"]
     assert "kind=place" in config["pointsUrl"]
     assert config["detailUrl"].endswith("/{id}")
-    assert config["themes"]["crisis-management"]["colour"] == "#B3261E"
+    assert config["themes"]["gestion-de-crise"]["colour"] == "#B3261E"
     assert f'<link rel="preload" href="{config["pointsUrl"].replace("&", "&amp;")}"' in html
 
 
@@ -89,12 +89,12 @@ def test_points_cost_well_under_100_bytes_per_initiative(client, seeded):
 
 def test_points_honour_theme_kind_and_search(client, seeded, themes):
     wanted = make_initiative("Épicerie solidaire du Bocage", kind="place",
-                             themes=["learning-from-crisis"], status="published", insee=PARIS,
+                             themes=["retours-experience"], status="published", insee=PARIS,
                              summary="Résumé de test.", private_email=None).id
     assert wanted in client.get("/api/v1/map/points?q=EPICERIE bocage").get_json()["id"]
     by_kind = client.get("/api/v1/map/points?kind=place").get_json()
     assert wanted in by_kind["id"] and all(by_kind["kinds"][k] == "place" for k in by_kind["kind"])
-    by_theme = client.get("/api/v1/map/points?theme=crisis-management").get_json()
+    by_theme = client.get("/api/v1/map/points?theme=gestion-de-crise").get_json()
     assert wanted not in by_theme["id"] and by_theme["count"] == 8
 
 
@@ -110,11 +110,11 @@ def test_points_leave_out_pending_and_rejected_initiatives(client, themes):
 
 def test_points_main_theme_is_the_first_in_taxonomy_order(client, themes):
     both = make_initiative("Initiative de test",
-                           themes=["learning-from-crisis", "territory-proximity"],
+                           themes=["retours-experience", "continuite-service-public"],
                            status="published", insee=PARIS, summary="Résumé de test.",
                            private_email=None).id
     data = client.get("/api/v1/map/points").get_json()
-    assert data["themes"][data["theme"][data["id"].index(both)]] == "territory-proximity"
+    assert data["themes"][data["theme"][data["id"].index(both)]] == "continuite-service-public"
 
 
 def test_points_reject_a_bad_filter_with_a_json_error(client, themes):
@@ -133,7 +133,7 @@ def test_points_kept_by_the_worker_follow_every_change(client, themes):
     from app.database import write_transaction
     from app.initiatives.services import update_initiative
 
-    first = make_initiative("Première", themes=["learning-from-crisis"], status="published",
+    first = make_initiative("Première", themes=["retours-experience"], status="published",
                             insee=PARIS, summary="Résumé de test.", private_email=None).id
     before = client.get("/api/v1/map/points").get_json()
     assert before["id"] == [first]
@@ -142,9 +142,9 @@ def test_points_kept_by_the_worker_follow_every_change(client, themes):
     assert client.get("/api/v1/map/points").get_json()["id"] == [first, second]
     with write_transaction():
         update_initiative(db.session.get(Initiative, first),
-                          {"themes": ["territory-proximity"]}, author=None)
+                          {"themes": ["continuite-service-public"]}, author=None)
     after = client.get("/api/v1/map/points").get_json()
-    assert after["themes"][after["theme"][0]] == "territory-proximity"
+    assert after["themes"][after["theme"][0]] == "continuite-service-public"
     assert after["theme"][0] != before["theme"][0]
 
 
@@ -181,7 +181,7 @@ def test_filter_counts_kept_by_the_worker_follow_every_change(client, seeded, th
     from app.initiatives.services import update_initiative
 
     assert "Gestion de crise <span class=\"count\">(8)</span>" in client.get("/").text
-    added = make_initiative("Initiative de test", themes=["crisis-management"], kind="resource",
+    added = make_initiative("Initiative de test", themes=["gestion-de-crise"], kind="resource",
                             status="published", insee=PARIS, summary="Résumé de test.",
                             private_email=None).id
     html = client.get("/").text
@@ -193,7 +193,7 @@ def test_filter_counts_kept_by_the_worker_follow_every_change(client, seeded, th
 
 
 def test_theme_counts_ignore_the_theme_filter_itself(client, seeded):
-    html = client.get("/?theme=crisis-management").get_data(as_text=True)
+    html = client.get("/?theme=gestion-de-crise").get_data(as_text=True)
     assert "Apprendre de la crise <span class=\"count\">(17)</span>" in html
     assert "8 initiatives" in html
 
@@ -222,8 +222,8 @@ def test_unknown_commune_is_reported_next_to_its_field(client, seeded):
 
 
 def test_empty_form_fields_are_dropped_from_the_shared_url(client, seeded):
-    response = client.get("/?q=&theme=crisis-management&actor_type=&status=active&commune_q=")
-    assert response.headers["Location"] == "/?theme=crisis-management"
+    response = client.get("/?q=&theme=gestion-de-crise&actor_type=&status=active&commune_q=")
+    assert response.headers["Location"] == "/?theme=gestion-de-crise"
 
 
 def test_bad_filter_gives_a_400_page(client, seeded):
@@ -244,9 +244,9 @@ def test_epci_filter_keeps_the_initiatives_of_that_intercommunality(client, seed
 
 def test_map_and_list_offer_exports_with_the_same_filters(client, seeded):
     for path in ("/", "/initiatives"):
-        html = client.get(f"{path}?theme=crisis-management").get_data(as_text=True)
+        html = client.get(f"{path}?theme=gestion-de-crise").get_data(as_text=True)
         for fmt in ("geojson", "umap", "csv", "gpkg"):
-            assert f'href="/export/initiatives.{fmt}?theme=crisis-management"' in html
+            assert f'href="/export/initiatives.{fmt}?theme=gestion-de-crise"' in html
 
 
 def test_share_box_gives_the_link_and_an_iframe_snippet(client, seeded):
@@ -256,9 +256,9 @@ def test_share_box_gives_the_link_and_an_iframe_snippet(client, seeded):
 
 
 def test_embed_is_a_map_only_page_with_the_filters(client, seeded):
-    html = client.get("/embed?theme=crisis-management").get_data(as_text=True)
+    html = client.get("/embed?theme=gestion-de-crise").get_data(as_text=True)
     assert "site-nav" not in html and "filters" not in html.split("<body", 1)[1].split("<script")[0]
-    assert "theme=crisis-management" in map_config_of(html)["pointsUrl"]
+    assert "theme=gestion-de-crise" in map_config_of(html)["pointsUrl"]
 
 
 def test_only_the_embed_may_be_framed_by_other_sites(client, seeded):

@@ -30,7 +30,7 @@ def listed_ids(client, query: str = "") -> list[int]:
 
 
 def test_list_shows_the_same_initiatives_as_the_map(client, seeded):
-    for query in ("", "theme=crisis-management", "kind=resource&research=1", "q=crise"):
+    for query in ("", "theme=gestion-de-crise", "kind=resource&research=1", "q=crise"):
         on_map = client.get(f"/api/v1/map/points?{query}").get_json()["id"]
         assert sorted(listed_ids(client, query)) == sorted(on_map), query
 
@@ -76,7 +76,7 @@ def test_search_is_accent_and_case_insensitive_on_every_text_field(client, theme
 
 
 def test_list_works_without_javascript(client, seeded):
-    html = client.get("/initiatives?theme=crisis-management").get_data(as_text=True)
+    html = client.get("/initiatives?theme=gestion-de-crise").get_data(as_text=True)
     assert '<form class="filters" method="get"' in html
     assert '<script src="/static/js/map.js"' not in html
     assert "8 initiatives" in html
@@ -113,7 +113,7 @@ def test_initiative_page_shows_its_public_fields(client, themes):
         actor_type="association", website="https://plateau.example.org",
         public_contact="contact@plateau.example.org", started_on="2020-03-17",
         research_partnership=True, source="Document de session 2", tags=["entraide"],
-        themes=["territory-proximity", "learning-from-crisis"], private_email="prive@x.fr",
+        themes=["continuite-service-public", "retours-experience"], private_email="prive@x.fr",
         status="published", insee=PARIS, summary="Résumé de test.").id)
     for text in ("Tiers-lieu du Plateau", "Lieu", "Association Plateau", "(Association)",
                  'href="https://plateau.example.org"', 'href="mailto:contact@plateau.example.org"',

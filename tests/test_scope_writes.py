@@ -142,7 +142,7 @@ def test_national_users_and_the_command_line_import_everywhere(accounts, who):
 def edit_to_paris(client, initiative, action: str = "approve"):
     return client.post(f"/moderation/initiatives/{initiative.id}/edit", data={
         "name": initiative.name, "kind": "initiative", "commune": "Paris", "insee": PARIS,
-        "themes": ["crisis-management"], "private_email": SECRET_EMAIL,
+        "themes": ["gestion-de-crise"], "private_email": SECRET_EMAIL,
         "version": initiative.version, "reason": "Déménagement", "action": action})
 
 

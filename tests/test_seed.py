@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.initiatives.taxonomy import default_categories
 from app.models import Initiative, Revision, Theme
 
 NAMED_IN_THE_BRIEF = {
@@ -35,7 +36,8 @@ def test_seed_twice_adds_nothing(runner, seeded):
     count = db.session.scalar(sa.select(sa.func.count()).select_from(Initiative))
     assert count == seeded.created
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Revision)) == count
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Theme)) == 7
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Theme)) == len(
+        default_categories())
 
 
 def test_seed_covers_the_communes_of_the_source_documents(app, seeded):

@@ -45,13 +45,13 @@ def test_bbox_edge_points_are_included_exactly(app, seeded):
 
 def test_bbox_combines_with_theme_and_kind_filters(app, seeded):
     box = BOXES["brittany"]
-    args = MultiDict([("bbox", ",".join(map(str, box))), ("theme", "territory-proximity"),
+    args = MultiDict([("bbox", ",".join(map(str, box))), ("theme", "continuite-service-public"),
                       ("kind", "initiative"), ("kind", "resource")])
     everything = db.session.scalars(sa.select(Initiative)).all()
     expected = sorted(
         i.id for i in everything
         if in_box(i, box) and i.kind in ("initiative", "resource")
-        and "territory-proximity" in {t.slug for t in i.themes}
+        and "continuite-service-public" in {t.slug for t in i.themes}
     )
     assert expected, "the seed data should have Breton initiatives on proximity"
     assert ids(parse_filters(args)) == expected

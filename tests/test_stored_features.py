@@ -55,7 +55,7 @@ def test_every_write_path_refreshes_the_stored_feature(app, client, themes):
         load_seed(Path(app.config["SEED_PATH"]))
     assert_features_current()
 
-    published = make_initiative("Publiée", themes=["crisis-management"], tags=["vélo"],
+    published = make_initiative("Publiée", themes=["gestion-de-crise"], tags=["vélo"],
                                 kind="place", status="published", private_email=None).id
     pending = make_initiative("En attente", status="pending", kind="place", private_email=None,
                               themes=None).id
@@ -113,7 +113,7 @@ def test_every_write_path_refreshes_the_stored_feature(app, client, themes):
                           expected_version=None)
     assert_features_current()
 
-    theme = db.session.scalar(sa.select(Theme).where(Theme.slug == "crisis-management"))
+    theme = db.session.scalar(sa.select(Theme).where(Theme.slug == "gestion-de-crise"))
     with write_transaction():
         save_theme({"slug": "crises", "label_fr": theme.label_fr,
                            "label_en": theme.label_en, "colour": theme.colour,
@@ -180,13 +180,13 @@ def test_collection_bytes_are_the_collection_serialised():
 
 
 def test_renamed_theme_changes_the_etag_of_its_initiatives(client, themes):
-    initiative_id = make_initiative("Thématique", themes=["crisis-management"], kind="place",
+    initiative_id = make_initiative("Thématique", themes=["gestion-de-crise"], kind="place",
                                     status="published", private_email=None).id
     first = client.get(f"/api/v1/initiatives/{initiative_id}")
     etag = first.headers["ETag"]
     assert client.get(f"/api/v1/initiatives/{initiative_id}",
                       headers={"If-None-Match": etag}).status_code == 304
-    theme = db.session.scalar(sa.select(Theme).where(Theme.slug == "crisis-management"))
+    theme = db.session.scalar(sa.select(Theme).where(Theme.slug == "gestion-de-crise"))
     with write_transaction():
         save_theme({"slug": "crises", "label_fr": theme.label_fr, "label_en": theme.label_en,
                     "colour": theme.colour, "icon": theme.icon, "position": theme.position},
@@ -199,7 +199,7 @@ def test_renamed_theme_changes_the_etag_of_its_initiatives(client, themes):
 def test_migration_fills_the_features_of_existing_rows(app, themes):
     from flask_migrate import downgrade, upgrade
 
-    make_initiative("Avant la migration", themes=["crisis-management"], kind="place",
+    make_initiative("Avant la migration", themes=["gestion-de-crise"], kind="place",
                     status="published", private_email=None)
     make_initiative("En attente", status="pending", kind="place", private_email=None, themes=None)
     db.session.remove()

@@ -66,7 +66,8 @@ def test_proposal_stores_what_the_service_stores_from_raw_values(client):
     with write_transaction():
         from_service = create_initiative({
             "name": "Repair café de Cluny", "kind": "initiative", "insee": "71137",
-            "summary": "Réparer ensemble plutôt que jeter.", "themes": ["territory-proximity"],
+            "summary": "Réparer ensemble plutôt que jeter.",
+            "themes": ["continuite-service-public"],
             "website": "https://repair.example.org", "private_email": SECRET_EMAIL,
             "location_precision": "commune", "source": FORM_SOURCE, "description": "",
             "actor_name": "", "actor_type": "", "public_contact": "", "started_on": "",
@@ -81,7 +82,7 @@ def test_correction_is_cleaned_once(client, calls):
     calls.clear()
     response = client.post(f"/initiatives/{initiative.id}/correction", data=proposal_data(
         name=initiative.name, summary="Un résumé corrigé", insee="71137", website="",
-        themes=["crisis-management"], message="Résumé plus clair"))
+        themes=["gestion-de-crise"], message="Résumé plus clair"))
     assert response.status_code == 302
     assert calls["clean"] == 1
     assert db.session.scalar(sa.select(ChangeSet)).changes == {"summary": "Un résumé corrigé"}
@@ -93,7 +94,7 @@ def test_moderator_edit_is_cleaned_and_placed_once(client, accounts, calls):
     calls.clear()
     response = client.post(f"/moderation/initiatives/{initiative.id}/edit", data={
         "name": "Jardin partagé des Griottes (Cluny)", "kind": "place", "commune": "Cluny",
-        "insee": "71137", "themes": ["crisis-management"], "private_email": SECRET_EMAIL,
+        "insee": "71137", "themes": ["gestion-de-crise"], "private_email": SECRET_EMAIL,
         "version": initiative.version, "reason": "Nom précisé"})
     assert response.status_code == 302
     assert calls["clean"] == 1

@@ -77,7 +77,7 @@ def test_kept_map_is_per_filter(client, seeded):
 def test_kept_map_follows_a_renamed_theme(client, seeded):
     assert "Gestion de crise" in client.get("/territoires/35").get_data(as_text=True)
     with write_transaction():
-        theme = db.session.scalar(sa.select(Theme).filter_by(slug="crisis-management"))
+        theme = db.session.scalar(sa.select(Theme).filter_by(slug="gestion-de-crise"))
         save_theme({"slug": theme.slug, "label_fr": "Crise et urgence", "label_en": "Crisis",
                     "colour": "#123456", "icon": theme.icon, "position": theme.position}, theme)
     html = client.get("/territoires/35").get_data(as_text=True)

@@ -42,6 +42,7 @@ from app.extensions import db
 from app.geo.territory import territory_name
 from app.initiatives.erasure import erase_initiative, purge_deleted_rows
 from app.initiatives.reject_reasons import InvalidReason, save_reason
+from app.initiatives.taxonomy import all_themes
 from app.initiatives.themes import InvalidTheme, delete_theme, save_theme, theme_usage
 from app.models import Initiative, OutboxMessage, RejectReason, Theme, User
 from app.web.permissions import admin_required, is_admin, load_initiative, permission_required
@@ -161,11 +162,12 @@ def admin_remove_scope(user_id: int, scope_id: int):
 @admin_required
 def admin_themes():
     """The theme taxonomy; add a theme."""
+    themes = all_themes()
     form = ThemeForm()
+    form.set_parent_choices(themes)
     if form.validate_on_submit() and save_or_show(form, None):
         flash(_("Thème ajouté."), "success")
         return redirect(url_for("accounts.admin_themes"))
-    themes = db.session.scalars(sa.select(Theme).order_by(Theme.position)).all()
     usage = {theme.id: theme_usage(theme) for theme in themes}
     return render_template("admin/themes.html", themes=themes, usage=usage, form=form), \
         400 if form.errors else 200
@@ -201,6 +203,7 @@ def load_theme(theme_id: int) -> Theme:
 def admin_theme(theme: Theme):
     """Change a theme's labels, colour, icon or position; delete an unused one."""
     form = ThemeForm(obj=theme)
+    form.set_parent_choices(all_themes(), theme)
     delete_form = ConfirmForm()
     if form.validate_on_submit() and save_or_show(form, theme):
         flash(_("Thème mis à jour."), "success")

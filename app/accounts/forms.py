@@ -70,6 +70,17 @@ class ThemeForm(FlaskForm):
     colour = StringField(_l("Couleur (#RRGGBB)"), render_kw={"maxlength": 7})
     icon = StringField(_l("Icône"), render_kw={"maxlength": 40})
     position = IntegerField(_l("Position"), default=0, validators=[Optional()])
+    # Checked by app.initiatives.themes (a top category, two levels only).
+    parent_id = SelectField(_l("Catégorie parente"), choices=[], validate_choice=False,
+                            coerce=lambda value: "" if value is None else str(value))
+    data_inclusion = StringField(_l("Thématique data·inclusion correspondante"),
+                                 render_kw={"maxlength": 80})
+
+    def set_parent_choices(self, themes, theme=None) -> None:
+        """Offer the top categories other than this theme, or none (a top category)."""
+        self.parent_id.choices = [("", _l("Aucune : catégorie principale"))] + [
+            (str(top.id), top.label_fr) for top in themes
+            if top.parent_id is None and (theme is None or top.id != theme.id)]
 
 
 class ReasonForm(FlaskForm):

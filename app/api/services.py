@@ -12,11 +12,11 @@ from app.api.params import encode_cursor, parse_cursor, parse_limit, parse_since
 from app.extensions import db
 from app.filters import parse_filters
 from app.geo.gazetteer import GazetteerMissing
-from app.geo.spatial import select_initiatives
+from app.geo.spatial import count_per_theme, select_initiatives
 from app.geo.territory import current_gazetteer
 from app.initiatives import fingerprints, geojson, stored_features
-from app.models import Initiative, Theme
-from app.models.initiative import initiative_themes
+from app.initiatives.taxonomy import all_themes
+from app.models import Initiative
 
 
 class PageChanged(ApiError):
@@ -95,12 +95,12 @@ def page_batches(query: PageQuery) -> Iterator[list[bytes]]:
 
 
 def themes_list() -> list[dict]:
-    """Every theme, in the taxonomy's order."""
-    themes = db.session.scalars(sa.select(Theme).order_by(Theme.position, Theme.id))
+    """Every theme, in the tree's order: each top category followed by its children."""
     return [
         {"slug": t.slug, "label_fr": t.label_fr, "label_en": t.label_en, "colour": t.colour,
-         "icon": t.icon, "position": t.position}
-        for t in themes
+         "icon": t.icon, "position": t.position,
+         "parent": t.parent.slug if t.parent else None, "data_inclusion": t.data_inclusion}
+        for t in all_themes()
     ]
 
 
@@ -109,15 +109,9 @@ def counts(matching: Select) -> dict:
     inner = matching.order_by(None).with_only_columns(
         Initiative.id, Initiative.kind, Initiative.departement).subquery()
     total = db.session.scalar(sa.select(sa.func.count()).select_from(inner))
-    by_theme = (
-        sa.select(Theme.slug, sa.func.count())
-        .join(initiative_themes, initiative_themes.c.theme_id == Theme.id)
-        .join(inner, inner.c.id == initiative_themes.c.initiative_id)
-        .group_by(Theme.slug)
-    )
     return {
         "total": total,
-        "themes": dict(db.session.execute(by_theme).all()),
+        "themes": count_per_theme(matching),
         "kinds": grouped(inner.c.kind, inner),
         "departements": grouped(inner.c.departement, inner),
     }

@@ -1,6 +1,7 @@
 """Spatial queries, per database dialect: the bounding-box index of each."""
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 from sqlalchemy.sql import Select
 
 from app.extensions import db
@@ -46,11 +47,7 @@ def select_initiatives(filters: Filters) -> Select:
     for term in filters.terms:
         stmt = stmt.where(Initiative.search_text.contains(term, autoescape=True))
     if filters.themes:
-        stmt = stmt.where(Initiative.id.in_(
-            sa.select(initiative_themes.c.initiative_id)
-            .join(Theme, Theme.id == initiative_themes.c.theme_id)
-            .where(Theme.slug.in_(filters.themes))
-        ))
+        stmt = stmt.where(with_themes(filters.themes))
     if filters.kinds:
         stmt = stmt.where(Initiative.kind.in_(filters.kinds))
     if filters.actor_types:
@@ -64,6 +61,34 @@ def select_initiatives(filters: Filters) -> Select:
     if filters.research:
         stmt = stmt.where(Initiative.research_partnership.is_(True))
     return stmt.order_by(Initiative.id)
+
+
+def theme_family(slugs) -> Select:
+    """The ids of the themes with these slugs and of their children: a top category stands
+    for its whole branch."""
+    named = sa.select(Theme.id).where(Theme.slug.in_(slugs))
+    return sa.select(Theme.id).where(sa.or_(Theme.slug.in_(slugs), Theme.parent_id.in_(named)))
+
+
+def with_themes(slugs) -> sa.ColumnElement[bool]:
+    """A condition keeping initiatives that carry one of these themes or of their children."""
+    return Initiative.id.in_(
+        sa.select(initiative_themes.c.initiative_id)
+        .where(initiative_themes.c.theme_id.in_(theme_family(slugs))))
+
+
+def count_per_theme(matching: Select) -> dict[str, int]:
+    """How many of the matching initiatives carry each theme; a top category counts those
+    carrying it or any of its children, each once."""
+    linked = (matching.order_by(None).select_from(Initiative)
+              .join(initiative_themes, initiative_themes.c.initiative_id == Initiative.id)
+              .join(Theme, Theme.id == initiative_themes.c.theme_id))
+    top = orm.aliased(Theme)
+    own = linked.with_only_columns(Theme.slug, sa.func.count()).group_by(Theme.slug)
+    tops = (linked.with_only_columns(top.slug, sa.func.count(sa.distinct(Initiative.id)))
+            .join(top, top.id == sa.func.coalesce(Theme.parent_id, Theme.id))
+            .group_by(top.slug))
+    return {**dict(db.session.execute(own).all()), **dict(db.session.execute(tops).all())}
 
 
 def explain(stmt: Select) -> str:

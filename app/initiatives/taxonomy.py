@@ -1,80 +1,78 @@
-"""The default theme taxonomy: the seven sessions of the Connecteur Recherche (2020)."""
+"""The default taxonomy: the two-level category tree of geodata/categories.json."""
 
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Theme
 
-# slug, French label, English label, colour (contrast ≥ 4.5:1 on white), icon
-DEFAULT_THEMES = (
-    ("crisis-management", "Gestion de crise", "Crisis management", "#B3261E", "siren"),
-    (
-        "territory-proximity",
-        "Territoire, lieux, services et proximité",
-        "Territory, places, services and proximity",
-        "#1B6E3A",
-        "map-pin",
-    ),
-    (
-        "organisations-uncertainty",
-        "Organisations publiques face à l'incertitude",
-        "Public organisations facing uncertainty",
-        "#5B3C88",
-        "compass",
-    ),
-    (
-        "inequality-inclusion",
-        "Inégalités, inclusion et pouvoir d'agir",
-        "Inequality, inclusion and empowerment",
-        "#9A4A00",
-        "hands",
-    ),
-    (
-        "territorial-democracy",
-        "Organisation territoriale et démocratie",
-        "Territorial organisation and democracy",
-        "#0B5CAD",
-        "landmark",
-    ),
-    (
-        "crisis-management-practice",
-        "Le management en temps de crise",
-        "Management in times of crisis",
-        "#6B4E16",
-        "users",
-    ),
-    (
-        "learning-from-crisis",
-        "Apprendre de la crise",
-        "Learning from the crisis",
-        "#00696E",
-        "book",
-    ),
-)
+CATEGORIES_FILE = Path(__file__).resolve().parents[2] / "geodata" / "categories.json"
+# Positions leave room between top categories: a child sorts right after its parent.
+TOP_STEP = 100
+
+
+@dataclass(frozen=True)
+class DefaultCategory:
+    slug: str
+    label_fr: str
+    label_en: str
+    colour: str
+    icon: str
+    data_inclusion: str | None
+    position: int
+    parent: str | None
+
+
+@functools.cache
+def default_categories() -> tuple[DefaultCategory, ...]:
+    """The tree of categories.json, tops before their children, children sharing the colour
+    and icon of their top."""
+    tree = orjson.loads(CATEGORIES_FILE.read_bytes())["categories"]
+    found = []
+    for rank, top in enumerate(tree, start=1):
+        colour, icon = top["colour"], top["icon"]
+        found.append(category(top, colour, icon, rank * TOP_STEP, None))
+        found += [category(child, colour, icon, rank * TOP_STEP + index, top["slug"])
+                  for index, child in enumerate(top["children"], start=1)]
+    return tuple(found)
+
+
+def category(entry: dict, colour: str, icon: str, position: int,
+             parent: str | None) -> DefaultCategory:
+    return DefaultCategory(entry["slug"], entry["label_fr"], entry["label_en"], colour, icon,
+                           entry.get("data_inclusion"), position, parent)
 
 
 def ensure_default_themes() -> int:
-    """Add the default themes that are missing (admins may have edited the others)."""
-    existing = set(db.session.scalars(sa.select(Theme.slug)))
+    """Add the default categories that are missing (admins may have edited the others)."""
+    by_slug = {theme.slug: theme for theme in db.session.scalars(sa.select(Theme))}
     added = 0
-    for position, (slug, label_fr, label_en, colour, icon) in enumerate(DEFAULT_THEMES):
-        if slug in existing:
+    for default in default_categories():
+        if default.slug in by_slug:
             continue
-        db.session.add(
-            Theme(
-                slug=slug,
-                label_fr=label_fr,
-                label_en=label_en,
-                colour=colour,
-                icon=icon,
-                position=position,
-            )
-        )
+        theme = Theme(slug=default.slug, label_fr=default.label_fr, label_en=default.label_en,
+                      colour=default.colour, icon=default.icon, position=default.position,
+                      data_inclusion=default.data_inclusion,
+                      parent=by_slug.get(default.parent) if default.parent else None)
+        db.session.add(theme)
+        by_slug[default.slug] = theme
         added += 1
     db.session.flush()
     return added
 
 
+def tree_order(themes: list[Theme]) -> list[Theme]:
+    """Top categories by position, each followed by its children by position."""
+    def key(theme: Theme) -> tuple:
+        top = theme.top
+        return (top.position, top.id, theme.parent_id is not None, theme.position, theme.id)
+    return sorted(themes, key=key)
+
+
 def all_themes() -> list[Theme]:
-    """Every theme, in the taxonomy's order."""
-    return list(db.session.scalars(sa.select(Theme).order_by(Theme.position, Theme.id)))
+    """Every theme, in the tree's order."""
+    return tree_order(list(db.session.scalars(sa.select(Theme))))

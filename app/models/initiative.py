@@ -54,12 +54,24 @@ class Theme(db.Model):
     colour: Mapped[str] = mapped_column(sa.String(7))
     icon: Mapped[str] = mapped_column(sa.String(40))
     position: Mapped[int] = mapped_column(default=0)
+    # Two levels: a child's parent is a top category (app.initiatives.themes keeps it so).
+    parent_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("themes.id"), index=True)
+    # The overlapping data·inclusion thématique, e.g. "numerique" or "famille--garde".
+    data_inclusion: Mapped[str | None] = mapped_column(sa.String(80))
+
+    parent: Mapped["Theme | None"] = relationship(remote_side=[id], lazy="joined")
 
     __table_args__ = (sa.CheckConstraint("length(colour) = 7", name="colour_hex"),)
 
     def label(self, locale: str) -> str:
         """Return the label in the given locale, French otherwise."""
         return self.label_en if locale == "en" else self.label_fr
+
+    @property
+    def top(self) -> "Theme":
+        """The top category this theme is or belongs to."""
+        return self.parent or self
 
     def __repr__(self) -> str:
         return f"<Theme {self.slug}>"

@@ -9,9 +9,10 @@ from werkzeug.datastructures import MultiDict
 
 from app.database import as_integer
 from app.extensions import db
+from app.geo.spatial import with_themes
 from app.initiatives import change_sets, moderation, reports
 from app.initiatives.scopes import scope_condition
-from app.models import KINDS, ChangeSet, Initiative, RejectReason, Report, Theme, User
+from app.models import KINDS, ChangeSet, Initiative, RejectReason, Report, User
 from app.models.base import utcnow
 from app.notifications import messages
 
@@ -68,7 +69,7 @@ def initiative_conditions(user: User, filters: QueueFilters) -> list[sa.ColumnEl
     if filters.kind:
         conditions.append(Initiative.kind == filters.kind)
     if filters.theme:
-        conditions.append(Initiative.themes.any(Theme.slug == filters.theme))
+        conditions.append(with_themes([filters.theme]))
     if filters.departement:
         conditions.append(Initiative.departement == filters.departement)
     if filters.region:

@@ -22,6 +22,12 @@ class Choice:
     checked: bool
     count: int | None = None
     colour: str | None = None
+    children: tuple["Choice", ...] = ()
+
+    @property
+    def expanded(self) -> bool:
+        """Show the children: one of them is chosen."""
+        return any(child.checked for child in self.children)
 
 
 @dataclass(frozen=True)
@@ -48,9 +54,7 @@ def filter_form(args: MultiDict, filters: Filters, facets: Facets) -> FilterForm
     commune_text, commune_error = commune_field(args, filters)
     return FilterForm(
         q=filters.q,
-        themes=[Choice(t.slug, t.label(locale), t.slug in filters.themes,
-                       facets.themes.get(t.slug, 0), safe_colour(t.colour))
-                for t in all_themes()],
+        themes=category_choices(filters, facets, locale),
         kinds=[Choice(kind, str(label), kind in filters.kinds, facets.kinds.get(kind, 0))
                for kind, label in KIND_LABELS.items()],
         actor_types=[Choice(code, str(label), code in filters.actor_types)
@@ -66,6 +70,17 @@ def filter_form(args: MultiDict, filters: Filters, facets: Facets) -> FilterForm
         research=filters.research,
         active_count=active_filter_count(filters),
     )
+
+
+def category_choices(filters: Filters, facets: Facets, locale: str) -> list[Choice]:
+    """The top categories, each with its count and its children to expand to."""
+    def choice(theme, children=()) -> Choice:
+        return Choice(theme.slug, theme.label(locale), theme.slug in filters.themes,
+                      facets.themes.get(theme.slug, 0), safe_colour(theme.colour),
+                      tuple(choice(child) for child in children))
+    themes = all_themes()
+    return [choice(top, [child for child in themes if child.parent_id == top.id])
+            for top in themes if top.parent_id is None]
 
 
 def territory_choices(filters: Filters) -> tuple[list[Choice], list[Choice], list[dict]]:

@@ -11,10 +11,9 @@ from flask import g
 from app.caching.bounded import app_cache
 from app.extensions import db
 from app.filters import Filters
-from app.geo.spatial import select_initiatives
+from app.geo.spatial import count_per_theme, select_initiatives
 from app.initiatives.fingerprints import fingerprint
-from app.models import Initiative, Theme
-from app.models.initiative import initiative_themes
+from app.models import Initiative
 
 PER_PAGE = 20
 # The facet counts of the last filter combinations asked, by worker (a few KB each).
@@ -110,18 +109,9 @@ def counts_per_area(column: sa.ColumnElement, filters: Filters) -> dict[str, int
 def count_facets(filters: Filters) -> Facets:
     """Grouped queries on the filtered initiatives themselves (no IN over their ids): at
     100,000 initiatives they read the covering indexes and initiative_themes' primary key."""
-    theme_rows = db.session.execute(
-        select_initiatives(dataclasses.replace(filters, themes=()))
-        .with_only_columns(Theme.slug, sa.func.count())
-        .select_from(Initiative)
-        .join(initiative_themes, initiative_themes.c.initiative_id == Initiative.id)
-        .join(Theme, Theme.id == initiative_themes.c.theme_id)
-        .group_by(Theme.slug)
-        .order_by(None)
-    )
     return Facets(
         total=count_matching(filters),
-        themes=dict(theme_rows.all()),
+        themes=count_per_theme(select_initiatives(dataclasses.replace(filters, themes=()))),
         kinds=count_by(Initiative.kind, dataclasses.replace(filters, kinds=())),
     )
 

@@ -49,12 +49,12 @@ def test_theme_filter_changes_the_map_the_list_and_the_url(page):
     wait_for_map(page)
     page.get_by_label(re.compile(r"^Gestion de crise")).check()
     page.get_by_role("button", name="Filtrer").click()
-    page.wait_for_url(re.compile(r"/\?theme=crisis-management(#.*)?$"))
+    page.wait_for_url(re.compile(r"/\?theme=gestion-de-crise(#.*)?$"))
     assert wait_for_map(page) == CRISIS_MANAGEMENT
     assert visible_total(page) == CRISIS_MANAGEMENT
     assert page.locator(".result-count").inner_text() == f"{CRISIS_MANAGEMENT} initiatives"
     page.get_by_role("link", name="Voir ces initiatives en liste").click()
-    page.wait_for_url(re.compile(r"/initiatives\?theme=crisis-management$"))
+    page.wait_for_url(re.compile(r"/initiatives\?theme=gestion-de-crise$"))
     assert page.locator(".result").count() == CRISIS_MANAGEMENT
     assert page.get_by_label(re.compile(r"^Gestion de crise")).is_checked()
 
@@ -138,7 +138,7 @@ def test_map_view_is_kept_in_the_url(page):
 
 def test_embed_renders_in_a_frame_on_another_site_while_the_home_page_refuses(
         page, live_server, other_site):
-    page.goto(f"{other_site.url}/?src={live_server.url}/embed?theme=crisis-management")
+    page.goto(f"{other_site.url}/?src={live_server.url}/embed?theme=gestion-de-crise")
     frame = page.frame_locator("#framed")
     frame.locator(".map-canvas[data-state=ready]").wait_for(timeout=15_000)
     assert frame.locator(".map-canvas").get_attribute("data-count") == str(CRISIS_MANAGEMENT)

@@ -46,7 +46,7 @@ def hostile_values(index: int, name: str) -> dict:
             "actor_name": NAMES[(index + 2) % len(NAMES)],
             "public_contact": NAMES[(index + 3) % len(NAMES)],
             "website": URLS[-2], "tags": [NAMES[index % len(NAMES)][:60]],
-            "themes": ["crisis-management"], "private_email": "secret@example.org"}
+            "themes": ["gestion-de-crise"], "private_email": "secret@example.org"}
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +56,7 @@ def hostile_site(tmp_path_factory):
     with app.app_context():
         with write_transaction():
             ensure_default_themes()
-            db.session.scalar(db.select(Theme).where(Theme.slug == "crisis-management")) \
+            db.session.scalar(db.select(Theme).where(Theme.slug == "gestion-de-crise")) \
                 .label_fr = SCRIPT[2]
             moderator = create_user(MODERATOR, PASSWORD, "moderator")
             ids = [create_initiative(hostile_values(index, name), status="published").id

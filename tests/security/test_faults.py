@@ -172,7 +172,7 @@ def test_fifty_concurrent_proposals_on_sqlite_are_all_stored(tmp_path):
 def propose(base_url: str, index: int, pair) -> int:
     session, form_page = pair
     data = {"name": f"Proposition simultanée {index}", "kind": "initiative",
-            "commune": "Cluny", "themes": ["territory-proximity"], "consent": "y",
+            "commune": "Cluny", "themes": ["continuite-service-public"], "consent": "y",
             "private_email": f"personne{index}@example.org", "action": "send",
             "stamp": form_value(form_page.text, "stamp"), "csrf_token": csrf_token(form_page.text)}
     return session.post(base_url + "/initiatives/new", data=data, timeout=120,
