@@ -257,7 +257,8 @@ def test_stats_count_per_theme_kind_and_departement(client, themes):
     make_initiative("Maison du vélo", kind="place", status="pending", private_email=None,
                     themes=None)
     body = client.get("/api/v1/stats").get_json()
-    assert body == {"total": 2, "themes": {"gestion-de-crise": 2, "retours-experience": 1},
+    assert body == {"total": 2, "themes": {"gestion-de-crise": 2, "retours-experience": 1,
+                                           "services-publics": 2, "recherche": 1},
                     "kinds": {"initiative": 1, "place": 1},
                     "departements": {"35": 1, "71": 1}}
     assert client.get("/api/v1/stats?departement=35").get_json()["total"] == 1

@@ -193,3 +193,17 @@ def test_migration_moves_session_themes_to_categories_and_keeps_admin_themes(app
     assert orjson.loads(bytes(stored))["properties"]["themes"] == [
         "gestion-de-crise", "retours-experience"]
     db.engine.dispose()
+
+
+def test_a_category_label_with_template_syntax_stays_text_on_the_map(client, accounts):
+    top = theme("culture")
+    login(client, accounts.admin)
+    client.post(f"/admin/themes/{top.id}", data={
+        "slug": top.slug, "label_fr": "{{ 7*7 }} {% raw %}", "label_en": "{# x",
+        "colour": top.colour, "icon": top.icon, "position": top.position, "parent_id": ""})
+    page = client.get("/")
+    assert page.status_code == 200
+    config = page.text[page.text.index("MaillageMap.attach("):]
+    assert "49" not in config[:config.index(");")]
+    assert "\\u007b\\u007b 7*7 }} \\u007b% raw %}" not in page.text  # escaped once, not twice
+    assert "{\\u007b 7*7 }} \\u007b% raw %}" in page.text

@@ -84,7 +84,7 @@ def test_umap_file_is_a_ready_map_with_one_layer_per_theme(client, seeded):
     lon, lat = document["geometry"]["coordinates"]
     assert -5 < lon < 10 and 41 < lat < 52  # centred on France, lon first
     names = [layer["_umap_options"]["name"] for layer in document["layers"]]
-    assert names[0] == "Gestion de crise" and len(names) == len(set(names))
+    assert names[0] == "Accès aux droits" and len(names) == len(set(names))
     for layer in document["layers"]:
         options = layer["_umap_options"]
         assert layer["type"] == "FeatureCollection" and layer["properties"] == options

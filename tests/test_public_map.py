@@ -39,7 +39,9 @@ def test_home_map_layer_fetches_points_with_the_page_filters(client, seeded):
     assert "theme=gestion-de-crise" in config["pointsUrl"]
     assert "kind=place" in config["pointsUrl"]
     assert config["detailUrl"].endswith("/{id}")
-    assert config["themes"]["gestion-de-crise"]["colour"] == "#B3261E"
+    # A child category wears its top category's colour.
+    assert config["themes"]["gestion-de-crise"]["colour"] == \
+        config["themes"]["services-publics"]["colour"] == "#3D4F5C"
     assert f'<link rel="preload" href="{config["pointsUrl"].replace("&", "&amp;")}"' in html
 
 
@@ -73,7 +75,8 @@ def test_points_arrays_line_up_initiative_by_initiative(client, seeded):
         assert data["lon"][index] == round(initiative.lon, 4)
         assert data["lat"][index] == round(initiative.lat, 4)
         assert data["kinds"][data["kind"][index]] == initiative.kind
-        assert data["themes"][data["theme"][index]] == initiative.themes[0].slug
+        # The marker wears its main category's top category.
+        assert data["themes"][data["theme"][index]] == initiative.themes[0].top.slug
 
 
 def test_points_of_no_initiative_are_empty_arrays(client, themes):
@@ -108,13 +111,14 @@ def test_points_leave_out_pending_and_rejected_initiatives(client, themes):
     assert client.get("/api/v1/map/points").get_json()["id"] == [shown]
 
 
-def test_points_main_theme_is_the_first_in_taxonomy_order(client, themes):
+def test_points_main_theme_is_the_first_top_category_in_taxonomy_order(client, themes):
     both = make_initiative("Initiative de test",
                            themes=["retours-experience", "continuite-service-public"],
                            status="published", insee=PARIS, summary="Résumé de test.",
                            private_email=None).id
     data = client.get("/api/v1/map/points").get_json()
-    assert data["themes"][data["theme"][data["id"].index(both)]] == "continuite-service-public"
+    assert data["themes"][data["theme"][data["id"].index(both)]] == "services-publics"
+    assert "continuite-service-public" not in data["themes"]  # only top categories travel
 
 
 def test_points_reject_a_bad_filter_with_a_json_error(client, themes):
@@ -144,7 +148,7 @@ def test_points_kept_by_the_worker_follow_every_change(client, themes):
         update_initiative(db.session.get(Initiative, first),
                           {"themes": ["continuite-service-public"]}, author=None)
     after = client.get("/api/v1/map/points").get_json()
-    assert after["themes"][after["theme"][0]] == "continuite-service-public"
+    assert after["themes"][after["theme"][0]] == "services-publics"
     assert after["theme"][0] != before["theme"][0]
 
 
@@ -194,7 +198,7 @@ def test_filter_counts_kept_by_the_worker_follow_every_change(client, seeded, th
 
 def test_theme_counts_ignore_the_theme_filter_itself(client, seeded):
     html = client.get("/?theme=gestion-de-crise").get_data(as_text=True)
-    assert "Apprendre de la crise <span class=\"count\">(17)</span>" in html
+    assert "Recherche et connaissance <span class=\"count\">(17)</span>" in html
     assert "8 initiatives" in html
 
 

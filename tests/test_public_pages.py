@@ -118,7 +118,7 @@ def test_initiative_page_shows_its_public_fields(client, themes):
     for text in ("Tiers-lieu du Plateau", "Lieu", "Association Plateau", "(Association)",
                  'href="https://plateau.example.org"', 'href="mailto:contact@plateau.example.org"',
                  "17 mars 2020", "Ouverte à un partenariat de recherche", "Document de session 2",
-                 "entraide", "Apprendre de la crise", "Dernière mise à jour"):
+                 "entraide", "Continuité du service public", "Dernière mise à jour"):
         assert text in html, text
     assert "prive@x.fr" not in html
 
@@ -193,7 +193,7 @@ def test_france_page_counts_and_shades_departements(client, seeded):
                      r'<td class="num">\d+</td>', html)
     assert "choropleth-area" in html and "Paris : " in html
     assert "L.geoJson(" in html and "MaillageMap.attach" in html
-    assert re.search(r'Gestion de crise</a></th><td class="num">8</td>', html)
+    assert re.search(r'Recherche et connaissance</a></th><td class="num">17</td>', html)
 
 
 def test_departement_page_shades_its_communes(client, seeded):

@@ -76,7 +76,8 @@ def other_schemas() -> dict:
     })
     theme = obj({"slug": TEXT, "label_fr": TEXT, "label_en": TEXT,
                  "colour": {"type": "string", "pattern": "^#[0-9A-Fa-f]{6}$"},
-                 "icon": TEXT, "position": {"type": "integer"}})
+                 "icon": TEXT, "position": {"type": "integer"},
+                 "parent": MAYBE_TEXT, "data_inclusion": MAYBE_TEXT})
     error = obj({"error": obj({"code": TEXT, "message": TEXT, "param": TEXT},
                               required=["code", "message"])})
     return {

@@ -8,7 +8,7 @@ filters, and each popup's details from the initiative's own API URL when it open
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
-from app.geo.maps import MapAssets
+from app.geo.maps import MapAssets, inert_json
 
 
 class InitiativeLayer(JSCSSMixin):
@@ -17,7 +17,7 @@ class InitiativeLayer(JSCSSMixin):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        MaillageMap.attach({{ this._parent.get_name() }}, {{ this.config|tojson }});
+        MaillageMap.attach({{ this._parent.get_name() }}, {{ this.config_json }});
         {% endmacro %}
         """
     )
@@ -26,5 +26,6 @@ class InitiativeLayer(JSCSSMixin):
         super().__init__()
         self._name = "InitiativeLayer"
         self.config = config
+        self.config_json = inert_json(config)
         self.default_js = [("maillage_map", assets.app_js)]
         self.default_css = [("maillage_map_css", assets.app_css)]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import folium
 from branca.element import Figure
 from folium.template import Template
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 FRANCE_CENTRE = (46.6, 2.4)
@@ -83,6 +84,17 @@ def base_map(assets: MapAssets, tiles: Tiles, label: str, *, location=FRANCE_CEN
     folium.TileLayer(tiles=tiles.url, attr=tiles.attribution, name="base", min_zoom=MIN_ZOOM,
                      max_zoom=MAX_ZOOM).add_to(page_map)
     return page_map
+
+
+def inert_json(value) -> str:
+    """JSON for a Folium template's output, which branca compiles as a Jinja template again:
+    every Jinja delimiter a text holds is written with a JSON escape, so a label such as
+    "{{ config }}" or "{% raw %}" stays text (structural braces never form one)."""
+    text = htmlsafe_json_dumps(value)
+    for start, escaped in (("{%", "\\u007b%"), ("{#", "\\u007b#"), ("{{", "{\\u007b")):
+        while start in text:
+            text = text.replace(start, escaped)
+    return text
 
 
 def render_parts(page_map: folium.Map) -> RenderedMap:

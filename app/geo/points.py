@@ -1,7 +1,7 @@
 """The map's data in compact form: parallel arrays, a few dozen bytes per initiative.
 
 The home map must show 100,000 initiatives quickly, so it does not load GeoJSON features:
-it loads ids, rounded coordinates and the indexes of each one's main theme and kind.
+it loads ids, rounded coordinates and the indexes of each one's main top category and kind.
 Names and details come from the initiative's own API URL when a popup opens.
 
 The database writes the arrays itself (json_group_array on SQLite, array_to_json on
@@ -26,10 +26,16 @@ NO_THEME = -1
 ARRAYS = ("id", "lon", "lat", "theme", "kind")
 
 
-def themes_in_order() -> list[tuple[int, str]]:
-    """Every theme's id and slug, in the taxonomy's order."""
-    return list(db.session.execute(
-        sa.select(Theme.id, Theme.slug).order_by(Theme.position, Theme.id)))
+def top_categories() -> tuple[list[str], dict[int, int]]:
+    """The top categories' slugs in the taxonomy's order, and the rank of every theme's top
+    category by theme id: markers wear their top category's colour, so only those travel."""
+    rows = db.session.execute(sa.select(Theme.id, Theme.slug, Theme.parent_id)
+                              .order_by(Theme.position, Theme.id)).all()
+    tops = [(theme_id, slug) for theme_id, slug, parent_id in rows if parent_id is None]
+    rank_of_top = {theme_id: rank for rank, (theme_id, _) in enumerate(tops)}
+    return [slug for _, slug in tops], {
+        theme_id: rank_of_top[parent_id if parent_id is not None else theme_id]
+        for theme_id, _, parent_id in rows}
 
 
 def main_theme_rank(rank_by_id: dict[int, int]) -> sa.ColumnElement[int]:
@@ -61,21 +67,20 @@ def json_array(column: sa.ColumnElement, order: sa.ColumnElement) -> sa.ColumnEl
 def compact_points(filters: Filters) -> bytes:
     """The initiatives matching the filters as parallel arrays (id, lon, lat, theme, kind),
     serialised as JSON."""
-    themes = themes_in_order()
+    slugs, rank_by_id = top_categories()
     kind_index = sa.case({kind: index for index, kind in enumerate(KINDS)},
                          value=Initiative.kind)
     rows = select_initiatives(filters).with_only_columns(
         Initiative.id.label("id"),
         rounded(Initiative.lon).label("lon"),
         rounded(Initiative.lat).label("lat"),
-        main_theme_rank({theme_id: rank for rank, (theme_id, _) in enumerate(themes)})
-        .label("theme"),
+        main_theme_rank(rank_by_id).label("theme"),
         kind_index.label("kind"),
     ).subquery()
     count, *arrays = db.session.execute(sa.select(
         sa.func.count(), *(json_array(rows.c[name], rows.c.id) for name in ARRAYS))).one()
     parts = [b'{"count":', str(count).encode(),
-             b',"themes":', orjson.dumps([slug for _, slug in themes]),
+             b',"themes":', orjson.dumps(slugs),
              b',"kinds":', orjson.dumps(list(KINDS))]
     for name, array in zip(ARRAYS, arrays, strict=True):
         parts += [b',"', name.encode(), b'":', array.encode()]

@@ -27,6 +27,7 @@ from app.geo.maps import (
     RenderedMap,
     Tiles,
     base_map,
+    inert_json,
     render_parts,
 )
 from app.geo.territory import current_gazetteer
@@ -165,7 +166,7 @@ class LocationPicker(JSCSSMixin):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        MaillagePicker.attach({{ this._parent.get_name() }}, {{ this.config|tojson }});
+        MaillagePicker.attach({{ this._parent.get_name() }}, {{ this.config_json }});
         {% endmacro %}
         """
     )
@@ -174,6 +175,7 @@ class LocationPicker(JSCSSMixin):
         super().__init__()
         self._name = "LocationPicker"
         self.config = config
+        self.config_json = inert_json(config)
         self.default_js = [("maillage_picker", url_for("static", filename="js/location-picker.js"))]
 
 
