@@ -178,14 +178,15 @@ def test_row_errors_say_why(themes):
 
 
 @pytest.mark.parametrize(("cell", "slugs"), [
-    ("Territoire, lieux, services et proximité", ["territory-proximity"]),
-    ("Inégalités, inclusion et pouvoir d'agir; Gestion de crise",
-     ["inequality-inclusion", "crisis-management"]),
-    ("inequality, inclusion and empowerment | territory-proximity",
-     ["inequality-inclusion", "territory-proximity"]),
-    ("crisis-management, territory-proximity", ["crisis-management", "territory-proximity"]),
-    ("Gestion de crise, Territoire, lieux, services et proximité",
-     ["crisis-management", "territory-proximity"]),
+    ("Jeunesse, éducation et familles", ["jeunesse-education"]),
+    ("Jeunesse, éducation et familles; Gestion de crise",
+     ["jeunesse-education", "gestion-de-crise"]),
+    ("youth, education and families | continuite-service-public",
+     ["jeunesse-education", "continuite-service-public"]),
+    ("gestion-de-crise, continuite-service-public",
+     ["gestion-de-crise", "continuite-service-public"]),
+    ("Gestion de crise, Jeunesse, éducation et familles",
+     ["gestion-de-crise", "jeunesse-education"]),
 ])
 def test_theme_labels_holding_commas_are_one_theme(themes, cell, slugs):
     row = plan(f'name,lat,lon,themes\nAtelier,46.4,4.6,"{cell}"\n').rows[0]

@@ -118,7 +118,7 @@ def test_correction_receipt_links_to_the_corrected_page(app, client, accounts):
     app.config["PUBLIC_URL"] = PUBLIC
     initiative = make_initiative(status="published", summary="Ancien résumé")
     response = client.post(f"/initiatives/{initiative.id}/correction", data=proposal_data(
-        name=initiative.name, summary="Nouveau résumé", themes=["crisis-management"],
+        name=initiative.name, summary="Nouveau résumé", themes=["gestion-de-crise"],
         website="", message="Le résumé a changé", private_email="fixer@example.org"))
     assert response.status_code == 302
     receipt = [m for m in outbox() if m.recipient == "fixer@example.org"]

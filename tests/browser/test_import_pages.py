@@ -9,8 +9,8 @@ from tests.browser.test_contribution_flow import MODERATOR_71, pages, server, si
 __all__ = ["pages", "server"]  # the fixtures, shared with the contribution flow
 
 CSV = ("Titre;Ville;Thèmes\n"
-       "Atelier de la Grosne;Cluny;Territoire, lieux, services et proximité\n"
-       "Fablab clunisois;Cluny;\"Gestion de crise; Inégalités, inclusion et pouvoir d'agir\"\n"
+       "Atelier de la Grosne;Cluny;Jeunesse, éducation et familles\n"
+       "Fablab clunisois;Cluny;\"Gestion de crise; Jeunesse, éducation et familles\"\n"
        "Nulle part;Atlantide;Astrologie\n")
 
 
