@@ -13,7 +13,7 @@ from app.models import Initiative, Theme
 from tests.factories import count, login, make_initiative
 from tests.page_parsers import map_config_of
 
-BEFORE_CATEGORIES = "f3a9c6e2b8d4"
+BEFORE_CATEGORIES = "f2a9c6e1d3b7"
 
 
 def contrast_on_white(colour: str) -> float:

@@ -23,15 +23,15 @@ def test_the_review_page_names_themes_in_the_visitor_language(client, accounts):
 
 
 def test_the_history_shows_theme_labels_not_slugs(client, accounts):
-    initiative = make_initiative(status="published", themes=["crisis-management"])
+    initiative = make_initiative(status="published", themes=["gestion-de-crise"])
     with write_transaction():
-        update_initiative(initiative, {"themes": ["territory-proximity"]},
+        update_initiative(initiative, {"themes": ["continuite-service-public"]},
                           author=accounts.national)
     login(client, accounts.national)
     page = client.get(f"/initiatives/{initiative.id}/history").text
     assert "<del>Gestion de crise</del>" in page
-    assert "<ins>Territoire, lieux, services et proximité</ins>" in page
-    assert "territory-proximity<" not in page and "crisis-management<" not in page
+    assert "<ins>Continuité du service public</ins>" in page
+    assert "continuite-service-public<" not in page and "gestion-de-crise<" not in page
 
 
 def test_the_admin_pages_name_roles_and_territories(client, accounts):

@@ -55,7 +55,7 @@ def test_english_correction_without_change_says_so_in_english(client, fast_forms
     initiative = make_initiative("Repair café", status="published")
     response = client.post(f"/initiatives/{initiative.id}/correction?lang=en",
                            data=proposal_data(name="Repair café", summary=None, website=None,
-                                              private_email=None, themes="crisis-management"))
+                                              private_email=None, themes="gestion-de-crise"))
     assert response.status_code == 400
     assert "Nothing differs from the current entry." in field_errors(response.text)
 

@@ -12,7 +12,7 @@ Downgrading brings the seven themes back and moves the entries of the seven matc
 categories to them; the rest of the tree goes.
 
 Revision ID: b1d7e3a9c5f2
-Revises: f3a9c6e2b8d4
+Revises: f2a9c6e1d3b7
 Create Date: 2026-12-05 20:00:00.000000
 
 """
@@ -25,7 +25,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b1d7e3a9c5f2'
-down_revision = 'f3a9c6e2b8d4'
+down_revision = 'f2a9c6e1d3b7'
 branch_labels = None
 depends_on = None
 

@@ -91,8 +91,8 @@ def test_a_new_region_fits_the_map_to_its_results(page):
 def test_a_theme_filter_keeps_the_view_the_visitor_chose(page):
     page.goto(page.base_url + "/#map=7/47.0000/2.0000")
     wait_for_map(page)
-    page.get_by_label(re.compile(r"^Gestion de crise")).check()
+    page.get_by_label(re.compile(r"^Organisation des services publics")).check()
     page.get_by_role("button", name="Filtrer").click()
-    page.wait_for_url(re.compile(r"\?theme=crisis-management#map=7/"))
+    page.wait_for_url(re.compile(r"\?theme=services-publics#map=7/"))
     wait_for_map(page)
     assert map_view(page)[0] == 7
