@@ -1,11 +1,14 @@
 """The state shared by the browsing pages (map, list, territory): filters, counts, links."""
 
+import functools
 from dataclasses import dataclass
 
 from flask import redirect, request, url_for
+from flask_babel import get_locale
 from werkzeug.datastructures import MultiDict
 
 from app.filters import Filters
+from app.public.feeds import DEFAULT_LANGUAGE, feed_title
 from app.public.filter_form import FilterForm, filter_form
 from app.public.query import (
     FILTER_PARAMS,
@@ -34,6 +37,18 @@ class Browse:
     def narrowed(self) -> bool:
         """True when the filters restrict the results (the map then fits them)."""
         return self.form.active_count > 0
+
+    @property
+    def feed_url(self) -> str:
+        """The Atom feed of these filters, in the page's language: readers send no cookie."""
+        locale = str(get_locale())
+        return url_for("public.feed") + query_string(
+            self.args, lang=None if locale == DEFAULT_LANGUAGE else locale)
+
+    @functools.cached_property
+    def feed_title(self) -> str:
+        """The title of the Atom feed of these filters, as its <link> announces it."""
+        return feed_title(self.filters)
 
     @property
     def points_url(self) -> str:

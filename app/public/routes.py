@@ -3,7 +3,7 @@ only)."""
 
 from email.utils import parseaddr
 
-from flask import abort, redirect, render_template, request
+from flask import abort, current_app, redirect, render_template, request
 from flask_babel import gettext as _
 
 from app.caching.pages import cached_page
@@ -12,7 +12,9 @@ from app.initiatives.licence import DATA_LICENCE
 from app.initiatives.paths import initiative_slug
 from app.public import bp
 from app.public.browse import browse, canonical_redirect
+from app.public.feeds import feed_response
 from app.public.initiative_page import json_ld, page_stamp, territory_links
+from app.public.query import filter_args, read_filters
 from app.public.services import SORTS, public_initiative, result_page
 from app.web.labels import SORT_LABELS
 from app.web.maps import initiative_map, initiatives_map
@@ -42,6 +44,15 @@ def initiatives():
     return render_template("public/list.html", state=state, page=page, sort=sort,
                            sorts=SORT_LABELS, page_link=lambda number: request.path
                            + query_string(state.args, sort=sort, page=number))
+
+
+@bp.get("/initiatives.atom")
+def feed():
+    """The initiatives of a list URL last published or changed, as an Atom feed."""
+    filters = read_filters(request.args)
+    lang = request.args.get("lang")
+    chosen = lang if lang in current_app.config["LANGUAGES"] else None
+    return feed_response(filters, query_string(filter_args(request.args), lang=chosen))
 
 
 # ?links=new-tab: the embedder wants our links in a new tab rather than in its own.

@@ -62,6 +62,7 @@ RULES = {
     "public.epci": ("public", lambda o: {"siren": "200040293"}),
     "public.commune": ("public", lambda o: {"insee": "71137"}),
     "public.about": ("public", lambda o: {}),
+    "public.feed": ("public", lambda o: {}),
     "public.commune_suggestions": ("public", lambda o: {}),
     "public.vendor": ("public", lambda o: {"package": "leaflet", "filename": "leaflet.js"}),
     "static": ("public", lambda o: {"filename": "css/maillage.css"}),

@@ -22,9 +22,9 @@ PUBLIC_PAGES = ("/", "/initiatives", "/embed", "/export", "/export/umap", "/terr
                 "/api/v1/initiatives", "/api/v1/stats", "/api/v1/map/points",
                 "/api/v1/communes", "/api/v1/themes", "/api/v1/docs",
                 "/export/initiatives.geojson", "/export/initiatives.csv",
-                "/export/initiatives.umap", "/healthz")
+                "/export/initiatives.umap", "/initiatives.atom", "/healthz")
 FAST_ENDPOINTS = ("/api/v1/initiatives", "/api/v1/stats", "/api/v1/map/points",
-                  "/export/initiatives.geojson")
+                  "/export/initiatives.geojson", "/initiatives.atom")
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
