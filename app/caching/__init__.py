@@ -6,8 +6,8 @@ keys and the stale ones age out.
 
 Per worker process, in memory: `bounded.app_cache(name, budget)`, one `BoundedCache` per
 name in the running app's extensions, least recently used dropped first beyond its budget.
-- "responses" (`responses.py`, 64 MB, RESPONSE_CACHE_BYTES): built API bodies and small
-  exports, by ETag and site root (`conditional`).
+- "responses" (`responses.py`, 64 MB, RESPONSE_CACHE_BYTES): built API bodies, small
+  exports and the lists' Atom feeds (app.public.feeds), by ETag and site root (`conditional`).
 - "pages" (`pages.py`, 16 MB, PAGE_CACHE_BYTES): initiative pages for anonymous visitors,
   by the page's stamp, URL, host and language, with a nonce placeholder.
 - "facets", "area_counts" (app.public.services, 256 entries each): the list's and map's
@@ -21,9 +21,9 @@ Shared by the workers, on disk: `page_files.py` (512 MB under instance/cache/api
 API_PAGE_FILES_*): large collection pages, written once while streamed, sent with sendfile,
 kept across restarts, least recently used removed beyond the budget.
 
-In the clients and proxies: `responses.py` gives every API and export answer its ETag and
-Last-Modified, and answers 304 before loading a row (max-age 60 s for the data, 300 s for
-exports and themes, an hour for communes and the OpenAPI document).
+In the clients and proxies: `responses.py` gives every API, export and feed answer its ETag
+and Last-Modified, and answers 304 before loading a row (max-age 60 s for the data, 300 s for
+exports, feeds and themes, an hour for communes and the OpenAPI document).
 
 In the database: app.initiatives.stored_features keeps each public initiative's serialised
 GeoJSON feature in initiatives.public_feature, rebuilt in the transaction that changes the
