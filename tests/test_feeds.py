@@ -66,7 +66,7 @@ def test_feed_is_valid_atom_with_every_required_element(client, seeded):
 
 
 def test_each_entry_links_to_its_page_which_answers(client, themes):
-    publish("Repair café de Cluny", actor_name="Ville de Cluny", themes=["territory-proximity"],
+    publish("Repair café de Cluny", actor_name="Ville de Cluny", themes=["continuite-service-public"],
             summary="Réparer ensemble.")
     publish("Épicerie solidaire", insee=BORDEAUX)
     feed = atom(client, "/initiatives.atom")
@@ -79,18 +79,18 @@ def test_each_entry_links_to_its_page_which_answers(client, themes):
     cluny = next(e for e in entries if e.findtext("a:title", "", NS) == "Repair café de Cluny")
     assert cluny.findtext("a:author/a:name", "", NS) == "Ville de Cluny"
     assert cluny.findtext("a:summary", "", NS) == "Réparer ensemble."
-    assert [c.get("term") for c in cluny.iterfind("a:category", NS)] == ["territory-proximity"]
+    assert [c.get("term") for c in cluny.iterfind("a:category", NS)] == ["continuite-service-public"]
     assert cluny.find("a:category", NS).get("label")
 
 
 def test_feed_applies_the_list_filters(client, themes):
-    publish("Jardin de Cluny", kind="place", themes=["territory-proximity"])
-    publish("Ressource de Cluny", kind="resource", themes=["crisis-management"])
-    publish("Jardin de Bordeaux", kind="place", insee=BORDEAUX, themes=["territory-proximity"])
+    publish("Jardin de Cluny", kind="place", themes=["continuite-service-public"])
+    publish("Ressource de Cluny", kind="resource", themes=["gestion-de-crise"])
+    publish("Jardin de Bordeaux", kind="place", insee=BORDEAUX, themes=["continuite-service-public"])
     cases = {
         "commune=71137": {"Jardin de Cluny", "Ressource de Cluny"},
         "departement=33": {"Jardin de Bordeaux"},
-        "theme=territory-proximity": {"Jardin de Cluny", "Jardin de Bordeaux"},
+        "theme=continuite-service-public": {"Jardin de Cluny", "Jardin de Bordeaux"},
         "kind=resource": {"Ressource de Cluny"},
         "kind=place&commune=71137": {"Jardin de Cluny"},
         "q=bordeaux": {"Jardin de Bordeaux"},
@@ -176,7 +176,7 @@ def test_summary_is_plain_text_from_the_description(client, themes):
 @pytest.mark.parametrize(("page", "feed_query"), [
     ("/initiatives", ""),
     ("/", ""),
-    ("/initiatives?theme=territory-proximity", "?theme=territory-proximity"),
+    ("/initiatives?theme=continuite-service-public", "?theme=continuite-service-public"),
     ("/territoires/", ""),
     ("/territoires/region/27", "?region=27"),
     ("/territoires/71", "?departement=71"),
@@ -184,7 +184,7 @@ def test_summary_is_plain_text_from_the_description(client, themes):
     ("/territoires/commune/71137", "?commune=71137"),
 ])
 def test_pages_announce_their_feed(client, themes, page, feed_query):
-    publish("Jardin de Cluny", themes=["territory-proximity"])
+    publish("Jardin de Cluny", themes=["continuite-service-public"])
     html = client.get(page).get_data(as_text=True)
     announced = ALTERNATE.findall(html)
     assert len(announced) == 1
