@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from werkzeug.datastructures import MultiDict
 
+from app.geo.gazetteer import GazetteerMissing
+from app.geo.territory import current_gazetteer
 from app.models import ACTOR_TYPES, KINDS
 from app.text import fold
 
@@ -13,6 +15,12 @@ PUBLIC_STATUSES = {"active": ("published",), "archived": ("archived",),
                    "all": ("published", "archived")}
 CODE = re.compile(r"^[0-9A-Za-z]{1,5}$")
 EPCI_CODE = re.compile(r"^[0-9]{9}$")  # SIREN number of the intercommunality
+# A postcode or an INSEE code (Corsica's start 2A/2B), as `near` takes them.
+PLACE_CODE = re.compile(r"^[0-9][0-9AB][0-9]{3}$")
+# How far `near` looks by default, and at most: a bounded radius keeps the index useful.
+DEFAULT_RADIUS_KM = 20
+MAX_RADIUS_KM = 200
+RADIUS_PARAMS = ("rayon", "radius_km")
 
 
 class FilterError(ValueError):
@@ -34,6 +42,8 @@ class Filters:
     departement: str | None = None
     region: str | None = None
     bbox: tuple[float, float, float, float] | None = None
+    near: tuple[float, float] | None = None  # (lon, lat): results within the radius, nearest first
+    radius_km: float = DEFAULT_RADIUS_KM
     research: bool = False
     status: str = "active"
     extra: dict = field(default_factory=dict)
@@ -63,6 +73,8 @@ def parse_filters(args: MultiDict) -> Filters:
         departement=code(args, "departement"),
         region=code(args, "region"),
         bbox=parse_bbox(args.get("bbox")),
+        near=parse_near(args.get("near")),
+        radius_km=parse_radius(args),
         research=args.get("research") in ("1", "true", "on", "yes"),
         status=status,
     )
@@ -115,3 +127,49 @@ def parse_bbox(raw: str | None) -> tuple[float, float, float, float] | None:
     if not (-180 <= minlon <= maxlon <= 180 and -90 <= minlat <= maxlat <= 90):
         raise FilterError("bbox", "bbox is out of range or its minimum exceeds its maximum.")
     return numbers
+
+
+def parse_near(raw: str | None) -> tuple[float, float] | None:
+    """Parse lon,lat in WGS84, or a postcode or INSEE code standing for its commune."""
+    text = (raw or "").strip().upper()
+    if not text:
+        return None
+    if PLACE_CODE.match(text):
+        return place_of_code(text)
+    try:
+        numbers = tuple(float(part) for part in text.split(","))
+    except ValueError:
+        numbers = ()
+    if len(numbers) != 2 or not all(math.isfinite(n) for n in numbers):
+        raise FilterError("near", "near must be lon,lat or a French postcode or INSEE code.")
+    lon, lat = numbers
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise FilterError("near", "near is out of range: lon from -180 to 180, lat from -90 to 90.")
+    return lon, lat
+
+
+def place_of_code(code: str) -> tuple[float, float]:
+    """The reference point of the commune with this postcode (the most populous one sharing
+    it) or, failing that, this INSEE code."""
+    try:
+        found = current_gazetteer().search(code, 1)
+    except GazetteerMissing:
+        raise FilterError("near", "near by postcode needs the communes gazetteer; "
+                                  "give lon,lat instead.") from None
+    if not found:
+        raise FilterError("near", f"no commune has the postcode or INSEE code {code}.")
+    return found[0].lon, found[0].lat
+
+
+def parse_radius(args: MultiDict) -> float:
+    """The radius of `near` in km (`rayon` or `radius_km`), from 0.1 to the maximum."""
+    name = next((name for name in RADIUS_PARAMS if (args.get(name) or "").strip()), None)
+    if name is None:
+        return DEFAULT_RADIUS_KM
+    try:
+        value = float(args[name].strip().replace(",", "."))
+    except ValueError:
+        value = math.nan
+    if not 0.1 <= value <= MAX_RADIUS_KM:  # NaN fails too
+        raise FilterError(name, f"{name} must be a number of km from 0.1 to {MAX_RADIUS_KM}.")
+    return value

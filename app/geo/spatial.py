@@ -1,5 +1,7 @@
 """Spatial queries, per database dialect: the bounding-box index of each."""
 
+import math
+
 import sqlalchemy as sa
 from sqlalchemy import orm
 from sqlalchemy.sql import Select
@@ -20,6 +22,9 @@ sqlite_rtree = sa.table(
     sa.column("max_lat"),
 )
 postgis_geom = sa.literal_column("initiatives.geom")
+# The sphere of PostGIS's ST_DistanceSphere, used by SQLite's haversine too: one answer.
+EARTH_RADIUS_M = 6370986.0
+METRES_PER_DEGREE = EARTH_RADIUS_M * math.pi / 180
 
 
 def bbox_clause(bbox: tuple[float, float, float, float]) -> sa.ColumnElement[bool]:
@@ -39,11 +44,50 @@ def bbox_clause(bbox: tuple[float, float, float, float]) -> sa.ColumnElement[boo
     return sa.and_(Initiative.id.in_(in_box), exact)
 
 
+def box_around_point(lon: float, lat: float, radius_m: float) -> tuple[float, float, float, float]:
+    """The lon/lat box holding every point within radius_m of (lon, lat), clipped to the world."""
+    dlat = radius_m / METRES_PER_DEGREE
+    widest = min(89.9, abs(lat) + dlat)  # the parallel where the circle is widest in degrees
+    dlon = 180.0 if abs(lat) + dlat >= 89.9 else dlat / math.cos(math.radians(widest))
+    return (max(-180.0, lon - dlon), max(-90.0, lat - dlat),
+            min(180.0, lon + dlon), min(90.0, lat + dlat))
+
+
+def distance_from(lon: float, lat: float) -> sa.ColumnElement[float]:
+    """Each initiative's distance in metres from the point, on the sphere."""
+    if db.engine.dialect.name == "postgresql":
+        point = sa.func.ST_SetSRID(sa.func.ST_MakePoint(lon, lat), 4326)
+        return sa.func.ST_DistanceSphere(postgis_geom, point)
+    # Haversine with SQLite's math functions (3.35+), on the same sphere as PostGIS.
+    half_dlat = sa.func.radians(Initiative.lat - lat) / 2
+    half_dlon = sa.func.radians(Initiative.lon - lon) / 2
+    chord = (sa.func.pow(sa.func.sin(half_dlat), 2) + math.cos(math.radians(lat))
+             * sa.func.cos(sa.func.radians(Initiative.lat)) * sa.func.pow(sa.func.sin(half_dlon), 2))
+    return 2 * EARTH_RADIUS_M * sa.func.asin(sa.func.min(1.0, sa.func.sqrt(chord)))
+
+
+def near_distance(filters: Filters) -> sa.ColumnElement[float] | None:
+    """The distance column of a `near` filter, None without one."""
+    return distance_from(*filters.near) if filters.near else None
+
+
+def near_clause(filters: Filters) -> sa.ColumnElement[bool]:
+    """Initiatives within the radius: the index finds the box, the distance decides."""
+    radius_m = filters.radius_km * 1000
+    box = box_around_point(*filters.near, radius_m)
+    return sa.and_(bbox_clause(box), distance_from(*filters.near) <= radius_m)
+
+
 def select_initiatives(filters: Filters) -> Select:
-    """The public initiatives matching the filters, bbox included, on either database."""
+    """The public initiatives matching the filters, bbox included, on either database.
+
+    With `near`, only those within its radius, nearest first.
+    """
     stmt = sa.select(Initiative).where(Initiative.status.in_(filters.statuses))
     if filters.bbox:
         stmt = stmt.where(bbox_clause(filters.bbox))
+    if filters.near:
+        stmt = stmt.where(near_clause(filters))
     for term in filters.terms:
         stmt = stmt.where(Initiative.search_text.contains(term, autoescape=True))
     if filters.themes:
@@ -60,6 +104,8 @@ def select_initiatives(filters: Filters) -> Select:
             stmt = stmt.where(column == value)
     if filters.research:
         stmt = stmt.where(Initiative.research_partnership.is_(True))
+    if filters.near:
+        return stmt.order_by(near_distance(filters), Initiative.id)
     return stmt.order_by(Initiative.id)
 
 

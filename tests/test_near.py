@@ -1,0 +1,109 @@
+"""`near`: initiatives within a radius of a point, postcode or INSEE code, nearest first,
+computed by the database and checked against a Python haversine reference."""
+
+import math
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.datastructures import MultiDict
+
+from app.extensions import db
+from app.filters import DEFAULT_RADIUS_KM, FilterError, parse_filters
+from app.geo.spatial import near_distance, select_initiatives
+from app.geo.territory import current_gazetteer
+from app.models import Initiative
+
+EARTH_RADIUS_M = 6370986.0  # PostGIS's sphere for ST_DistanceSphere
+POINTS = {"paris": (2.3522, 48.8566), "cluny": (4.659, 46.434), "brest": (-4.486, 48.390),
+          "nimes": (4.360, 43.837)}
+
+
+def haversine(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """The reference distance in metres, computed here rather than by the database."""
+    dlat, dlon = math.radians(lat2 - lat1), math.radians(lon2 - lon1)
+    chord = (math.sin(dlat / 2) ** 2
+             + math.cos(math.radians(lat1)) * math.cos(math.radians(lat2)) * math.sin(dlon / 2) ** 2)
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(chord)))
+
+
+def reference(lon: float, lat: float, radius_km: float) -> list[tuple[int, float]]:
+    """(id, distance) of the published initiatives within the radius, nearest first."""
+    rows = db.session.execute(sa.select(Initiative.id, Initiative.lon, Initiative.lat).where(
+        Initiative.status == "published", Initiative.lon.is_not(None))).all()
+    found = [(i, haversine(lon, lat, x, y)) for i, x, y in rows]
+    return sorted(((i, d) for i, d in found if d <= radius_km * 1000), key=lambda r: (r[1], r[0]))
+
+
+def nearest(args: dict) -> list[tuple[int, float]]:
+    filters = parse_filters(MultiDict(args))
+    stmt = select_initiatives(filters).with_only_columns(Initiative.id, near_distance(filters))
+    return [(i, d) for i, d in db.session.execute(stmt).all()]
+
+
+def same_order(found: list[tuple[int, float]], expected: list[tuple[int, float]]) -> None:
+    """The same initiatives at the same distances (to the centimetre), in the same order;
+    ties at equal distance in id order."""
+    assert [i for i, _ in found] == [i for i, _ in expected]
+    for (_, got), (_, want) in zip(found, expected, strict=True):
+        assert got == pytest.approx(want, abs=0.01)
+
+
+@pytest.mark.parametrize("place", POINTS)
+@pytest.mark.parametrize("radius", [5, 50, 200])
+def test_near_orders_by_distance_like_the_reference(app, seeded, place, radius):
+    lon, lat = POINTS[place]
+    expected = reference(lon, lat, radius)
+    found = nearest({"near": f"{lon},{lat}", "radius_km": str(radius)})
+    same_order(found, expected)
+
+
+def test_near_finds_something_around_paris_and_cluny(app, seeded):
+    # Guards the parametrised test above from passing on empty results.
+    for place in ("paris", "cluny"):
+        assert reference(*POINTS[place], 50), place
+
+
+def test_the_default_radius_applies_and_rayon_is_the_french_name(app, seeded):
+    lon, lat = POINTS["paris"]
+    same_order(nearest({"near": f"{lon},{lat}"}), reference(lon, lat, DEFAULT_RADIUS_KM))
+    same_order(nearest({"near": f"{lon},{lat}", "rayon": "2,5"}), reference(lon, lat, 2.5))
+
+
+def test_near_combines_with_other_filters(app, seeded):
+    lon, lat = POINTS["paris"]
+    found = nearest({"near": f"{lon},{lat}", "radius_km": "200", "departement": "75"})
+    in_paris = [(i, d) for i, d in reference(lon, lat, 200)
+                if db.session.get(Initiative, i).departement == "75"]
+    assert in_paris
+    same_order(found, in_paris)
+
+
+def test_a_postcode_stands_for_its_most_populous_commune(app):
+    cluny = current_gazetteer().get("71137")
+    # 71250 is shared by some twenty communes; Cluny is the largest.
+    assert parse_filters(MultiDict({"near": "71250"})).near == (cluny.lon, cluny.lat)
+
+
+def test_an_insee_code_stands_for_its_commune(app):
+    for insee in ("71137", "2A004"):
+        commune = current_gazetteer().get(insee)
+        assert parse_filters(MultiDict({"near": insee.lower()})).near == (commune.lon, commune.lat)
+
+
+@pytest.mark.parametrize(("args", "param"), [
+    ({"near": "Cluny"}, "near"),
+    ({"near": "4.6"}, "near"),
+    ({"near": "4.6,46.4,3"}, "near"),
+    ({"near": "nan,46"}, "near"),
+    ({"near": "200,46"}, "near"),
+    ({"near": "4.6,-91"}, "near"),
+    ({"near": "99999"}, "near"),
+    ({"near": "4.6,46.4", "radius_km": "0"}, "radius_km"),
+    ({"near": "4.6,46.4", "radius_km": "201"}, "radius_km"),
+    ({"near": "4.6,46.4", "rayon": "loin"}, "rayon"),
+    ({"near": "4.6,46.4", "rayon": "nan"}, "rayon"),
+])
+def test_invalid_near_or_radius_names_the_parameter(app, args, param):
+    with pytest.raises(FilterError) as raised:
+        parse_filters(MultiDict(args))
+    assert raised.value.param == param
