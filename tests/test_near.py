@@ -13,7 +13,7 @@ from app.geo.spatial import near_distance, select_initiatives
 from app.geo.territory import current_gazetteer
 from app.models import Initiative
 
-EARTH_RADIUS_M = 6370986.0  # PostGIS's sphere for ST_DistanceSphere
+EARTH_RADIUS_M = 6371008.7714  # the mean radius of WGS84, the sphere of ST_DistanceSphere
 POINTS = {"paris": (2.3522, 48.8566), "cluny": (4.659, 46.434), "brest": (-4.486, 48.390),
           "nimes": (4.360, 43.837)}
 

@@ -22,8 +22,9 @@ sqlite_rtree = sa.table(
     sa.column("max_lat"),
 )
 postgis_geom = sa.literal_column("initiatives.geom")
-# The sphere of PostGIS's ST_DistanceSphere, used by SQLite's haversine too: one answer.
-EARTH_RADIUS_M = 6370986.0
+# The mean radius of WGS84, the sphere of ST_DistanceSphere for SRID 4326: SQLite's
+# haversine uses it too, so both databases give the same distances.
+EARTH_RADIUS_M = 6371008.7714
 METRES_PER_DEGREE = EARTH_RADIUS_M * math.pi / 180
 
 
