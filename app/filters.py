@@ -157,7 +157,7 @@ def place_of_code(code: str) -> tuple[float, float]:
         raise FilterError("near", "near by postcode needs the communes gazetteer; "
                                   "give lon,lat instead.") from None
     if not found:
-        raise FilterError("near", f"no commune has the postcode or INSEE code {code}.")
+        raise FilterError("near", f"near: no commune has the postcode or INSEE code {code}.")
     return found[0].lon, found[0].lat
 
 

@@ -107,3 +107,51 @@ def test_invalid_near_or_radius_names_the_parameter(app, args, param):
     with pytest.raises(FilterError) as raised:
         parse_filters(MultiDict(args))
     assert raised.value.param == param
+
+
+def test_api_lists_the_nearest_first_with_their_distance(client, seeded):
+    lon, lat = POINTS["paris"]
+    expected = reference(lon, lat, 50)
+    body = client.get(f"/api/v1/initiatives?near={lon},{lat}&radius_km=50").get_json()
+    found = [(f["id"], f["properties"]["distance_m"]) for f in body["features"]]
+    assert [i for i, _ in found] == [i for i, _ in expected]
+    assert all(abs(got - want) <= 0.5 for (_, got), (_, want) in zip(found, expected, strict=True))
+
+
+def test_api_pages_in_distance_order(client, seeded):
+    lon, lat = POINTS["paris"]
+    expected = [i for i, _ in reference(lon, lat, 50)]
+    assert len(expected) > 3
+    seen, url = [], f"/api/v1/initiatives?near={lon},{lat}&radius_km=50&limit=2"
+    while url:
+        body = client.get(url).get_json()
+        seen += [f["id"] for f in body["features"]]
+        url = next((link["href"] for link in body["links"] if link["rel"] == "next"), None)
+    assert seen == expected
+
+
+def test_api_resolves_a_postcode(client, seeded):
+    cluny = current_gazetteer().get("71137")
+    by_code = client.get("/api/v1/initiatives?near=71250&radius_km=30").get_json()
+    by_point = client.get(f"/api/v1/initiatives?near={cluny.lon},{cluny.lat}&radius_km=30")
+    assert by_code["features"] == by_point.get_json()["features"]
+    assert [f["id"] for f in by_code["features"]] == [i for i, _ in reference(cluny.lon, cluny.lat, 30)]
+
+
+@pytest.mark.parametrize(("query", "param"), [("near=Paris", "near"), ("near=00000", "near"),
+                                              ("near=2.3,48.8&radius_km=500", "radius_km")])
+def test_api_answers_a_bad_near_with_a_400_naming_it(client, query, param):
+    response = client.get(f"/api/v1/initiatives?{query}")
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid_parameter" and error["param"] == param
+    assert param in error["message"]
+
+
+def test_api_map_points_keep_only_those_near(client, seeded):
+    lon, lat = POINTS["cluny"]
+    body = client.get(f"/api/v1/map/points?near={lon},{lat}&radius_km=30").get_json()
+    expected = dict(reference(lon, lat, 30))
+    assert sorted(body["id"]) == sorted(expected)
+    for initiative_id, distance in zip(body["id"], body["distance_m"], strict=True):
+        assert abs(distance - expected[initiative_id]) <= 0.5

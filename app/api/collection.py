@@ -30,7 +30,9 @@ def page_response(query: PageQuery, site: str) -> Response:
     """
     salt = query_salt("collection")
     fp = fingerprint(query.statement, salt)
-    if fp.count >= page_files.min_features():
+    # A page in distance order is bounded by its radius and built whole: its features
+    # gain their distance, which no page file stores.
+    if fp.count >= page_files.min_features() and query.distance is None:
         return conditional_file(fp, page_key(fp, site),
                                 lambda: streamed_page(query, salt, fp, site))
     return conditional(fp, lambda: whole_page(query, site))

@@ -11,7 +11,8 @@ from app.api.errors import bad_parameter
 
 DEFAULT_LIMIT = 1000
 MAX_LIMIT = 10_000
-CURSOR = re.compile(r"^after:(\d{1,15})$")
+# after:<id> pages in id order; skip:<offset> pages in distance order (`near`).
+CURSOR = re.compile(r"^(after|skip):(\d{1,15})$")
 
 
 def parse_limit(args: MultiDict, default: int = DEFAULT_LIMIT, maximum: int = MAX_LIMIT) -> int:
@@ -24,13 +25,13 @@ def parse_limit(args: MultiDict, default: int = DEFAULT_LIMIT, maximum: int = MA
     return int(raw)
 
 
-def encode_cursor(last_id: int) -> str:
-    """An opaque cursor pointing after the given initiative."""
-    return base64.urlsafe_b64encode(f"after:{last_id}".encode()).decode().rstrip("=")
+def encode_cursor(position: int, kind: str = "after") -> str:
+    """An opaque cursor: after the given initiative, or (kind "skip") after that many rows."""
+    return base64.urlsafe_b64encode(f"{kind}:{position}".encode()).decode().rstrip("=")
 
 
-def parse_cursor(args: MultiDict) -> int:
-    """The id after which the page starts (0 for the first page)."""
+def parse_cursor(args: MultiDict, kind: str = "after") -> int:
+    """The id after which the page starts, or the rows it skips (0 for the first page)."""
     raw = args.get("cursor")
     if not raw:
         return 0
@@ -39,9 +40,9 @@ def parse_cursor(args: MultiDict) -> int:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         decoded = ""
     match = CURSOR.match(decoded)
-    if not match:
+    if not match or match.group(1) != kind:
         raise bad_parameter("cursor", "cursor is not one this API gave; start without it.")
-    return int(match.group(1))
+    return int(match.group(2))
 
 
 def parse_since(args: MultiDict) -> datetime | None:

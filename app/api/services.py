@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.sql import Select
 from werkzeug.datastructures import MultiDict
@@ -10,9 +11,9 @@ from werkzeug.datastructures import MultiDict
 from app.api.errors import ApiError
 from app.api.params import encode_cursor, parse_cursor, parse_limit, parse_since
 from app.extensions import db
-from app.filters import parse_filters
+from app.filters import Filters, parse_filters
 from app.geo.gazetteer import GazetteerMissing
-from app.geo.spatial import count_per_theme, select_initiatives
+from app.geo.spatial import count_per_theme, near_distance, select_initiatives
 from app.geo.territory import current_gazetteer
 from app.initiatives import fingerprints, geojson, stored_features
 from app.initiatives.taxonomy import all_themes
@@ -29,22 +30,33 @@ class PageChanged(ApiError):
 
 @dataclass
 class PageQuery:
-    """A parsed collection request: one more row than the page, to know if another follows."""
+    """A parsed collection request: one more row than the page, to know if another follows.
+
+    With `near`, the rows are in distance order, paged by offset, and `distance` is the
+    column giving each one's `distance_m`.
+    """
 
     statement: Select
     limit: int
+    distance: sa.ColumnElement | None = None
+    skip: int = 0
 
 
 def page_query(args: MultiDict) -> PageQuery:
     """Read filters, updated_since, limit and cursor; raise FilterError or ApiError."""
-    limit, after_id = parse_limit(args), parse_cursor(args)
-    page = matching_statement(args).where(Initiative.id > after_id).limit(limit + 1)
+    limit, filters = parse_limit(args), parse_filters(args)
+    if filters.near:
+        skip = parse_cursor(args, "skip")
+        page = matching_statement(args, filters).offset(skip).limit(limit + 1)
+        return PageQuery(page, limit, near_distance(filters), skip)
+    after_id = parse_cursor(args)
+    page = matching_statement(args, filters).where(Initiative.id > after_id).limit(limit + 1)
     return PageQuery(page, limit)
 
 
-def matching_statement(args: MultiDict) -> Select:
+def matching_statement(args: MultiDict, filters: Filters | None = None) -> Select:
     """The public initiatives matching the shared filters and updated_since."""
-    filters = parse_filters(args)
+    filters = filters or parse_filters(args)
     geojson.check_themes(filters)
     stmt = select_initiatives(filters)
     since = parse_since(args)
@@ -65,8 +77,23 @@ def collection_page(query: PageQuery) -> tuple[list[bytes], str | None]:
     next_cursor = None
     if len(ids_and_features) > query.limit:
         ids_and_features = ids_and_features[: query.limit]
-        next_cursor = encode_cursor(ids_and_features[-1][0])
+        next_cursor = (encode_cursor(query.skip + query.limit, "skip") if query.distance is not None
+                       else encode_cursor(ids_and_features[-1][0]))
+    if query.distance is not None:
+        return with_distances(query, ids_and_features), next_cursor
     return [feature for _, feature in ids_and_features], next_cursor
+
+
+def with_distances(query: PageQuery, ids_and_features: list[tuple[int, bytes]]) -> list[bytes]:
+    """The features with `distance_m` (whole metres, from the database) in their properties."""
+    distances = dict(db.session.execute(
+        query.statement.with_only_columns(Initiative.id, query.distance)).all())
+    features = []
+    for initiative_id, feature in ids_and_features:
+        parsed = orjson.loads(feature)
+        parsed["properties"]["distance_m"] = round(distances[initiative_id])
+        features.append(orjson.dumps(parsed))
+    return features
 
 
 def check_unchanged(query: PageQuery, salt: str, etag: str) -> None:

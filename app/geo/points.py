@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from app.extensions import db
 from app.filters import Filters
-from app.geo.spatial import select_initiatives
+from app.geo.spatial import near_distance, select_initiatives
 from app.models import KINDS, Initiative, Theme
 from app.models.initiative import initiative_themes
 
@@ -65,9 +65,13 @@ def json_array(column: sa.ColumnElement, order: sa.ColumnElement) -> sa.ColumnEl
 
 
 def compact_points(filters: Filters) -> bytes:
-    """The initiatives matching the filters as parallel arrays (id, lon, lat, theme, kind),
-    serialised as JSON."""
+    """The initiatives matching the filters as parallel arrays (id, lon, lat, theme, kind,
+    and distance_m in whole metres with `near`), serialised as JSON."""
     slugs, rank_by_id = top_categories()
+    distance = near_distance(filters)
+    names = ARRAYS if distance is None else (*ARRAYS, "distance_m")
+    extra = [] if distance is None else [sa.cast(sa.func.round(distance), sa.Integer)
+                                         .label("distance_m")]
     kind_index = sa.case({kind: index for index, kind in enumerate(KINDS)},
                          value=Initiative.kind)
     rows = select_initiatives(filters).with_only_columns(
@@ -76,12 +80,13 @@ def compact_points(filters: Filters) -> bytes:
         rounded(Initiative.lat).label("lat"),
         main_theme_rank(rank_by_id).label("theme"),
         kind_index.label("kind"),
+        *extra,
     ).subquery()
     count, *arrays = db.session.execute(sa.select(
-        sa.func.count(), *(json_array(rows.c[name], rows.c.id) for name in ARRAYS))).one()
+        sa.func.count(), *(json_array(rows.c[name], rows.c.id) for name in names))).one()
     parts = [b'{"count":', str(count).encode(),
              b',"themes":', orjson.dumps(slugs),
              b',"kinds":', orjson.dumps(list(KINDS))]
-    for name, array in zip(ARRAYS, arrays, strict=True):
+    for name, array in zip(names, arrays, strict=True):
         parts += [b',"', name.encode(), b'":', array.encode()]
     return b"".join(parts) + b"}"
