@@ -2,6 +2,8 @@
 computed by the database and checked against a Python haversine reference."""
 
 import math
+import re
+from html import unescape
 
 import pytest
 import sqlalchemy as sa
@@ -155,3 +157,63 @@ def test_api_map_points_keep_only_those_near(client, seeded):
     assert sorted(body["id"]) == sorted(expected)
     for initiative_id, distance in zip(body["id"], body["distance_m"], strict=True):
         assert abs(distance - expected[initiative_id]) <= 0.5
+
+
+def result_names(html: str) -> list[str]:
+    return re.findall(r'<h3 class="result__title"><a href="[^"]*">([^<]*)</a>', html)
+
+
+def test_list_page_orders_by_distance_and_says_how_far(client, seeded):
+    lon, lat = POINTS["paris"]
+    expected = reference(lon, lat, 50)[:20]
+    response = client.get(f"/initiatives?near={lon},{lat}&rayon=50")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    names = [db.session.get(Initiative, i).name for i, _ in expected]
+    assert [unescape(n) for n in result_names(html)] == names
+    distances = re.findall(r'<span class="result__distance">([^<]*)</span>', html)
+    assert len(distances) == len(expected)
+    assert distances == [french_label(metres) for _, metres in expected]
+
+
+def french_label(metres: float) -> str:
+    if metres < 995:
+        return f"à {max(10, round(metres / 10) * 10)} m"
+    km = metres / 1000
+    return f"à {km:.1f} km".replace(".", ",") if km < 10 else f"à {round(km)} km"
+
+
+def test_list_page_formats_distances_in_english(client, seeded):
+    lon, lat = POINTS["paris"]
+    html = client.get(f"/initiatives?near={lon},{lat}&rayon=50&lang=en",
+                      headers={"Accept-Language": "en"}).get_data(as_text=True)
+    distances = re.findall(r'<span class="result__distance">([^<]*)</span>', html)
+    assert distances and all(re.fullmatch(r"[\d.,]+ k?m away", d) for d in distances), distances
+
+
+def test_a_commune_typed_by_name_becomes_its_insee_code(client, seeded):
+    response = client.get("/initiatives?near=Cluny&rayon=30")
+    assert response.status_code == 302
+    assert "near=71137" in response.headers["Location"]
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'value="Cluny (71137)"' in html
+    cluny = current_gazetteer().get("71137")
+    expected = [db.session.get(Initiative, i).name for i, _ in reference(cluny.lon, cluny.lat, 30)]
+    assert expected and [unescape(n) for n in result_names(html)] == expected[:20]
+
+
+def test_a_bad_near_on_a_page_is_said_next_to_the_field(client, seeded):
+    response = client.get("/initiatives?near=Zzyzxville")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'id="filter-near-error"' in html and "Zzyzxville" in html
+    assert 'aria-invalid="true"' in html
+    # The other filters still apply and the list is shown, in its usual order.
+    assert result_names(html)
+    bad_radius = client.get("/initiatives?near=2.35,48.85&rayon=900").get_data(as_text=True)
+    assert 'id="filter-near-error"' in bad_radius
+
+
+def test_the_map_page_keeps_near_in_its_data_request(client, seeded):
+    html = client.get("/?near=71250&rayon=30").get_data(as_text=True)
+    assert "near=71250" in html and 'id="filter-near"' in html

@@ -46,7 +46,8 @@ def export_batches(filters: Filters, site: str, size: int) -> Iterator[list[Expo
     converted then, not once per request). Each batch starts after the last id of the one
     before (keyset), so it is one short query, however far into the export.
     """
-    stmt, after = select_initiatives(filters).limit(size), None
+    # In id order even with `near` (which sorts by distance): the keyset needs it.
+    stmt, after = select_initiatives(filters).order_by(None).order_by(Initiative.id).limit(size), None
     themes = {theme.slug: theme for theme in geojson.load_themes().values()}
     while True:
         page = stmt if after is None else stmt.where(Initiative.id > after)

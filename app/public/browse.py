@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 from app.filters import Filters
 from app.public.feeds import DEFAULT_LANGUAGE, feed_title
 from app.public.filter_form import FilterForm, filter_form
+from app.public.near import near_field, page_filters, resolve_near_text
 from app.public.query import (
     FILTER_PARAMS,
     export_links,
@@ -71,6 +72,7 @@ def canonical_redirect():
     what narrows the results. None when the URL is clean already.
     """
     args = resolve_commune_text(request.args) or request.args
+    args = resolve_near_text(args) or args
     clean = filter_args(args)
     for name, value in args.items(multi=True):
         if name not in FILTER_PARAMS and value.strip():
@@ -85,8 +87,8 @@ def browse(extra: dict | None = None) -> Browse:
     args = MultiDict(request.args)
     for name, value in (extra or {}).items():
         args.setlist(name, [value])
-    filters = read_filters(args)
+    filters, near_error = read_filters(args, page_filters)
     facets = facet_counts(filters)
     kept = filter_args(args)
-    return Browse(kept, filters, facets, filter_form(args, filters, facets),
-                  export_links(kept), query_string(kept))
+    form = filter_form(args, filters, facets, near_field(args, filters, near_error))
+    return Browse(kept, filters, facets, form, export_links(kept), query_string(kept))

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -10,6 +10,7 @@ from app.filters import Filters
 from app.geo.gazetteer import GazetteerMissing
 from app.geo.territory import current_gazetteer, territory_name
 from app.initiatives.taxonomy import all_themes
+from app.public.near import RADIUS_CHOICES, NearField
 from app.public.services import Facets
 from app.web.labels import ACTOR_TYPE_LABELS, KIND_LABELS, STATUS_FILTER_LABELS
 from app.web.maps import safe_colour
@@ -45,9 +46,18 @@ class FilterForm:
     commune_error: str
     research: bool
     active_count: int
+    near: NearField = NearField()
+
+    @property
+    def radius_choices(self) -> list[tuple[str, str, bool]]:
+        """(value, label, selected) of the radii offered, the current one always among them."""
+        return [(f"{radius:g}", _("%(num)s km", num=format_decimal(radius)),
+                 radius == self.near.radius_km)
+                for radius in sorted({*RADIUS_CHOICES, self.near.radius_km})]
 
 
-def filter_form(args: MultiDict, filters: Filters, facets: Facets) -> FilterForm:
+def filter_form(args: MultiDict, filters: Filters, facets: Facets,
+                near: NearField | None = None) -> FilterForm:
     """The filter form's content for these filters and counts."""
     locale = str(get_locale())
     regions, departements, all_departements = territory_choices(filters)
@@ -69,6 +79,7 @@ def filter_form(args: MultiDict, filters: Filters, facets: Facets) -> FilterForm
         commune_error=commune_error,
         research=filters.research,
         active_count=active_filter_count(filters),
+        near=near or NearField(radius_km=filters.radius_km),
     )
 
 
@@ -127,6 +138,6 @@ def commune_field(args: MultiDict, filters: Filters) -> tuple[str, str]:
 def active_filter_count(filters: Filters) -> int:
     """How many filters narrow the results, to tell the visitor when the panel is closed."""
     narrowing = [filters.q, filters.commune, filters.epci, filters.departement, filters.region,
-                 filters.bbox, filters.research, filters.status != "active"]
+                 filters.bbox, filters.near, filters.research, filters.status != "active"]
     return (sum(1 for value in narrowing if value) + len(filters.themes) + len(filters.kinds)
             + len(filters.actor_types))

@@ -1,6 +1,8 @@
 """The shared filters as they travel in URLs: reading, cleaning, links that keep them."""
 
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import abort, make_response, request
 from flask_babel import gettext as _
@@ -12,9 +14,10 @@ from app.geo.territory import current_gazetteer
 from app.web.http import error_response
 from app.web.urls import query_string
 
+T = TypeVar("T")
 # The parameters of the shared filter form (parse_filters reads them all).
 FILTER_PARAMS = ("q", "theme", "kind", "actor_type", "commune", "epci", "departement",
-                 "region", "research", "status", "bbox")
+                 "region", "research", "status", "bbox", "near", "rayon", "radius_km")
 EXPORT_FORMATS = (("geojson", "GeoJSON"), ("umap", "uMap"), ("csv", "CSV"),
                   ("gpkg", "GeoPackage"))
 # "Cluny (71137)", as the autocomplete writes it; a bare number may be a postcode.
@@ -24,17 +27,19 @@ INSEE_IN_TEXT = re.compile(r"\(([0-9][0-9AB][0-9]{3})\)\s*$")
 def filter_args(args: MultiDict) -> MultiDict:
     """Only the filter parameters of a query, without empty values or the default status."""
     kept = MultiDict()
-    for name in FILTER_PARAMS:
+    # A radius without a place to measure from narrows nothing.
+    names = FILTER_PARAMS if (args.get("near") or "").strip() else FILTER_PARAMS[:-2]
+    for name in names:
         for value in args.getlist(name):
             if value.strip() and not (name == "status" and value == "active"):
                 kept.add(name, value.strip())
     return kept
 
 
-def read_filters(args: MultiDict) -> Filters:
+def read_filters(args: MultiDict, parse: Callable[[MultiDict], T] = parse_filters) -> T:
     """Parse the filters of a page, answering 400 with the reason when one is wrong."""
     try:
-        return parse_filters(args)
+        return parse(args)
     except FilterError as error:
         message = _("Le filtre « %(param)s » de l'adresse n'est pas valide.", param=error.param)
         abort(make_response(error_response(400, "invalid_filter", message)))

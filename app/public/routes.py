@@ -14,8 +14,9 @@ from app.public import bp
 from app.public.browse import browse, canonical_redirect
 from app.public.feeds import feed_response
 from app.public.initiative_page import json_ld, page_stamp, territory_links
+from app.public.near import distance_label
 from app.public.query import filter_args, read_filters
-from app.public.services import SORTS, public_initiative, result_page
+from app.public.services import public_initiative, result_page
 from app.web.labels import SORT_LABELS
 from app.web.maps import initiative_map, initiatives_map
 from app.web.markdown import render_markdown
@@ -39,10 +40,14 @@ def initiatives():
     if (target := canonical_redirect()) is not None:
         return target
     state = browse()
-    sort = request.args.get("sort") if request.args.get("sort") in SORTS else "name"
+    sorts = {code: label for code, label in SORT_LABELS.items()
+             if code != "distance" or state.filters.near}
+    default = "distance" if state.filters.near else "name"
+    sort = request.args.get("sort") if request.args.get("sort") in sorts else default
     page = result_page(state.filters, sort, request.args.get("page", 1, type=int))
     return render_template("public/list.html", state=state, page=page, sort=sort,
-                           sorts=SORT_LABELS, page_link=lambda number: request.path
+                           sorts=sorts, distance_label=distance_label,
+                           page_link=lambda number: request.path
                            + query_string(state.args, sort=sort, page=number))
 
 

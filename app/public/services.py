@@ -3,7 +3,7 @@
 import dataclasses
 import functools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import g
@@ -11,7 +11,7 @@ from flask import g
 from app.caching.bounded import app_cache
 from app.extensions import db
 from app.filters import Filters
-from app.geo.spatial import count_per_theme, select_initiatives
+from app.geo.spatial import count_per_theme, near_distance, select_initiatives
 from app.initiatives.fingerprints import fingerprint
 from app.models import Initiative
 
@@ -20,7 +20,7 @@ PER_PAGE = 20
 FACETS_KEPT = 256
 # Where a request keeps the facets it counted: the list's page reuses their total.
 REQUEST_FACETS = "maillage_facets"
-SORTS = ("name", "commune", "updated")
+SORTS = ("name", "commune", "updated")  # and "distance", with `near` only
 # Accented capitals that begin French commune names ("Écully", "Île-d'Houat", "Œting"):
 # replaced before sorting, as SQLite compares bytes and would put them after Z. The
 # database applies them in the generated column commune_sort (its migration copies them).
@@ -47,6 +47,7 @@ class ResultPage:
     total: int
     page: int
     per_page: int
+    distances: dict[int, float] = field(default_factory=dict)  # metres, with `near`
 
     @functools.cached_property
     def pages(self) -> int:
@@ -167,8 +168,21 @@ def result_page(filters: Filters, sort: str, page: int) -> ResultPage:
     total = counted[1].total if counted is not None else count_matching(filters)
     last_page = max(1, math.ceil(total / PER_PAGE))
     page = min(max(page, 1), last_page)
-    ids = page_ids(filters, LIST_SORTS[sort], (page - 1) * PER_PAGE)
-    return ResultPage(initiatives_by_id(ids), total, page, PER_PAGE)
+    offset = (page - 1) * PER_PAGE
+    if sort == "distance" and filters.near:
+        ids = list(db.session.scalars(select_initiatives(filters).with_only_columns(
+            Initiative.id).limit(PER_PAGE).offset(offset)))
+    else:
+        ids = page_ids(filters, LIST_SORTS[sort], offset)
+    return ResultPage(initiatives_by_id(ids), total, page, PER_PAGE, distances_of(filters, ids))
+
+
+def distances_of(filters: Filters, ids: list[int]) -> dict[int, float]:
+    """How far each of these initiatives is from the `near` point, in metres."""
+    if not filters.near or not ids:
+        return {}
+    return dict(db.session.execute(sa.select(Initiative.id, near_distance(filters))
+                                   .where(Initiative.id.in_(ids))).all())
 
 
 def page_ids(filters: Filters, sort: ListSort, offset: int) -> list[int]:

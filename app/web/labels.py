@@ -77,6 +77,7 @@ SORT_LABELS = {
     "name": _l("Nom"),
     "commune": _l("Commune"),
     "updated": _l("Dernière mise à jour"),
+    "distance": _l("Distance"),
 }
 
 REPORT_LABELS = {
