@@ -47,7 +47,8 @@ def export_batches(filters: Filters, site: str, size: int) -> Iterator[list[Expo
     before (keyset), so it is one short query, however far into the export.
     """
     # In id order even with `near` (which sorts by distance): the keyset needs it.
-    stmt, after = select_initiatives(filters).order_by(None).order_by(Initiative.id).limit(size), None
+    stmt = select_initiatives(filters).order_by(None).order_by(Initiative.id).limit(size)
+    after = None
     themes = {theme.slug: theme for theme in geojson.load_themes().values()}
     while True:
         page = stmt if after is None else stmt.where(Initiative.id > after)

@@ -62,9 +62,13 @@ def distance_from(lon: float, lat: float) -> sa.ColumnElement[float]:
     # Haversine with SQLite's math functions (3.35+), on the same sphere as PostGIS.
     half_dlat = sa.func.radians(Initiative.lat - lat) / 2
     half_dlon = sa.func.radians(Initiative.lon - lon) / 2
-    chord = (sa.func.pow(sa.func.sin(half_dlat), 2) + math.cos(math.radians(lat))
-             * sa.func.cos(sa.func.radians(Initiative.lat)) * sa.func.pow(sa.func.sin(half_dlon), 2))
+    cos_lats = math.cos(math.radians(lat)) * sa.func.cos(sa.func.radians(Initiative.lat))
+    chord = squared_sine(half_dlat) + cos_lats * squared_sine(half_dlon)
     return 2 * EARTH_RADIUS_M * sa.func.asin(sa.func.min(1.0, sa.func.sqrt(chord)))
+
+
+def squared_sine(angle: sa.ColumnElement[float]) -> sa.ColumnElement[float]:
+    return sa.func.pow(sa.func.sin(angle), 2)
 
 
 def near_distance(filters: Filters) -> sa.ColumnElement[float] | None:

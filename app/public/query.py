@@ -8,7 +8,7 @@ from flask import abort, make_response, request
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from app.filters import FilterError, Filters, parse_filters
+from app.filters import FilterError, parse_filters
 from app.geo.gazetteer import GazetteerMissing
 from app.geo.territory import current_gazetteer
 from app.web.http import error_response
