@@ -3,6 +3,7 @@
 from flask_babel import gettext as _
 
 from app.api.params import DEFAULT_LIMIT, MAX_LIMIT
+from app.filters import DEFAULT_RADIUS_KM, MAX_RADIUS_KM
 from app.initiatives.licence import DATA_LICENCE
 from app.models import ACTOR_TYPES, KINDS, LOCATION_PRECISIONS
 
@@ -13,6 +14,7 @@ MAYBE_DATE = {"type": ["string", "null"], "format": "date"}
 CODE_PATTERN = "^[0-9A-Za-z]{1,5}$"
 NUMBER = r"-?[0-9]+(\.[0-9]+)?"
 BBOX_PATTERN = f"^{NUMBER},{NUMBER},{NUMBER},{NUMBER}$"
+NEAR_PATTERN = f"^({NUMBER},{NUMBER}|[0-9][0-9AaBb][0-9]{{3}})$"
 
 
 def ref(name: str) -> dict:
@@ -27,6 +29,8 @@ def obj(properties: dict, required: list | None = None, **extra) -> dict:
 
 
 def feature_schemas() -> dict:
+    distance = {"type": "integer", "minimum": 0,
+                "description": _("Avec near : la distance au point, en mètres.")}
     properties = {
         "uid": {"type": "integer", "description": _("Identifiant, égal à l'id du Feature.")},
         "name": TEXT,
@@ -53,7 +57,8 @@ def feature_schemas() -> dict:
     return {
         "Point": point,
         "Feature": obj({"type": {"const": "Feature"}, "id": {"type": "integer"},
-                        "geometry": ref("Point"), "properties": obj(properties)}),
+                        "geometry": ref("Point"), "properties": obj(
+                            {**properties, "distance_m": distance}, required=list(properties))}),
         "Link": obj({"rel": TEXT, "type": TEXT, "href": {"type": "string", "format": "uri"}}),
         "FeatureCollection": obj({
             "type": {"const": "FeatureCollection"},
@@ -117,6 +122,13 @@ def filter_parameters() -> list[dict]:
         query("region", code, _("Code de la région (27…).")),
         query("bbox", {"type": "string", "pattern": BBOX_PATTERN},
               _("Emprise minlon,minlat,maxlon,maxlat en WGS 84.")),
+        query("near", {"type": "string", "pattern": NEAR_PATTERN},
+              _("lon,lat en WGS 84, ou code postal ou code INSEE d'une commune : les "
+                "initiatives dans le rayon, de la plus proche à la plus lointaine, avec "
+                "distance_m ; une valeur inconnue donne une erreur 400.")),
+        query("radius_km", {"type": "number", "minimum": 0.1, "maximum": MAX_RADIUS_KM,
+                            "default": DEFAULT_RADIUS_KM},
+              _("Rayon de near, en kilomètres (rayon sur les pages).")),
         query("status", {"enum": ["active", "archived", "all"]},
               _("active (par défaut) : publiées ; archived : archivées ; all : les deux.")),
         query("research", {"type": "boolean"}, _("Ouvertes à un partenariat de recherche.")),
