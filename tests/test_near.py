@@ -215,6 +215,13 @@ def test_a_bad_near_on_a_page_is_said_next_to_the_field(client, seeded):
     assert 'id="filter-near-error"' in bad_radius
 
 
-def test_the_map_page_keeps_near_in_its_data_request(client, seeded):
+def test_the_map_page_keeps_near_and_centres_on_the_point(client, seeded):
     html = client.get("/?near=71250&rayon=30").get_data(as_text=True)
     assert "near=71250" in html and 'id="filter-near"' in html
+    south, west, north, east = map(float, re.search(
+        r"fitBounds\(\s*\[\[([-\d.]+),\s*([-\d.]+)\],\s*\[([-\d.]+),\s*([-\d.]+)\]\]",
+        html).groups())
+    cluny = current_gazetteer().get("71137")
+    assert (south + north) / 2 == pytest.approx(cluny.lat, abs=1e-6)
+    assert (west + east) / 2 == pytest.approx(cluny.lon, abs=1e-6)
+    assert haversine(cluny.lon, cluny.lat, cluny.lon, north) == pytest.approx(30_000, rel=1e-3)

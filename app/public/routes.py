@@ -14,7 +14,7 @@ from app.public import bp
 from app.public.browse import browse, canonical_redirect
 from app.public.feeds import feed_response
 from app.public.initiative_page import json_ld, page_stamp, territory_links
-from app.public.near import distance_label
+from app.public.near import distance_label, map_bounds
 from app.public.query import filter_args, read_filters
 from app.public.services import public_initiative, result_page
 from app.web.labels import SORT_LABELS
@@ -29,8 +29,10 @@ def index():
     if (target := canonical_redirect()) is not None:
         return target
     state = browse()
-    rendered = initiatives_map(state.args, _("Carte des initiatives"), fit=state.narrowed,
-                               sync_view=True)
+    # Around a point, the map shows the circle searched, centred on it, not the results.
+    rendered = initiatives_map(state.args, _("Carte des initiatives"),
+                               bounds=map_bounds(state.filters),
+                               fit=state.narrowed and not state.filters.near, sync_view=True)
     return render_template("public/index.html", state=state, map=rendered)
 
 
