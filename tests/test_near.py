@@ -11,9 +11,10 @@ from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
 from app.filters import DEFAULT_RADIUS_KM, FilterError, parse_filters
-from app.geo.spatial import near_distance, select_initiatives
+from app.geo.spatial import explain, near_distance, select_initiatives
 from app.geo.territory import current_gazetteer
 from app.models import Initiative
+from tests.test_spatial import spread_copies
 
 EARTH_RADIUS_M = 6371008.7714  # the mean radius of WGS84, the sphere of ST_DistanceSphere
 POINTS = {"paris": (2.3522, 48.8566), "cluny": (4.659, 46.434), "brest": (-4.486, 48.390),
@@ -225,3 +226,13 @@ def test_the_map_page_keeps_near_and_centres_on_the_point(client, seeded):
     assert (south + north) / 2 == pytest.approx(cluny.lat, abs=1e-6)
     assert (west + east) / 2 == pytest.approx(cluny.lon, abs=1e-6)
     assert haversine(cluny.lon, cluny.lat, cluny.lon, north) == pytest.approx(30_000, rel=1e-3)
+
+
+def test_near_query_plan_uses_the_spatial_index(app, seeded):
+    spread_copies(400)
+    plan = explain(select_initiatives(parse_filters(MultiDict({"near": "2.35,48.85",
+                                                               "radius_km": "10"}))))
+    if db.engine.dialect.name == "postgresql":
+        assert "ix_initiatives_geom" in plan, plan
+    else:
+        assert "VIRTUAL TABLE INDEX" in plan and "initiatives_rtree" in plan, plan
