@@ -65,8 +65,11 @@ def test_feed_is_valid_atom_with_every_required_element(client, seeded):
     assert len(set(texts(feed, "a:entry/a:id"))) == 50
 
 
+SERVICES = "continuite-service-public"
+
+
 def test_each_entry_links_to_its_page_which_answers(client, themes):
-    publish("Repair café de Cluny", actor_name="Ville de Cluny", themes=["continuite-service-public"],
+    publish("Repair café de Cluny", actor_name="Ville de Cluny", themes=[SERVICES],
             summary="Réparer ensemble.")
     publish("Épicerie solidaire", insee=BORDEAUX)
     feed = atom(client, "/initiatives.atom")
@@ -79,14 +82,14 @@ def test_each_entry_links_to_its_page_which_answers(client, themes):
     cluny = next(e for e in entries if e.findtext("a:title", "", NS) == "Repair café de Cluny")
     assert cluny.findtext("a:author/a:name", "", NS) == "Ville de Cluny"
     assert cluny.findtext("a:summary", "", NS) == "Réparer ensemble."
-    assert [c.get("term") for c in cluny.iterfind("a:category", NS)] == ["continuite-service-public"]
+    assert [c.get("term") for c in cluny.iterfind("a:category", NS)] == [SERVICES]
     assert cluny.find("a:category", NS).get("label")
 
 
 def test_feed_applies_the_list_filters(client, themes):
     publish("Jardin de Cluny", kind="place", themes=["continuite-service-public"])
     publish("Ressource de Cluny", kind="resource", themes=["gestion-de-crise"])
-    publish("Jardin de Bordeaux", kind="place", insee=BORDEAUX, themes=["continuite-service-public"])
+    publish("Jardin de Bordeaux", kind="place", insee=BORDEAUX, themes=[SERVICES])
     cases = {
         "commune=71137": {"Jardin de Cluny", "Ressource de Cluny"},
         "departement=33": {"Jardin de Bordeaux"},
