@@ -44,6 +44,11 @@ def feature_schemas() -> dict:
         "website": {"type": ["string", "null"], "format": "uri"},
         "public_contact": MAYBE_TEXT, "started_on": MAYBE_DATE, "ended_on": MAYBE_DATE,
         "research_partnership": {"type": "boolean"}, "source": TEXT,
+        "sources": {"type": "array", "items": obj({
+            "title": TEXT, "url": {"type": ["string", "null"], "format": "uri"},
+            "published_on": MAYBE_DATE, "quote": MAYBE_TEXT, "locator": MAYBE_TEXT}),
+            "description": _("Les sources de la fiche, dans l'ordre : titre, adresse, date, "
+                             "passage cité mot pour mot, emplacement dans le document.")},
         "last_verified_on": MAYBE_DATE, "status": {"enum": ["published", "archived"]},
         "url": {"type": "string", "format": "uri",
                 "description": _("La page de l'initiative sur Maillage.")},

@@ -12,7 +12,8 @@ COLUMNS = (
     "uid", "name", "summary", "description", "kind", "kind_label", "themes", "theme", "tags",
     "actor_name", "actor_type", "commune", "insee", "epci", "departement", "region",
     "location_precision", "lon", "lat", "website", "public_contact", "started_on", "ended_on",
-    "research_partnership", "source", "last_verified_on", "status", "url", "updated_at",
+    "research_partnership", "source", "source_title", "source_url", "last_verified_on",
+    "status", "url", "updated_at",
 )
 # A spreadsheet evaluates a cell starting with one of these as a formula (CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")

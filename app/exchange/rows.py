@@ -62,6 +62,7 @@ def row_values(row: RawRow, ctx: RowContext) -> RowValues:
     if ctx.mapping.get("source"):  # the file says where each row comes from, even if blank
         values.data["source"] = m.text(mapped(row, ctx, "source"))
     read_choices(row, ctx, values)
+    read_sources(row, ctx, values)
     try:
         placed = place(row, ctx, values)
     except PlaceProblem as problem:
@@ -80,6 +81,18 @@ def label_name(row: RawRow) -> str:
     if "{" in key:
         return TEMPLATE_KEY.sub(lambda match: m.text(row.properties.get(match[1])), key).strip()
     return m.text(row.properties.get(key) or row.properties.get("title"))
+
+
+def read_sources(row: RawRow, ctx: RowContext, values: RowValues) -> None:
+    """The list of a GeoJSON's `sources`, else one source from a title and URL column (our
+    CSV and GeoPackage carry the first source so); the rules check them later."""
+    listed = mapped(row, ctx, "sources")
+    title = m.text(mapped(row, ctx, "source_title"))
+    if isinstance(listed, list) and listed:
+        values.data["sources"] = listed
+    elif title:
+        values.data["sources"] = [{"title": title,
+                                   "url": m.text(mapped(row, ctx, "source_url")) or None}]
 
 
 def read_choices(row: RawRow, ctx: RowContext, values: RowValues) -> None:

@@ -19,7 +19,7 @@ from app.text import N_
 CHANGEABLE = (
     "name", "summary", "description", "kind", "actor_name", "actor_type", "website",
     "public_contact", "started_on", "ended_on", "research_partnership", "insee", "lon", "lat",
-    "location_precision", "themes", "tags",
+    "location_precision", "themes", "tags", "sources",
 )
 DECISIONS = ("approve", "reject", "request_changes")
 MAX_MESSAGE = 2_000

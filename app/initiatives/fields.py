@@ -89,6 +89,10 @@ def clean_field(field: str, value: Any) -> Any:
         return clean_insee(value)
     if field in ("themes", "tags"):
         return clean_list(value)
+    if field == "sources":
+        from app.initiatives.sources import clean_sources  # it builds on this module's rules
+
+        return clean_sources(value)
     raise ValueError(N_("Champ inconnu."))
 
 

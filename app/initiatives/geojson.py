@@ -17,7 +17,7 @@ from app.filters import FilterError, Filters
 from app.initiatives.memory import gc_paused
 from app.initiatives.paths import initiative_path
 from app.initiatives.umap_markup import markdown_to_umap
-from app.models import Initiative, Tag, Theme
+from app.models import Initiative, InitiativeSource, Tag, Theme
 from app.models.initiative import initiative_tags, initiative_themes
 
 COORD_DECIMALS = 6
@@ -116,27 +116,52 @@ def tags_by_initiative(ids: list[int],
     return {key: sorted(value) for key, value in linked.items()}
 
 
+SOURCE_COLUMNS = (InitiativeSource.title, InitiativeSource.url,
+                  raw(InitiativeSource.published_on), InitiativeSource.quote,
+                  InitiativeSource.locator)
+
+
+def sources_by_initiative(ids: list[int],
+                          connection: sa.Connection | None = None) -> dict[int, list]:
+    """The sources of each initiative, in their order, as the API gives them."""
+    link = InitiativeSource.initiative_id
+    value = sa.func.json_object if (connection or db.session.connection()).dialect.name == \
+        "sqlite" else sa.func.json_build_object
+    source = value(*(part for column in SOURCE_COLUMNS
+                     for part in (sa.literal(column.key), column)))
+    stmt = sa.select(link, sa.type_coerce(source, sa.JSON)).order_by(
+        link, InitiativeSource.position)
+    return group_by_initiative(stmt, link, ids, connection)
+
+
 @dataclass
 class PublicRecords:
-    """Rows of public initiatives with their themes and tags, ready to become features."""
+    """Rows of public initiatives with their themes, tags and sources, ready to become
+    features."""
 
     rows: list
     themes: dict[int, ThemeInfo]
     theme_ids: dict[int, list]
     tags: dict[int, list]
+    sources: dict[int, list]
 
     def themes_of(self, initiative_id: int) -> list[ThemeInfo]:
         return [self.themes[theme_id] for theme_id in self.theme_ids.get(initiative_id, ())]
 
 
-def public_records(stmt: Select, connection: sa.Connection | None = None) -> PublicRecords:
-    """Load the statement's initiatives in three queries: rows, theme links, tags."""
+def public_records(stmt: Select, connection: sa.Connection | None = None, *,
+                   with_sources: bool = True) -> PublicRecords:
+    """Load the statement's initiatives in four queries: rows, theme links, tags, sources.
+
+    Without sources only for the migrations that ran before their table existed.
+    """
     with gc_paused():
         rows = load_rows(stmt, connection)
         ids = [row[0] for row in rows]
         themes = load_themes(connection)
         return PublicRecords(rows, themes, theme_ids_by_initiative(ids, themes, connection),
-                             tags_by_initiative(ids, connection))
+                             tags_by_initiative(ids, connection),
+                             sources_by_initiative(ids, connection) if with_sources else {})
 
 
 def iso(value: str | date | None) -> str | None:
@@ -155,7 +180,8 @@ def iso_utc(value: str | datetime | None) -> str | None:
     return value.replace(tzinfo=None).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
 
 
-def feature(row, themes: list[ThemeInfo], tags: list[str], site: str) -> dict:
+def feature(row, themes: list[ThemeInfo], tags: list[str], site: str,
+            sources: list[dict] = ()) -> dict:
     """The GeoJSON Feature of one public initiative row (the API's contract).
 
     site is the absolute root of our pages, without its trailing slash. The row is unpacked
@@ -178,6 +204,7 @@ def feature(row, themes: list[ThemeInfo], tags: list[str], site: str) -> dict:
             "location_precision": precision, "website": website, "public_contact": contact,
             "started_on": iso(started_on), "ended_on": iso(ended_on),
             "research_partnership": research, "source": source or "",
+            "sources": list(sources),
             "last_verified_on": iso(verified_on), "status": status,
             "url": site + initiative_path(id_, name), "updated_at": iso_utc(updated_at),
         },
@@ -189,7 +216,8 @@ def features(records: PublicRecords, base_url: str) -> list[dict]:
     site = base_url.rstrip("/")
     with gc_paused():
         return [
-            feature(row, records.themes_of(row[0]), records.tags.get(row[0], []), site)
+            feature(row, records.themes_of(row[0]), records.tags.get(row[0], []), site,
+                    records.sources.get(row[0], ()))
             for row in records.rows
         ]
 

@@ -41,6 +41,7 @@ def snapshot(initiative: Initiative) -> dict[str, Any]:
     values = {field: jsonable(getattr(initiative, field)) for field in SNAPSHOT_FIELDS}
     values["themes"] = [theme.slug for theme in initiative.themes]
     values["tags"] = [tag.name for tag in initiative.tags]
+    values["sources"] = [source.as_dict() for source in initiative.sources]
     return values
 
 

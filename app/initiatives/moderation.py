@@ -114,13 +114,16 @@ MERGE_FILLS = ("summary", "description", "actor_name", "actor_type", "website", 
 
 
 def merged_values(source: Initiative, target: Initiative) -> dict[str, Any]:
-    """The target's empty fields filled from the source, and the union of themes and tags."""
+    """The target's empty fields filled from the source, and the union of themes, tags and
+    sources."""
     values = {field: getattr(source, field) for field in MERGE_FILLS
               if not getattr(target, field) and getattr(source, field)}
     values["themes"] = list(dict.fromkeys(
         [t.slug for t in target.themes] + [t.slug for t in source.themes]))
     values["tags"] = list(dict.fromkeys(
         [t.name for t in target.tags] + [t.name for t in source.tags]))
+    kept = [s.as_dict() for s in target.sources]
+    values["sources"] = kept + [s.as_dict() for s in source.sources if s.as_dict() not in kept]
     return values
 
 

@@ -46,4 +46,7 @@ def seed_values(feature: dict) -> dict:
     properties = dict(feature["properties"])
     lon, lat = feature["geometry"]["coordinates"][:2]
     seed_id = properties.pop("seed_id")
+    # The first seed named its document in free text: that is its first source now.
+    if properties.get("source") and not properties.get("sources"):
+        properties["sources"] = [{"title": properties.pop("source")}]
     return {**properties, "lon": lon, "lat": lat, "external_id": SEED_PREFIX + seed_id}

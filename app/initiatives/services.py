@@ -9,6 +9,7 @@ from app.extensions import db
 from app.initiatives.fields import InvalidInitiative
 from app.initiatives.history import SNAPSHOT_FIELDS, record, snapshot
 from app.initiatives.scopes import check_change
+from app.initiatives.sources import source_rows
 from app.initiatives.values import CleanValues, cleaned
 from app.models import Initiative, Revision, Tag, Theme, User
 from app.models.base import utcnow
@@ -61,6 +62,8 @@ class NewInitiatives:
             initiative.themes = self.themes(slugs)
             if "tags" not in values:
                 initiative.tags = []
+            if "sources" not in values:
+                initiative.sources = []
         if self.status == "published":
             initiative.published_at = utcnow()
         db.session.add(initiative)
@@ -104,6 +107,8 @@ def apply_values(initiative: Initiative, values: CleanValues) -> None:
         initiative.themes = themes_by_slug(values["themes"])
     if "tags" in values:
         initiative.tags = tags_by_name(values["tags"])
+    if "sources" in values:
+        initiative.sources = source_rows(values["sources"])
     initiative.search_text = fold(
         " ".join([initiative.name, initiative.summary or "", initiative.description or "",
                   initiative.actor_name or "", initiative.commune_name or ""])

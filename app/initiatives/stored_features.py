@@ -23,7 +23,7 @@ from sqlalchemy.sql import Select
 from app.database import single_read
 from app.extensions import db
 from app.initiatives import geojson
-from app.models import Initiative, Theme
+from app.models import Initiative, InitiativeSource, Theme
 from app.models.initiative import initiative_themes
 
 STALE_KEY = "maillage_stale_features"
@@ -32,10 +32,11 @@ RELATIVE_URL = b'"url":"/initiatives/'
 initiatives_table = Initiative.__table__
 
 
-def build_features(connection: sa.Connection, ids: list[int]) -> dict[int, bytes]:
+def build_features(connection: sa.Connection, ids: list[int], *,
+                   with_sources: bool = True) -> dict[int, bytes]:
     """The serialised features of those initiatives that are public, by id."""
     stmt = geojson.public_statement().where(Initiative.id.in_(ids))
-    return serialised(geojson.public_records(stmt, connection))
+    return serialised(geojson.public_records(stmt, connection, with_sources=with_sources))
 
 
 def serialised(records: geojson.PublicRecords) -> dict[int, bytes]:
@@ -43,8 +44,15 @@ def serialised(records: geojson.PublicRecords) -> dict[int, bytes]:
     return {feature["id"]: orjson.dumps(feature) for feature in geojson.features(records, "")}
 
 
-def refresh_features(connection: sa.Connection, ids: Iterable[int]) -> None:
-    """Store the current feature of each initiative (NULL when it is not public)."""
+def refresh_features(connection: sa.Connection, ids: Iterable[int], *,
+                     with_sources: bool | None = None) -> None:
+    """Store the current feature of each initiative (NULL when it is not public).
+
+    Migrations older than the sources' table call it too: they build features without
+    sources (the sources' migration builds them all again), told by the schema itself.
+    """
+    if with_sources is None:
+        with_sources = sa.inspect(connection).has_table(InitiativeSource.__tablename__)
     ordered = sorted(set(ids))
     update = (
         initiatives_table.update()
@@ -55,7 +63,7 @@ def refresh_features(connection: sa.Connection, ids: Iterable[int]) -> None:
     )
     for start in range(0, len(ordered), BATCH):
         batch = ordered[start:start + BATCH]
-        built = build_features(connection, batch)
+        built = build_features(connection, batch, with_sources=with_sources)
         connection.execute(update, [{"initiative_id": initiative_id,
                                      "feature": built.get(initiative_id)}
                                     for initiative_id in batch])
@@ -189,13 +197,15 @@ def collection_chunks(batches: Iterable[list[bytes]], site: str, **members) -> I
 # Tracking of the session's writes.
 
 def note_changes(session: Session, _flush_context) -> None:
-    """After each flush, remember the initiatives and themes it wrote."""
+    """After each flush, remember the initiatives (their sources too) and themes it wrote."""
     stale = session.info.setdefault(STALE_KEY, {"initiatives": set(), "themes": set()})
     for instance in (*session.new, *session.dirty):
         if isinstance(instance, Initiative) and instance.id is not None:
             stale["initiatives"].add(instance.id)
         elif isinstance(instance, Theme) and instance.id is not None:
             stale["themes"].add(instance.id)
+        elif isinstance(instance, InitiativeSource) and instance.initiative_id is not None:
+            stale["initiatives"].add(instance.initiative_id)
 
 
 def store_before_commit(session: Session) -> None:
@@ -210,7 +220,7 @@ def store_before_commit(session: Session) -> None:
         ids.update(connection.scalars(sa.select(initiative_themes.c.initiative_id).where(
             initiative_themes.c.theme_id.in_(stale["themes"]))))
     if ids:
-        refresh_features(connection, ids)
+        refresh_features(connection, ids, with_sources=True)
 
 
 def forget_changes(session: Session, *_args) -> None:

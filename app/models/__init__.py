@@ -17,6 +17,7 @@ from app.models.outbox import OutboxMessage
 from app.models.reject_reason import RejectReason
 from app.models.report import REPORT_KINDS, REPORT_STATUSES, Report
 from app.models.revision import Revision
+from app.models.source import InitiativeSource
 from app.models.staged_import import StagedImport
 from app.models.used_stamp import UsedStamp
 from app.models.user import ROLES, SCOPE_LEVELS, User, UserScope
@@ -37,6 +38,7 @@ __all__ = [
     "ChangeSet",
     "FollowUp",
     "Initiative",
+    "InitiativeSource",
     "JobRun",
     "OutboxMessage",
     "RejectReason",

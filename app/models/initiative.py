@@ -1,12 +1,16 @@
 """Initiatives, their themes and tags."""
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import UTCDateTime, in_check, utcnow
+
+if TYPE_CHECKING:
+    from app.models.source import InitiativeSource
 
 STATUSES = ("pending", "published", "rejected", "archived")
 KINDS = ("initiative", "field_site", "place", "resource")
@@ -143,6 +147,9 @@ class Initiative(db.Model):
     tags: Mapped[list["Tag"]] = relationship(
         secondary=initiative_tags, order_by="Tag.name", lazy="selectin"
     )
+    sources: Mapped[list["InitiativeSource"]] = relationship(
+        order_by="InitiativeSource.position", lazy="selectin", cascade="all, delete-orphan",
+        passive_deletes=True)
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (

@@ -8,6 +8,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    FieldList,
+    Form,
+    FormField,
     HiddenField,
     RadioField,
     SelectChoice,
@@ -19,6 +22,7 @@ from wtforms import (
 )
 
 from app.initiatives.fields import MAX_LENGTHS
+from app.initiatives.sources import MAX_SOURCES, SOURCE_LENGTHS
 from app.web.labels import ACTOR_TYPE_LABELS, KIND_LABELS
 
 
@@ -48,6 +52,25 @@ class CheckboxList(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
 
+# Empty source rows offered below the filled ones: enough without a script, which adds more.
+EMPTY_SOURCE_ROWS = 3
+
+
+class SourceForm(Form):
+    """One source: the rules (required title, web address, lengths) are the sources' own."""
+
+    title = StringField(_l("Titre du document"),
+                        render_kw={"maxlength": SOURCE_LENGTHS["title"]})
+    url = StringField(_l("Adresse web (facultatif)"), render_kw={
+        "maxlength": SOURCE_LENGTHS["url"], "type": "url", "placeholder": "https://"})
+    published_on = StringField(_l("Date de publication (facultatif)"),
+                               render_kw={"type": "date"})
+    quote = TextAreaField(_l("Passage cité, mot pour mot (facultatif)"),
+                          render_kw={"maxlength": SOURCE_LENGTHS["quote"], "rows": 3})
+    locator = StringField(_l("Emplacement : section, page (facultatif)"),
+                          render_kw={"maxlength": SOURCE_LENGTHS["locator"]})
+
+
 class InitiativeForm(FlaskForm):
     """The public fields of an initiative, and where it is."""
 
@@ -71,6 +94,15 @@ class InitiativeForm(FlaskForm):
     started_on = StringField(_l("Date de début"), render_kw={"type": "date"})
     ended_on = StringField(_l("Date de fin"), render_kw={"type": "date"})
     research_partnership = BooleanField(_l("Ouverte à un partenariat avec la recherche"))
+    sources = FieldList(FormField(SourceForm), max_entries=MAX_SOURCES + EMPTY_SOURCE_ROWS)
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        """Fill the form, then offer a few empty source rows below the given ones."""
+        super().process(formdata, obj, data, extra_filters, **kwargs)
+        blank = sum(1 for entry in self.sources if not any(entry.data.values()))
+        for _ in range(max(0, EMPTY_SOURCE_ROWS - blank)):
+            if len(self.sources) < self.sources.max_entries:
+                self.sources.append_entry()
 
     def set_theme_choices(self, themes) -> None:
         self.themes.choices = options((theme.slug, theme.label_fr) for theme in themes)

@@ -32,6 +32,7 @@ FIELD_LABELS = {
     "research_partnership": _l("Partenariat recherche"), "source": _l("Source"),
     "external_id": _l("Identifiant externe"), "status": _l("Statut"),
     "last_verified_on": _l("Vérifiée le"), "themes": _l("Thèmes"), "tags": _l("Mots-clés"),
+    "sources": _l("Sources"),
 }
 ACTION_LABELS = {
     "create": _l("Création"), "update": _l("Modification"), "publish": _l("Publication"),
@@ -80,6 +81,8 @@ def shown(field: str, value: Any) -> str:
         return ", ".join(labels.get(slug, slug) for slug in value)
     if isinstance(value, bool):
         return str(_l("oui") if value else _l("non"))
+    if field == "sources":
+        return " ; ".join(source_line(source) for source in value)
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     return str(value)
@@ -91,6 +94,13 @@ def theme_labels() -> dict[str, str]:
         locale = str(get_locale() or "fr")
         g.theme_labels = {theme.slug: theme.label(locale) for theme in all_themes()}
     return g.theme_labels
+
+
+def source_line(source: dict) -> str:
+    """A source in one line: its title, then its date, place, address and quoted passage."""
+    parts = [source.get("title") or "", source.get("published_on"), source.get("locator"),
+             source.get("url"), f"« {source['quote']} »" if source.get("quote") else None]
+    return ", ".join(part for part in parts if part)
 
 
 def diff_rows(change_set: ChangeSet) -> list[tuple[str, str, str]]:

@@ -20,7 +20,7 @@ from app.web.markdown import render_markdown
 
 VALUE_FIELDS = ("name", "summary", "description", "kind", "actor_name", "actor_type", "website",
                 "public_contact", "started_on", "ended_on", "research_partnership", "themes",
-                "tags", "insee", "lon", "lat")
+                "tags", "insee", "lon", "lat", "sources")
 # Errors about the place all show next to the commune field (the point is a hidden field).
 ERROR_FIELDS = {"location": "commune", "insee": "commune", "lon": "commune", "lat": "commune"}
 COMMUNE_CHOICES = 8
@@ -140,8 +140,9 @@ def possible_duplicates(values: CleanValues, *, exclude_id: int | None = None,
 def initiative_form_data(initiative: Initiative) -> dict[str, Any]:
     """An initiative's values as a form shows them (the pin only when it was placed by hand)."""
     data = {name: getattr(initiative, name) for name in VALUE_FIELDS
-            if name not in ("themes", "tags", "lon", "lat")}
+            if name not in ("themes", "tags", "lon", "lat", "sources")}
     data.update(themes=[t.slug for t in initiative.themes],
+                sources=[source.as_dict() for source in initiative.sources],
                 tags=", ".join(t.name for t in initiative.tags),
                 commune=initiative.commune_name or "", started_on=iso(initiative.started_on) or "",
                 ended_on=iso(initiative.ended_on) or "")

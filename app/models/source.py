@@ -1,0 +1,39 @@
+"""The sources of an initiative: where each of its facts comes from, in order."""
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+
+SOURCE_FIELDS = ("title", "url", "published_on", "quote", "locator")
+
+
+class InitiativeSource(db.Model):
+    __tablename__ = "initiative_sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("initiatives.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    url: Mapped[str | None] = mapped_column(sa.String(500))
+    published_on: Mapped[date | None]
+    # The exact passage that supports the entry, as the document words it.
+    quote: Mapped[str | None] = mapped_column(sa.Text)
+    # Where in the document: a section, a page.
+    locator: Mapped[str | None] = mapped_column(sa.String(200))
+
+    __table_args__ = (
+        sa.Index("ix_initiative_sources_initiative_id", "initiative_id", "position"),
+    )
+
+    def as_dict(self) -> dict:
+        """The source as the API, the history and the forms give it."""
+        return {"title": self.title, "url": self.url,
+                "published_on": self.published_on.isoformat() if self.published_on else None,
+                "quote": self.quote, "locator": self.locator}
+
+    def __repr__(self) -> str:
+        return f"<InitiativeSource {self.initiative_id}#{self.position} {self.title!r}>"
