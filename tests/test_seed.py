@@ -53,7 +53,7 @@ def test_seed_initiatives_carry_territory_themes_and_source(app, seeded):
     assert (cluny.departement, cluny.region) == ("71", "27")
     assert cluny.epci
     assert 4.6 < cluny.lon < 4.7 and 46.4 < cluny.lat < 46.5
-    assert cluny.themes and cluny.source
+    assert cluny.themes and cluny.sources[0].title and not cluny.source
     assert "cluny" in cluny.search_text
 
 

@@ -45,8 +45,8 @@ def flat_properties(item: ExportItem) -> dict:
     properties["tags"] = LIST_SEPARATOR.join(properties["tags"])
     properties["theme"] = item.main_theme.label_fr if item.main_theme else NO_THEME
     properties["kind_label"] = KIND_NAMES.get(properties["kind"], properties["kind"])
-    # One value per cell: the first source stands for them all (the GeoJSON keeps the list).
-    first = (properties.get("sources") or [{}])[0]
+    # One value per cell: the first source stands for them all (the API gives the list).
+    first = (properties.pop("sources", None) or [{}])[0]
     properties["source_title"] = first.get("title") or ""
     properties["source_url"] = first.get("url") or ""
     return properties
