@@ -54,7 +54,7 @@ def propose(page, name: str) -> str:
     page.goto(page.base_url + "/initiatives/new")
     page.get_by_label(re.compile(r"^Nom de l'initiative")).fill(name)
     page.get_by_label(re.compile(r"^Résumé")).fill("Un atelier pour réparer ensemble.")
-    page.get_by_label("Territoire, lieux, services et proximité").check()
+    page.get_by_label("Continuité du service public").check()
     page.locator("#commune").press_sequentially("clu", delay=60)
     page.get_by_role("option", name=re.compile(r"^Cluny \(71250")).click()
     assert page.locator("#insee").input_value() == "71137"

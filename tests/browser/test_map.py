@@ -4,6 +4,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import TILE_HOST, screenshot, wait_for_map
 
@@ -47,6 +48,8 @@ def test_map_page_requests_only_the_app_and_the_tile_server(page):
 def test_theme_filter_changes_the_map_the_list_and_the_url(page):
     page.goto(page.base_url + "/")
     wait_for_map(page)
+    # A child category sits folded under its top category until asked for.
+    page.get_by_text("Préciser : Organisation des services publics").click()
     page.get_by_label(re.compile(r"^Gestion de crise")).check()
     page.get_by_role("button", name="Filtrer").click()
     page.wait_for_url(re.compile(r"/\?theme=gestion-de-crise(#.*)?$"))
@@ -183,8 +186,8 @@ def test_skip_link_is_the_first_stop_and_focus_is_visible(page):
 def test_language_switcher_keeps_english_for_the_next_pages(page):
     page.goto(page.base_url + "/initiatives")
     page.get_by_role("link", name="English").click()
-    assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("link", name="List", exact=True).is_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("link", name="List", exact=True)).to_be_visible()
     page.get_by_role("link", name="Map", exact=True).click()
     assert page.locator("html").get_attribute("lang") == "en"
     assert wait_for_map(page) == SEEDED

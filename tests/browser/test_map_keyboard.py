@@ -23,7 +23,7 @@ def test_a_marker_is_named_and_titled_after_its_initiative(page):
         "features"][0]["properties"]["name"]
     marker = page.get_by_role("button", name=re.compile("^" + re.escape(name) + " – "))
     marker.wait_for()
-    assert marker.get_attribute("title") == f"{name} – Terrain – Gestion de crise"
+    assert marker.get_attribute("title") == f"{name} – Terrain – Organisation des services publics"
 
 
 def test_markers_in_view_all_get_their_names(page):

@@ -30,7 +30,8 @@ INJECTED = f"""() => {{
     const named = document.querySelectorAll('[id*="{MARKER}"], [class*="{MARKER}"]');
     const links = [...document.querySelectorAll('a[href], area[href]')].filter(
         link => !['http:', 'https:', 'mailto:'].includes(link.protocol));
-    const frames = document.querySelectorAll('iframe[srcdoc], object, embed, base');
+    // The embed's own <base target="_top"> has no href: only a base that moves links counts.
+    const frames = document.querySelectorAll('iframe[srcdoc], object, embed, base[href]');
     return [...handlers.map(n => 'handler on <' + n.tagName + '>'),
             ...[...named].map(n => 'element <' + n.tagName + '>'),
             ...links.map(l => 'link ' + l.href), ...[...frames].map(n => '<' + n.tagName + '>'),
