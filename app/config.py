@@ -52,6 +52,8 @@ def from_environment(instance_path: Path) -> dict:
         "GAZETTEER_PATH": env.get(
             "GAZETTEER_PATH", str(PROJECT_ROOT / "geodata" / "build" / "gazetteer.sqlite")
         ),
+        # How far outside its commune's outline an initiative's point may lie, in km.
+        "POINT_TOLERANCE_KM": float(env.get("POINT_TOLERANCE_KM", 5)),
         "SEED_PATH": str(PROJECT_ROOT / "geodata" / "seed_initiatives.geojson"),
         # Root of the public pages for absolute links (e-mails, exports, API); required in
         # production, where it also limits the Host headers served. The request's otherwise.

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import shapely
+
 from app.initiatives.taxonomy import default_categories
 from app.models import ACTOR_TYPES, KINDS
 from app.text import fold
@@ -53,6 +55,7 @@ class Commune:
     population: int
     lon: float
     lat: float
+    outline: bytes | None = None  # WKB; points are kept inside it
 
 
 def load_communes(gazetteer_path: Path) -> list[Commune]:
@@ -60,8 +63,8 @@ def load_communes(gazetteer_path: Path) -> list[Commune]:
     uri = f"{Path(gazetteer_path).resolve().as_uri()}?mode=ro&immutable=1"
     with sqlite3.connect(uri, uri=True) as connection:
         rows = connection.execute(
-            "SELECT insee, name, departement, region, epci, population, lon, lat FROM communes "
-            "WHERE lon IS NOT NULL AND population > 0 ORDER BY insee"
+            "SELECT insee, name, departement, region, epci, population, lon, lat, outline "
+            "FROM communes WHERE lon IS NOT NULL AND population > 0 ORDER BY insee"
         ).fetchall()
     return [Commune(*row) for row in rows]
 
@@ -80,6 +83,7 @@ class Generator:
             self.cumulative.append(total)
         self.random = random.Random(seed)
         self.prefix = prefix
+        self.outlines: dict[str, shapely.Geometry] = {}
         self.now = datetime(2026, 11, 1, tzinfo=UTC)
 
     def rows(self, count: int, first_id: int = 1) -> list[dict]:
@@ -158,9 +162,23 @@ class Generator:
             return commune.lon, commune.lat, "commune"
         # Larger towns spread wider: about 0.5 km for a village, 5 km for Paris.
         spread = min(0.05, 0.004 + commune.population ** 0.5 / 40_000)
-        lon = round(commune.lon + self.random.gauss(0, spread * 1.4), 6)
-        lat = round(commune.lat + self.random.gauss(0, spread), 6)
-        return lon, lat, "address"
+        dlon, dlat = self.random.gauss(0, spread * 1.4), self.random.gauss(0, spread)
+        # A point that fell outside the commune is drawn back towards the town hall (no
+        # new draw: the rows after it stay the same), as the app refuses far points.
+        for shrink in (1, 0.5, 0.25, 0.125):
+            lon = round(commune.lon + dlon * shrink, 6)
+            lat = round(commune.lat + dlat * shrink, 6)
+            if self.inside(commune, lon, lat):
+                return lon, lat, "address"
+        return commune.lon, commune.lat, "commune"
+
+    def inside(self, commune: Commune, lon: float, lat: float) -> bool:
+        """Whether the point lies in the commune (always, for a commune without outline)."""
+        if commune.outline is None:
+            return True
+        if commune.insee not in self.outlines:
+            self.outlines[commune.insee] = shapely.from_wkb(commune.outline)
+        return self.outlines[commune.insee].covers(shapely.Point(lon, lat))
 
     def themes(self) -> list[str]:
         """One to three distinct theme slugs."""

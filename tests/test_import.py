@@ -8,6 +8,7 @@ from app.database import write_transaction
 from app.exchange import imports
 from app.exchange.errors import ImportFileError
 from app.exchange.mapping import guess_mapping
+from app.exchange.placing import inner_point
 from app.exchange.sources import parse_source
 from app.extensions import db
 from app.initiatives import services
@@ -18,15 +19,17 @@ from tests.factories import make_initiative
 
 MAX_BYTES = 10 * 1024 * 1024
 NOT_A_POINT = "Pas un point"
+ABROAD = "hors de France"
 # What uMap's own tests (umap/tests/integration/test_import.py) say of each file, as
-# (rows created, {reason: rows in error with it}).
+# (rows created, {reason: rows in error with it}); their points outside France are refused.
 UMAP_OUTCOMES = {
-    "test_upload_data.json": (2, {NOT_A_POINT: 3}),  # 2 points; 1 line, 2 polygons reported
-    "test_upload_simple_marker.json": (1, {}),
-    "test_upload_missing_name.json": (1, {"Nom : Ce champ est obligatoire": 1, NOT_A_POINT: 2}),
+    "test_upload_data.json": (0, {ABROAD: 2, NOT_A_POINT: 3}),  # 1 line, 2 polygons reported
+    "test_upload_simple_marker.json": (0, {ABROAD: 1}),
+    "test_upload_missing_name.json": (0, {"Nom : Ce champ est obligatoire": 1, NOT_A_POINT: 2,
+                                          ABROAD: 1}),
     "test_upload_empty_coordinates.json": (0, {"Géométrie vide": 3}),  # dropped
     "test_upload_non_linear_ring.json": (0, {NOT_A_POINT: 1}),
-    "test_upload_data.csv": (2, {}),  # Latitude / geo_Longitude headers
+    "test_upload_data.csv": (0, {ABROAD: 2}),  # Latitude / geo_Longitude headers, in Austria
     "test_upload_data.umap": (1, {NOT_A_POINT: 2}),  # all layers: Cities and Tunnels
     "test_upload_data_with_enum.umap": (4, {}),
     "test_upload_data_with_iconurl.umap": (2, {}),  # named by the layer's labelKey
@@ -66,7 +69,7 @@ def reasons_by_kind(report) -> dict[str, int]:
         if row.action == "error":
             # A row says all that is wrong: counted by its place first, then by its name.
             said = " ".join(row.reasons)
-            key = next((k for k in (NOT_A_POINT, "Géométrie vide",
+            key = next((k for k in (NOT_A_POINT, "Géométrie vide", ABROAD,
                                     "Nom : Ce champ est obligatoire") if k in said), said)
             found[key] = found.get(key, 0) + 1
     return found
@@ -103,9 +106,10 @@ def test_umap_files_keep_names_and_layers(themes):
 
 @needs_peers
 def test_umap_csv_coordinates_come_from_latitude_like_headers(themes):
-    report = plan((PEERS_UMAP / "test_upload_data.csv").read_bytes(), "test_upload_data.csv")
+    data = (PEERS_UMAP / "test_upload_data.csv").read_text().replace("48.5,14.5", "46.43,4.66")
+    report = plan(data, "test_upload_data.csv")  # its first point moved from Austria to Cluny
     first = report.rows[0]
-    assert (first.name, first.data["lat"], first.data["lon"]) == ("a point somewhere", 48.5, 14.5)
+    assert (first.name, first.data["lat"], first.data["lon"]) == ("a point somewhere", 46.43, 4.66)
     assert first.data["description"] == "the description of this point"
 
 
@@ -113,11 +117,10 @@ def test_umap_csv_coordinates_come_from_latitude_like_headers(themes):
 def test_shapes_become_a_point_inside_them_when_asked(themes):
     path = PEERS_UMAP / "test_upload_non_linear_ring.json"
     report = plan(path.read_bytes(), path.name, shapes_to_points=True)
-    row = report.rows[0]
-    assert row.action == "create"
+    assert ABROAD in report.rows[0].reasons[0]  # made a point, then refused: it is in Germany
     ring = parse_source(path.read_bytes(), path.name, MAX_BYTES).rows[0].geometry
     polygon = shapely.make_valid(shapely.Polygon(ring["coordinates"][0]))
-    assert polygon.contains(shapely.Point(row.data["lon"], row.data["lat"]))
+    assert polygon.contains(shapely.Point(inner_point(ring)))
     regions = plan((PEERS_UMAP / "choropleth_region_chomage.geojson").read_bytes(),
                    "regions.geojson", shapes_to_points=True)
     assert regions.counts["create"] == 13
@@ -126,10 +129,10 @@ def test_shapes_become_a_point_inside_them_when_asked(themes):
 
 
 def test_csv_with_semicolons_and_decimal_commas(themes):
-    report = plan("lat;lon;foobar\n12,24;48,34;mypoint\n12,23;48,35;mypoint2\n",
+    report = plan("lat;lon;foobar\n46,43;4,66;mypoint\n48,11;-1,68;mypoint2\n",
                   mapping={"lat": "lat", "lon": "lon", "name": "foobar"})
     assert [(r.action, r.data["lat"], r.data["lon"]) for r in report.rows] == [
-        ("create", 12.24, 48.34), ("create", 12.23, 48.35)]
+        ("create", 46.43, 4.66), ("create", 48.11, -1.68)]
 
 
 def test_csv_cells_may_hold_newlines_and_delimiters(themes):
@@ -335,14 +338,14 @@ def test_possible_duplicates_are_reported_and_not_created(themes):
 
 def test_large_files_find_the_same_duplicates(themes):
     """Past 50 rows, existing initiatives are gridded once: the grid finds what
-    find_duplicates finds, far north too."""
+    find_duplicates finds, in the north too."""
     make_initiative("Maison du vélo", kind="place", status="published", private_email=None,
                     themes=None)  # Cluny
-    make_initiative("Refuge", lon=15.6, lat=78.2, kind="place", status="published",
-                    private_email=None, themes=None)  # Svalbard: narrow cells
+    make_initiative("Refuge", insee="59183", lon=2.37, lat=51.03, kind="place",
+                    status="published", private_email=None, themes=None)  # Dunkerque: narrower
     rows = [f"Lieu numéro {n},{44 + n / 20},{4.5}" for n in range(60)]  # 5.5 km apart
     csv = "name,lat,lon\n" + "\n".join(
-        [*rows, "Maison du velo,46.434,4.659", "Le Refuge,78.2,15.61"]) + "\n"
+        [*rows, "Maison du velo,46.434,4.659", "Le Refuge,51.03,2.382"]) + "\n"
     report = plan(csv)
     assert [row.action for row in report.rows[-2:]] == ["duplicate", "duplicate"]
     assert {row.action for row in report.rows[:-2]} == {"create"}

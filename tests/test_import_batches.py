@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from app.exchange import imports
 from app.extensions import db
+from app.geo.distances import METRES_PER_DEGREE
 from app.initiatives.duplicates import (
-    METRES_PER_DEGREE,
     RADIUS_M,
     SIMILARITY,
     common_subsequence,

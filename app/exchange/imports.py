@@ -22,7 +22,7 @@ from app.extensions import db
 from app.geo.territory import current_gazetteer
 from app.initiatives.changes import changed_values
 from app.initiatives.duplicates import RADIUS_M, distance_m, find_duplicates, similar
-from app.initiatives.fields import InvalidInitiative
+from app.initiatives.fields import InvalidInitiative, check_period
 from app.initiatives.geojson import load_themes
 from app.initiatives.scopes import check_change
 from app.initiatives.services import NewInitiatives, update_initiative
@@ -210,6 +210,10 @@ class KnownInitiatives:
 def planned_update(report: RowReport, initiative: Initiative, data: dict) -> RowReport:
     report.target_id = initiative.id
     changes = changed_values(initiative, data)
+    try:  # a date the file gives alone must fit the initiative's other one
+        check_period(changes, initiative)
+    except InvalidInitiative as invalid:
+        return fail(report, r.problems_of(invalid))
     report.data = changes
     report.action = "update" if changes else "unchanged"
     if changes:

@@ -7,8 +7,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.geo.distances import METRES_PER_DEGREE
 from app.initiatives.duplicates import (
-    METRES_PER_DEGREE,
     RADIUS_M,
     box_around,
     distance_m,

@@ -10,8 +10,9 @@ from app.exchange.errors import report_language
 from app.exchange.placing import PlaceProblem, find_commune, geometry_point
 from app.exchange.sources import RawRow, Source
 from app.geo.gazetteer import Gazetteer
-from app.initiatives.fields import InvalidInitiative, clean
+from app.initiatives.fields import InvalidInitiative
 from app.initiatives.umap_markup import umap_to_markdown
+from app.initiatives.values import PLACE_KEYS, CleanValues
 from app.text import fold
 
 TEXT_TARGETS = ("name", "summary", "actor_name", "public_contact", "source")
@@ -124,15 +125,17 @@ def read_choices(row: RawRow, ctx: RowContext, values: RowValues) -> None:
 
 def place(row: RawRow, ctx: RowContext, values: RowValues) -> dict:
     """The point (from the geometry or lon/lat columns) or the commune of a row."""
+    insee, name, postcode = (m.text(mapped(row, ctx, t)) for t in ("insee", "commune", "postcode"))
     if ctx.source.has_geometry and row.geometry is not None:
         lon, lat = geometry_point(row.geometry, ctx.shapes_to_points)
-        return {"lon": lon, "lat": lat, "location_precision": "address"}
+        return {"lon": lon, "lat": lat, "location_precision": "address",
+                **declared_commune(ctx, insee, name, postcode)}
     lon, lat = (m.text(mapped(row, ctx, target)) for target in ("lon", "lat"))
     if lon or lat:
         if not (lon and lat):
             raise PlaceProblem("Longitude ou latitude manquante.")
-        return {"lon": lon, "lat": lat, "location_precision": "address"}
-    insee, name, postcode = (m.text(mapped(row, ctx, t)) for t in ("insee", "commune", "postcode"))
+        return {"lon": lon, "lat": lat, "location_precision": "address",
+                **declared_commune(ctx, insee, name, postcode)}
     if not (insee or name or postcode):
         raise PlaceProblem("Pas de géométrie." if ctx.source.has_geometry
                            else "Ni coordonnées ni commune.")
@@ -141,15 +144,25 @@ def place(row: RawRow, ctx: RowContext, values: RowValues) -> dict:
     return {"insee": commune.insee, "location_precision": "commune"}
 
 
-def checked(values: RowValues, placed: bool = True) -> RowValues:
-    """Run the initiative field rules on the values (lengths, URLs, ranges, required), adding
-    every rule broken to the problems already found: the report says all that is wrong."""
+def declared_commune(ctx: RowContext, insee: str, name: str, postcode: str) -> dict:
+    """The commune a row names beside its point, which the point must lie in or near;
+    none when it names none, or none the gazetteer can tell (the point then places it)."""
+    if not (insee or name or postcode):
+        return {}
     try:
-        cleaned = clean(values.data)
+        return {"insee": find_commune(ctx.gazetteer, insee, name, postcode).insee}
+    except PlaceProblem:
+        return {}
+
+
+def checked(values: RowValues, placed: bool = True) -> RowValues:
+    """Run the initiative rules on the values (lengths, URLs, ranges, required, a point
+    near its commune, dates in order), adding every rule broken to the problems already
+    found: the report says all that is wrong."""
+    try:
+        cleaned = dict(CleanValues.check(values.data))
     except InvalidInitiative as invalid:
-        values.problems += [f"{field_label(name)} : {message}"
-                            for name, message in invalid.errors.items()
-                            if placed or name != "location"]  # its problem is already said
+        values.problems += problems_of(invalid, placed) + place_problems(values.data, invalid)
         return values
     if values.problems:
         return values
@@ -157,6 +170,25 @@ def checked(values: RowValues, placed: bool = True) -> RowValues:
     if cleaned.get("lon") is not None:
         values.point = (cleaned["lon"], cleaned["lat"])
     return values
+
+
+def problems_of(invalid: InvalidInitiative, placed: bool = True) -> list[str]:
+    """The report's lines for values the initiative rules refused: "Field : message"."""
+    return [f"{field_label(name)} : {message}" for name, message in invalid.errors.items()
+            if placed or name != "location"]  # a row not placed has said why already
+
+
+def place_problems(data: dict, invalid: InvalidInitiative) -> list[str]:
+    """What is wrong with the place of values whose other fields broke rules (the place is
+    checked once they pass): the report says all that is wrong."""
+    place = {key: data[key] for key in PLACE_KEYS if key in data}
+    if not place or PLACE_KEYS & invalid.errors.keys():
+        return []
+    try:
+        CleanValues.check(place, partial=True)
+    except InvalidInitiative as refused:
+        return problems_of(refused)
+    return []
 
 
 def field_label(name: str) -> str:

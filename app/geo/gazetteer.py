@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import shapely
 
+from app.geo.distances import box_around, distance_m, outline_distance_m
 from app.text import fold
 
 if TYPE_CHECKING:
@@ -169,9 +170,35 @@ class Gazetteer:
         ).fetchall()
         point = shapely.Point(lon, lat)
         for rowid, outline in candidates:
-            if shapely.from_wkb(outline).covers(point):
+            if parse_outline(outline).covers(point):
                 return self._communes("c.rowid = ?", (rowid,), limit=1)[0]
         return None
+
+    def distance_m(self, commune: Commune, lon: float, lat: float) -> float | None:
+        """Metres from a point to a commune's outline (0 inside), or to its reference point
+        when it has no outline; None when it has neither."""
+        row = self._connection().execute(
+            "SELECT outline FROM communes WHERE insee = ?", (commune.insee,)).fetchone()
+        if row and row[0]:
+            return outline_distance_m(parse_outline(row[0]), lon, lat)
+        return distance_m(lon, lat, commune.lon, commune.lat) if commune.lon is not None else None
+
+    def nearest(self, lon: float, lat: float, within_m: float) -> Commune | None:
+        """The commune nearest to a point, if one is within_m metres of it (a beach, a quay)."""
+        minx, miny, maxx, maxy = box_around(lon, lat, within_m)
+        candidates = self._connection().execute(
+            "SELECT c.rowid, c.outline FROM communes_rtree AS t"
+            " JOIN communes AS c ON c.rowid = t.id"
+            " WHERE t.minx <= ? AND t.maxx >= ? AND t.miny <= ? AND t.maxy >= ?"
+            " AND c.outline IS NOT NULL",
+            (maxx, minx, maxy, miny),
+        ).fetchall()
+        distances = [(outline_distance_m(parse_outline(outline), lon, lat), rowid)
+                     for rowid, outline in candidates]
+        best = min(distances, default=None)
+        if best is None or best[0] > within_m:
+            return None
+        return self._communes("c.rowid = ?", (best[1],), limit=1)[0]
 
     def departement(self, code: str) -> dict | None:
         """Return a département as {code, name, region, region_name}, or None."""
@@ -243,6 +270,13 @@ class Gazetteer:
     def meta(self) -> dict[str, str]:
         """Return the build metadata: source, version, licence, counts."""
         return dict(self._connection().execute("SELECT key, value FROM meta ORDER BY key"))
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_outline(wkb: bytes) -> shapely.Geometry:
+    """A commune's outline from its stored WKB (the same few communes come back row after
+    row in an import, so their parsed outlines are kept)."""
+    return shapely.from_wkb(wkb)
 
 
 @functools.lru_cache(maxsize=8)

@@ -3,6 +3,7 @@
 from flask import current_app
 
 from app.geo.gazetteer import Commune, Gazetteer, GazetteerMissing, get_gazetteer
+from app.geo.point_checks import commune_of_point
 from app.text import N_
 
 
@@ -33,7 +34,8 @@ def locate(insee: str | None, lon: float | None, lat: float | None) -> dict:
     """Resolve the point and territory of an initiative from a commune, a point or both.
 
     A point wins when it falls in a commune; otherwise the commune gives the territory,
-    and its reference point when no point was given.
+    and its reference point when no point was given. Raise MisplacedPoint for a point far
+    from the commune, or from France.
     """
     declared = current_gazetteer().get(insee) if insee else None
     if insee and declared is None:
@@ -44,8 +46,8 @@ def locate(insee: str | None, lon: float | None, lat: float | None) -> dict:
 def place_of(declared: Commune | None, lon: float | None, lat: float | None) -> dict:
     """The point and territory of an initiative from its commune, already found, and a point."""
     if lon is not None and lat is not None:
-        found = current_gazetteer().locate(lon, lat)
-        return {"lon": lon, "lat": lat, **territory_fields(found or declared)}
+        commune = commune_of_point(current_gazetteer(), declared, lon, lat)
+        return {"lon": lon, "lat": lat, **territory_fields(commune)}
     if declared is None or declared.lon is None:
         # A few communes restored recently have neither outline nor town hall in the source.
         raise UnknownCommune(

@@ -1,7 +1,6 @@
 """Possible duplicates: initiatives nearby with a similar name, or with the same website."""
 
 import functools
-import math
 from bisect import bisect_left, bisect_right
 from difflib import SequenceMatcher
 from urllib.parse import urlsplit
@@ -9,13 +8,14 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.geo.distances import box_around as geo_box_around
+from app.geo.distances import distance_m
 from app.geo.spatial import bbox_clause
 from app.models import Initiative
 from app.text import fold
 
 RADIUS_M = 1_000
 SIMILARITY = 0.75
-METRES_PER_DEGREE = 111_320
 
 
 def find_duplicates(
@@ -111,9 +111,7 @@ class Candidates:
 
 def box_around(lon: float, lat: float) -> tuple[float, float, float, float]:
     """The box holding every point within RADIUS_M of a point."""
-    dlat = RADIUS_M / METRES_PER_DEGREE
-    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
-    return (max(lon - dlon, -180), max(lat - dlat, -90), min(lon + dlon, 180), min(lat + dlat, 90))
+    return geo_box_around(lon, lat, RADIUS_M)
 
 
 def nearby(lon: float, lat: float, statuses: tuple[str, ...]) -> list[Initiative]:
@@ -121,14 +119,6 @@ def nearby(lon: float, lat: float, statuses: tuple[str, ...]) -> list[Initiative
     stmt = sa.select(Initiative).where(bbox_clause(box_around(lon, lat)),
                                        Initiative.status.in_(statuses))
     return [i for i in db.session.scalars(stmt) if distance_m(lon, lat, i.lon, i.lat) <= RADIUS_M]
-
-
-def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Great-circle distance in metres (haversine)."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlmb = phi2 - phi1, math.radians(lon2 - lon1)
-    h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
-    return 2 * 6_371_000 * math.asin(math.sqrt(h))
 
 
 def similar(a: str, b: str) -> bool:

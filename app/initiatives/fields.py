@@ -2,6 +2,7 @@
 
 import math
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,6 +42,8 @@ class InvalidInitiative(ValueError):
 def clean(data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
     """Return the known fields of data, typed and checked; raise InvalidInitiative."""
     cleaned, errors = check_fields(data)
+    if "ended_on" not in errors and (error := period_error(cleaned)):
+        errors["ended_on"] = error
     if not partial:
         for field in ("name", "kind"):
             if not cleaned.get(field) and field not in errors:
@@ -59,6 +62,23 @@ def clean_fields(data: dict[str, Any]) -> dict[str, Any]:
     if errors:
         raise InvalidInitiative(errors)
     return cleaned
+
+
+def check_period(values: Mapping[str, Any], current: Any = None) -> None:
+    """Refuse an end before the start, each date from the values or else the current record."""
+    error = period_error({field: values.get(field, getattr(current, field, None))
+                          for field in ("started_on", "ended_on")})
+    if error:
+        raise InvalidInitiative({"ended_on": error})
+
+
+def period_error(values: Mapping[str, Any]) -> str | None:
+    """The message for clean values that end before they start, if they do."""
+    started, ended = values.get("started_on"), values.get("ended_on")
+    if not (isinstance(started, date) and isinstance(ended, date) and ended < started):
+        return None
+    return N_("La date de fin (%(ended)s) précède la date de début (%(started)s) : "
+              "corrigez l'une ou l'autre.", ended=ended.isoformat(), started=started.isoformat())
 
 
 def check_fields(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:

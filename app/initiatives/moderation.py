@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.initiatives.fields import period_error
 from app.initiatives.history import record, snapshot
 from app.initiatives.scopes import check_change, scope_condition
 from app.initiatives.services import StaleInitiative, update_initiative
@@ -118,6 +119,9 @@ def merged_values(source: Initiative, target: Initiative) -> dict[str, Any]:
     sources."""
     values = {field: getattr(source, field) for field in MERGE_FILLS
               if not getattr(target, field) and getattr(source, field)}
+    if period_error({"started_on": target.started_on, "ended_on": target.ended_on, **values}):
+        values.pop("started_on", None)  # the source's dates do not fit the target's
+        values.pop("ended_on", None)
     values["themes"] = list(dict.fromkeys(
         [t.slug for t in target.themes] + [t.slug for t in source.themes]))
     values["tags"] = list(dict.fromkeys(

@@ -6,7 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.initiatives.fields import InvalidInitiative
+from app.initiatives.fields import InvalidInitiative, check_period
 from app.initiatives.history import SNAPSHOT_FIELDS, record, snapshot
 from app.initiatives.scopes import check_change
 from app.initiatives.sources import source_rows
@@ -157,6 +157,7 @@ def update_initiative(
     if expected_version is not None and expected_version != initiative.version:
         raise StaleInitiative(initiative.id)
     values = cleaned(data, partial=True)
+    check_period(values, initiative)  # a date changed alone must still fit the other one
     check_change(author, initiative, values)
     before = snapshot(initiative)
     apply_values(initiative, values)

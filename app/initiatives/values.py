@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from app.geo.gazetteer import Commune
+from app.geo.point_checks import MisplacedPoint
 from app.geo.territory import UnknownCommune, locate, place_of
 from app.initiatives.fields import InvalidInitiative, clean, clean_fields
 from app.text import message_of
@@ -31,8 +32,15 @@ class CleanValues(Mapping[str, Any]):
     @classmethod
     def check(cls, data: Mapping[str, Any], *, partial: bool = False,
               commune: Commune | None = None) -> "CleanValues":
-        """Clean raw values; raise InvalidInitiative with a message per field."""
-        return cls(clean(dict(data), partial=partial), complete=not partial, commune=commune)
+        """Clean raw values and place them; raise InvalidInitiative with a message per field.
+
+        Placed now, not when written: a point far from its commune is refused with the
+        other mistakes of a form or an imported row.
+        """
+        values = cls(clean(dict(data), partial=partial), complete=not partial, commune=commune)
+        if PLACE_KEYS & values.keys():
+            values.place  # noqa: B018 (looked up once, kept for writing)
+        return values
 
     def __getitem__(self, key: str) -> Any:
         return self._values[key]
@@ -53,6 +61,8 @@ class CleanValues(Mapping[str, Any]):
                     locate(self.get("insee"), lon, lat)
             except UnknownCommune as error:
                 raise InvalidInitiative({"insee": message_of(error)}) from None
+            except MisplacedPoint as error:
+                raise InvalidInitiative({"location": message_of(error)}) from None
         return self._place
 
     def with_fields(self, **fields: Any) -> "CleanValues":

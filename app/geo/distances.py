@@ -1,0 +1,41 @@
+"""Distances on the ground between points and outlines given in longitude and latitude."""
+
+import math
+
+import numpy as np
+import shapely
+
+EARTH_RADIUS_M = 6_371_000
+METRES_PER_DEGREE = 111_320  # of latitude; of longitude at the equator
+
+
+def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance in metres (haversine)."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlmb = phi2 - phi1, math.radians(lon2 - lon1)
+    h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
+
+
+def box_around(lon: float, lat: float, radius_m: float) -> tuple[float, float, float, float]:
+    """The box (minlon, minlat, maxlon, maxlat) holding every point within radius_m of a point."""
+    dlat = radius_m / METRES_PER_DEGREE
+    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
+    return (max(lon - dlon, -180), max(lat - dlat, -90), min(lon + dlon, 180), min(lat + dlat, 90))
+
+
+def outline_distance_m(outline: shapely.Geometry, lon: float, lat: float) -> float:
+    """Metres from a point to the nearest part of an outline; 0 when the outline covers it.
+
+    The nearest part is found in a plane centred on the point (longitudes shrunk by the
+    cosine of its latitude, which keeps the few kilometres that matter exact), then
+    measured on the sphere.
+    """
+    point = shapely.Point(lon, lat)
+    if outline.covers(point):
+        return 0.0
+    scale = max(math.cos(math.radians(lat)), 0.01)
+    origin = np.array((lon, lat))
+    flat = shapely.transform(outline, lambda xy: (xy - origin) * (scale, 1.0))
+    nearest = shapely.shortest_line(shapely.Point(0, 0), flat).coords[1]
+    return distance_m(lon, lat, nearest[0] / scale + lon, nearest[1] + lat)
