@@ -61,15 +61,18 @@ def sign_in(client, role: str, email: str | None = None) -> User:
 
 
 def make_initiative(name: str = "Jardin partagé des Griottes", *, status: str = "pending",
-                    kind: str = "initiative", insee: str = CLUNY,
+                    kind: str = "initiative", insee: str | None = "",
                     private_email: str | None = SECRET_EMAIL,
                     themes: Iterable[str] | None = ("gestion-de-crise",),
                     author: User | None = None, reason: str = "", **values) -> Initiative:
     """Write an initiative straight through the service, as a form would.
 
     `private_email=None` or `themes=None` leaves the field out (no theme needs no `themes`
-    fixture); any other field is passed through `values`.
+    fixture); any other field is passed through `values`. The commune is Cluny unless a
+    point is given: then the point places it (insee=None for none at all).
     """
+    if insee == "":
+        insee = None if "lon" in values else CLUNY
     data = {"name": name, "kind": kind, "insee": insee}
     if private_email is not None:
         data["private_email"] = private_email

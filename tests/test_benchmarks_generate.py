@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from app.geo.territory import current_gazetteer
 from app.initiatives.fields import MAX_LENGTHS, clean
+from app.initiatives.values import CleanValues
 from app.models import ACTOR_TYPES, KINDS
 from benchmarks.generate import THEME_SLUGS, Commune, Generator, load_communes, service_data
 
@@ -65,3 +67,14 @@ def test_initiatives_follow_the_population(communes):
     found = Counter(row["insee"] for row in rows)["75056"] / len(rows)
     assert share / 2 < found < share * 2
     assert len({row["departement"] for row in rows}) > 90  # metropolitan and overseas
+
+
+def test_generated_points_lie_in_their_communes_as_the_app_requires(app, communes):
+    gazetteer = current_gazetteer()
+    for row in Generator(communes, seed=7).rows(2000):
+        CleanValues.check(service_data(row))  # InvalidInitiative for a point far from it
+        commune = gazetteer.get(row["insee"])
+        if row["location_precision"] == "address":
+            assert gazetteer.distance_m(commune, row["lon"], row["lat"]) == 0, row["insee"]
+        else:  # the commune's reference point, as the app places an initiative without a pin
+            assert (row["lon"], row["lat"]) == (commune.lon, commune.lat)

@@ -174,13 +174,18 @@ class Gazetteer:
                 return self._communes("c.rowid = ?", (rowid,), limit=1)[0]
         return None
 
+    def outline(self, insee: str) -> shapely.Geometry | None:
+        """The outline of the commune with this INSEE code, or None."""
+        row = self._connection().execute(
+            "SELECT outline FROM communes WHERE insee = ?", (insee,)).fetchone()
+        return parse_outline(row[0]) if row and row[0] else None
+
     def distance_m(self, commune: Commune, lon: float, lat: float) -> float | None:
         """Metres from a point to a commune's outline (0 inside), or to its reference point
         when it has no outline; None when it has neither."""
-        row = self._connection().execute(
-            "SELECT outline FROM communes WHERE insee = ?", (commune.insee,)).fetchone()
-        if row and row[0]:
-            return outline_distance_m(parse_outline(row[0]), lon, lat)
+        outline = self.outline(commune.insee)
+        if outline is not None:
+            return outline_distance_m(outline, lon, lat)
         return distance_m(lon, lat, commune.lon, commune.lat) if commune.lon is not None else None
 
     def nearest(self, lon: float, lat: float, within_m: float) -> Commune | None:

@@ -5,7 +5,7 @@ import math
 from flask import current_app
 
 from app.geo.gazetteer import Commune, Gazetteer
-from app.text import Message, N_
+from app.text import Message, N_, message_of
 
 
 class MisplacedPoint(ValueError):
@@ -57,3 +57,16 @@ def kilometres(distance_m: float) -> int:
     A plain number, the same in every language, as the message is filled before translation.
     """
     return math.ceil(distance_m / 1000)
+
+
+def stored_point_warning(gazetteer: Gazetteer, insee: str | None, lon: float | None,
+                         lat: float | None) -> str | None:
+    """What the rule would say of a stored point (kept from before it, or imported so), or
+    None when the point is where it may be."""
+    if lon is None or lat is None:
+        return None
+    try:
+        commune_of_point(gazetteer, gazetteer.get(insee) if insee else None, lon, lat)
+    except MisplacedPoint as misplaced:
+        return message_of(misplaced)
+    return None

@@ -65,8 +65,9 @@ def clean_fields(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_period(values: Mapping[str, Any], current: Any = None) -> None:
-    """Refuse an end before the start, each date from the values or else the current record."""
-    error = period_error({field: values.get(field, getattr(current, field, None))
+    """Refuse an end before the start, each date from the clean values (JSON-ready ones
+    too: ISO text) or else the current record."""
+    error = period_error({field: clean_date(values.get(field, getattr(current, field, None)))
                           for field in ("started_on", "ended_on")})
     if error:
         raise InvalidInitiative({"ended_on": error})

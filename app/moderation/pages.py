@@ -6,8 +6,10 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from app.extensions import db
+from app.geo.point_checks import stored_point_warning
 from app.geo.territory import current_gazetteer, territory_name
 from app.initiatives.duplicates import find_duplicates, with_duplicates
+from app.initiatives.fields import period_error
 from app.initiatives.history import side_items
 from app.initiatives.moderation import TRANSITIONS, awaiting_proposer
 from app.initiatives.taxonomy import all_themes
@@ -28,6 +30,7 @@ from app.moderation.services import (
 from app.notifications.messages import change_set_address, proposer_address
 from app.web.forms import options
 from app.web.history import FIELD_LABELS, diff_rows, shown
+from app.web.i18n import translate
 from app.web.labels import DECISION_LABELS, KIND_LABELS, REPORT_LABELS
 from app.web.maps import initiative_map
 from app.web.markdown import render_markdown
@@ -86,7 +89,18 @@ def render_review(initiative: Initiative, *, decision_form=None, merge_form=None
         awaiting_proposer=awaiting_proposer(initiative),
         unreachable=proposer_address(initiative) is None,
         description_html=render_markdown(initiative.description),
+        warnings=data_warnings(initiative),
         map=initiative_map(initiative, _("Emplacement de l'initiative"))), status
+
+
+def data_warnings(initiative: Initiative) -> list[str]:
+    """What the rules of today refuse in the stored values (older data, imports): a point
+    far from its commune or from France, an end before the start."""
+    found = [stored_point_warning(current_gazetteer(), initiative.insee, initiative.lon,
+                                  initiative.lat),
+             period_error({"started_on": initiative.started_on,
+                           "ended_on": initiative.ended_on})]
+    return [translate(warning) for warning in found if warning]
 
 
 def render_change_set(change_set: ChangeSet, *, decision_form=None, status: int = 200):
