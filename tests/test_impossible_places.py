@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from app.database import write_transaction
 from app.extensions import db
+from app.initiatives.change_sets import propose_change
 from app.initiatives.fields import InvalidInitiative
 from app.initiatives.moderation import merge
 from app.initiatives.services import create_initiative, update_initiative
@@ -202,3 +203,19 @@ def test_review_page_flags_a_stored_point_far_from_its_commune(client, accounts)
         'id="data-warnings"'))]
     assert f"Le point placé est à {FAR_FROM_BREST} de Brest" in warnings
     assert "La date de fin (2020-01-31) précède la date de début (2021-05-01)" in warnings
+
+
+def test_approving_a_correction_kept_from_before_the_rules_says_why_it_cannot(client,
+                                                                             accounts):
+    initiative = make_initiative(status="published", insee=BREST)
+    with write_transaction():
+        change_set = propose_change(initiative, {"summary": "Au large"}, author=None,
+                                    email=None, message="")
+        change_set.changes = {"lon": ATLANTIC[0], "lat": ATLANTIC[1]}  # as stored long ago
+    login(client, accounts.national)
+    response = client.post(f"/moderation/change-sets/{change_set.id}/decision",
+                           data={"decision": "approve", "version": change_set.version})
+    assert response.status_code == 400  # the point alone moved: it must be in France
+    assert "Le point placé est hors de France" in html.unescape(response.text)
+    db.session.refresh(initiative), db.session.refresh(change_set)
+    assert initiative.lon != ATLANTIC[0] and change_set.status == "pending"

@@ -23,7 +23,8 @@ SORT_INDEXES = {"ix_initiatives_sort_name", "ix_initiatives_sort_commune",
 # Longer than the sort key: these tie on it and differ after it, or not at all.
 LONG_NAME = "Réseau d'entraide et de solidarité des habitants du quartier de la gare centrale"
 COMMUNES = ("75056", "69123", "69081", "02565", "17004", "06059", "35238", "71076", None)
-AT_SEA = {"lon": -5.5, "lat": 46.0}  # in no commune: no territory at all
+NO_TERRITORY = {"insee": None, "commune_name": None, "epci": None, "departement": None,
+                "region": None}
 
 
 def initiative_data(number: int) -> dict:
@@ -34,21 +35,26 @@ def initiative_data(number: int) -> dict:
         name, summary = LONG_NAME, f"Résumé {number % 4}"  # tied groups, ties by id too
     else:
         name, summary = names[number % len(names)], f"Résumé {number % 5}"
-    insee = COMMUNES[number % len(COMMUNES)]
-    place = {"insee": insee} if insee else AT_SEA
+    insee = COMMUNES[number % len(COMMUNES)] or "29019"  # territory cleared in `varied`
     theme = ("gestion-de-crise", "retours-experience")[number % 2]
     kind = ("initiative", "place", "resource")[number % 3]
-    return {"name": name, "summary": summary, "kind": kind, "themes": [theme], **place}
+    return {"name": name, "summary": summary, "kind": kind, "themes": [theme], "insee": insee}
 
 
 @pytest.fixture
 def varied(themes):
-    """About a hundred initiatives, most published, some archived or pending."""
+    """About a hundred initiatives, most published, some archived or pending, some without
+    a territory (stored before every point had to lie in France, and kept)."""
     with write_transaction():
+        created = []
         for number in range(100):
             status = ("archived" if number % 11 == 0 else
                       "pending" if number % 13 == 0 else "published")
-            create_initiative(initiative_data(number), status=status)
+            created.append(create_initiative(initiative_data(number), status=status))
+        nowhere = [i.id for n, i in enumerate(created) if COMMUNES[n % len(COMMUNES)] is None]
+        db.session.execute(sa.update(Initiative).where(Initiative.id.in_(nowhere))
+                           .values(**NO_TERRITORY))
+    db.session.expire_all()
 
 
 def ascii_lower(text: str) -> str:

@@ -36,7 +36,7 @@ def calls(monkeypatch) -> Counter:
     for module in list(sys.modules.values()):
         if module.__name__.startswith("app") and getattr(module, "clean", None) is real:
             monkeypatch.setattr(module, "clean", wrapped)
-    for lookup in ("get", "search", "locate"):
+    for lookup in ("get", "search", "locate", "distance_m"):
         monkeypatch.setattr(Gazetteer, lookup, counting(lookup, getattr(Gazetteer, lookup)))
     return counted
 
@@ -57,7 +57,8 @@ def test_proposal_with_a_pin_is_cleaned_and_located_once(client, calls):
         insee="71137", lon="4.6586", lat="46.4346"))
     assert response.status_code == 302
     assert calls["clean"] == 1
-    assert commune_lookups(calls) == 1 and calls["locate"] == 1
+    # The pin is checked against the commune's outline once; inside it, no search at all.
+    assert commune_lookups(calls) == 1 and calls["distance_m"] == 1 and calls["locate"] == 0
 
 
 def test_proposal_stores_what_the_service_stores_from_raw_values(client):

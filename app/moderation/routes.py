@@ -104,6 +104,9 @@ def take_decision(form, decide_on, item, render):
     except OutOfScope as error:
         flash(" ".join(map(translate, error.errors.values())), "error")
         return render(status=403)
+    except InvalidInitiative as error:  # a correction kept from before a rule now breaks it
+        flash(" ".join(error.errors.values()), "error")
+        return render(status=400)
     flash(_("Décision enregistrée."), "success")
     return redirect(url_for("moderation.queue"))
 
@@ -237,6 +240,6 @@ def bulk_one(key: str, decision: str, reason: str) -> str:
                         expected_version=found[1])
     except CONFLICTS:
         return "conflicts"
-    except OutOfScope:  # a correction that would move the initiative out of the territory
+    except InvalidInitiative:  # out of the territory, or a correction breaking a rule
         return "refused"
     return "done"
