@@ -219,3 +219,9 @@ def test_approving_a_correction_kept_from_before_the_rules_says_why_it_cannot(cl
     assert "Le point placé est hors de France" in html.unescape(response.text)
     db.session.refresh(initiative), db.session.refresh(change_set)
     assert initiative.lon != ATLANTIC[0] and change_set.status == "pending"
+
+
+def test_an_import_row_says_its_far_point_beside_its_other_errors():
+    rows = plan(f"name,commune,lat,lon,website\n,Figeac,{LONDON[1]},{LONDON[0]},ftp://x\n").rows
+    assert rows[0].action == "error" and len(rows[0].reasons) == 3
+    assert "780 km de Figeac" in " ".join(rows[0].reasons)

@@ -182,8 +182,8 @@ def place_problems(data: dict, invalid: InvalidInitiative) -> list[str]:
     """What is wrong with the place of values whose other fields broke rules (the place is
     checked once they pass): the report says all that is wrong."""
     place = {key: data[key] for key in PLACE_KEYS if key in data}
-    if not place or PLACE_KEYS & invalid.errors.keys():
-        return []
+    if not place or {*PLACE_KEYS, "location"} & invalid.errors.keys():
+        return []  # no place, or its problem said already
     try:
         CleanValues.check(place, partial=True)
     except InvalidInitiative as refused:
