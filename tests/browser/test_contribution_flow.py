@@ -192,3 +192,26 @@ def test_form_works_without_javascript(browser, server):
         assert page.locator("#follow-up-status").inner_text() == "en attente de modération"
     finally:
         context.close()
+
+
+def test_a_pin_far_from_its_commune_is_refused_and_left_where_it_was(pages):
+    page = pages()
+    page.goto(page.base_url + "/initiatives/new")
+    page.get_by_label(re.compile(r"^Nom de l'initiative")).fill("Phare du bout du monde")
+    page.get_by_label("Territoire, lieux, services et proximité").check()
+    page.locator("#commune").press_sequentially("brest", delay=60)
+    page.get_by_role("option", name=re.compile(r"^Brest \(29200")).click()
+    page.locator(".leaflet-marker-icon").wait_for()
+    # The pin dragged far out into the Atlantic: a drag ends by writing these fields.
+    page.evaluate("() => { document.getElementById('lon').value = '-17.9';"
+                  " document.getElementById('lat').value = '42.0'; }")
+    page.get_by_label(re.compile(r"^J'ai lu ce qui est publié")).check()
+    page.wait_for_timeout(1_100)  # the minimum time to fill the form
+    page.get_by_role("button", name="Envoyer la proposition").click()
+    error = page.locator("#commune-error")
+    error.wait_for()
+    assert "km de Brest : déplacez-le dans la commune" in error.inner_text()
+    assert (page.locator("#lon").input_value(), page.locator("#lat").input_value()) == (
+        "-17.9", "42.0")
+    assert page.locator(".leaflet-marker-icon").is_visible()  # there, to be dragged back
+    assert not page.errors
