@@ -198,7 +198,7 @@ def test_a_pin_far_from_its_commune_is_refused_and_left_where_it_was(pages):
     page = pages()
     page.goto(page.base_url + "/initiatives/new")
     page.get_by_label(re.compile(r"^Nom de l'initiative")).fill("Phare du bout du monde")
-    page.get_by_label("Territoire, lieux, services et proximité").check()
+    page.get_by_label("Gestion de crise", exact=True).check()
     page.locator("#commune").press_sequentially("brest", delay=60)
     page.get_by_role("option", name=re.compile(r"^Brest \(29200")).click()
     page.locator(".leaflet-marker-icon").wait_for()
