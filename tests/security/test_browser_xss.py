@@ -41,7 +41,7 @@ INJECTED = f"""() => {{
 
 def hostile_values(index: int, name: str) -> dict:
     return {"name": f"Piège{index} {name}", "kind": "initiative", "insee": "71137",
-            "lon": 4.60 + index * 0.05, "lat": 46.40 + (index % 4) * 0.05,
+            "lon": 4.63 + (index % 12) * 0.004, "lat": 46.42 + (index % 4) * 0.006,  # in Cluny
             "summary": NAMES[(index + 1) % len(NAMES)],
             "description": "\n\n".join([*MARKDOWN_LINKS, *SCRIPT]),
             "actor_name": NAMES[(index + 2) % len(NAMES)],
