@@ -5,8 +5,10 @@ import math
 import numpy as np
 import shapely
 
-EARTH_RADIUS_M = 6_371_000
-METRES_PER_DEGREE = 111_320  # of latitude; of longitude at the equator
+# The mean radius of WGS84, the sphere of ST_DistanceSphere for SRID 4326: Python and both
+# databases measure on the same sphere.
+EARTH_RADIUS_M = 6371008.7714
+METRES_PER_DEGREE = EARTH_RADIUS_M * math.pi / 180
 
 
 def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
@@ -18,10 +20,12 @@ def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
 
 
 def box_around(lon: float, lat: float, radius_m: float) -> tuple[float, float, float, float]:
-    """The box (minlon, minlat, maxlon, maxlat) holding every point within radius_m of a point."""
+    """The lon/lat box holding every point within radius_m of (lon, lat), clipped to the world."""
     dlat = radius_m / METRES_PER_DEGREE
-    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
-    return (max(lon - dlon, -180), max(lat - dlat, -90), min(lon + dlon, 180), min(lat + dlat, 90))
+    widest = min(89.9, abs(lat) + dlat)  # the parallel where the circle is widest in degrees
+    dlon = 180.0 if abs(lat) + dlat >= 89.9 else dlat / math.cos(math.radians(widest))
+    return (max(-180.0, lon - dlon), max(-90.0, lat - dlat),
+            min(180.0, lon + dlon), min(90.0, lat + dlat))
 
 
 def outline_distance_m(outline: shapely.Geometry, lon: float, lat: float) -> float:

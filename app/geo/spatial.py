@@ -8,6 +8,7 @@ from sqlalchemy.sql import Select
 
 from app.extensions import db
 from app.filters import Filters
+from app.geo.distances import EARTH_RADIUS_M, box_around
 from app.models import Initiative, Theme
 from app.models.initiative import initiative_themes
 
@@ -22,11 +23,6 @@ sqlite_rtree = sa.table(
     sa.column("max_lat"),
 )
 postgis_geom = sa.literal_column("initiatives.geom")
-# The mean radius of WGS84, the sphere of ST_DistanceSphere for SRID 4326: SQLite's
-# haversine uses it too, so both databases give the same distances.
-EARTH_RADIUS_M = 6371008.7714
-METRES_PER_DEGREE = EARTH_RADIUS_M * math.pi / 180
-
 
 def bbox_clause(bbox: tuple[float, float, float, float]) -> sa.ColumnElement[bool]:
     """A condition keeping initiatives inside the box, answered by the spatial index."""
@@ -43,15 +39,6 @@ def bbox_clause(bbox: tuple[float, float, float, float]) -> sa.ColumnElement[boo
         sqlite_rtree.c.min_lat <= maxlat,
     )
     return sa.and_(Initiative.id.in_(in_box), exact)
-
-
-def box_around_point(lon: float, lat: float, radius_m: float) -> tuple[float, float, float, float]:
-    """The lon/lat box holding every point within radius_m of (lon, lat), clipped to the world."""
-    dlat = radius_m / METRES_PER_DEGREE
-    widest = min(89.9, abs(lat) + dlat)  # the parallel where the circle is widest in degrees
-    dlon = 180.0 if abs(lat) + dlat >= 89.9 else dlat / math.cos(math.radians(widest))
-    return (max(-180.0, lon - dlon), max(-90.0, lat - dlat),
-            min(180.0, lon + dlon), min(90.0, lat + dlat))
 
 
 def distance_from(lon: float, lat: float) -> sa.ColumnElement[float]:
@@ -79,7 +66,7 @@ def near_distance(filters: Filters) -> sa.ColumnElement[float] | None:
 def near_clause(filters: Filters) -> sa.ColumnElement[bool]:
     """Initiatives within the radius: the index finds the box, the distance decides."""
     radius_m = filters.radius_km * 1000
-    box = box_around_point(*filters.near, radius_m)
+    box = box_around(*filters.near, radius_m)
     return sa.and_(bbox_clause(box), distance_from(*filters.near) <= radius_m)
 
 

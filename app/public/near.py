@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from app.filters import PLACE_CODE, FilterError, Filters, parse_filters
+from app.geo.distances import box_around
 from app.geo.gazetteer import GazetteerMissing
-from app.geo.spatial import box_around_point
 from app.geo.territory import current_gazetteer
 from app.public.query import first_commune
 
@@ -93,7 +93,7 @@ def map_bounds(filters: Filters) -> list[list[float]] | None:
     """The map's view for `near`: the circle's box, centred on the point; None without it."""
     if not filters.near:
         return None
-    minlon, minlat, maxlon, maxlat = box_around_point(*filters.near, filters.radius_km * 1000)
+    minlon, minlat, maxlon, maxlat = box_around(*filters.near, filters.radius_km * 1000)
     return [[minlat, minlon], [maxlat, maxlon]]
 
 
