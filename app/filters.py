@@ -45,6 +45,8 @@ class Filters:
     near: tuple[float, float] | None = None  # (lon, lat): results within the radius, nearest first
     radius_km: float = DEFAULT_RADIUS_KM
     research: bool = False
+    # An actor's id: the initiatives it leads or takes part in as a partner.
+    actor: int | None = None
     status: str = "active"
     extra: dict = field(default_factory=dict)
 
@@ -76,6 +78,7 @@ def parse_filters(args: MultiDict) -> Filters:
         near=parse_near(args.get("near")),
         radius_km=parse_radius(args),
         research=args.get("research") in ("1", "true", "on", "yes"),
+        actor=actor_id(args),
         status=status,
     )
 
@@ -110,6 +113,15 @@ def epci_code(args: MultiDict) -> str | None:
     if value and not EPCI_CODE.match(value):
         raise FilterError("epci", "epci must be the 9-digit SIREN number of an EPCI.")
     return value or None
+
+
+def actor_id(args: MultiDict) -> int | None:
+    value = (args.get("actor") or "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or not 0 < int(value) < 2**31:
+        raise FilterError("actor", "actor must be the id of an actor (see /api/v1/actors).")
+    return int(value)
 
 
 def parse_bbox(raw: str | None) -> tuple[float, float, float, float] | None:

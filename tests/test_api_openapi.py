@@ -31,6 +31,12 @@ REAL_REQUESTS = [
     ("/communes", "/api/v1/communes"),
     ("/stats", "/api/v1/stats?region=27"),
     ("/stats", "/api/v1/stats?theme=nope"),
+    ("/initiatives", "/api/v1/initiatives?actor=1"),
+    ("/actors", "/api/v1/actors"),
+    ("/actors", "/api/v1/actors?q=cluny&type=commune&departement=71&limit=1"),
+    ("/actors", "/api/v1/actors?type=nope"),
+    ("/actors/{id}", "/api/v1/actors/1"),
+    ("/actors/{id}", "/api/v1/actors/424242"),
 ]
 
 
@@ -53,7 +59,7 @@ def validator_for(document: dict, path: str, status: int, mimetype: str) -> Draf
 def test_document_is_openapi_3_1_with_every_endpoint(document):
     assert document["openapi"].startswith("3.1")
     assert set(document["paths"]) == {"/initiatives", "/initiatives/{id}", "/themes",
-                                      "/communes", "/stats"}
+                                      "/communes", "/stats", "/actors", "/actors/{id}"}
     for name, schema in document["components"]["schemas"].items():
         Draft202012Validator.check_schema(schema), name
 
@@ -62,7 +68,9 @@ def test_document_is_openapi_3_1_with_every_endpoint(document):
 def test_real_responses_validate_against_the_document(client, seeded, document, path, url):
     make_initiative("Avec tout", website="https://example.org", public_contact="04 00",
                     started_on="2020-03-17", actor_type="association", tags=["un", "deux"],
-                    kind="place", status="published", private_email=None, themes=None)
+                    kind="place", status="published", private_email=None, themes=None,
+                    actor_name="Collectif Avec tout", actor_identifier="73282932000074",
+                    partners=[{"name": "Centre social", "role": "accueil"}])
     response = client.get(url)
     assert str(response.status_code) in document["paths"][path]["get"]["responses"]
     errors = list(validator_for(document, path, response.status_code, response.mimetype)
@@ -81,7 +89,7 @@ def test_documented_parameters_are_the_ones_the_api_reads(document):
 def test_schemathesis_finds_no_server_error_and_no_schema_mismatch(app, seeded, mode):
     schema = schemathesis_openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 5
+    assert len(operations) == 7
     for operation in operations:
         if mode == GenerationMode.NEGATIVE and operation.path == "/themes":
             continue  # no parameter: nothing invalid to send

@@ -360,11 +360,11 @@ def test_commit_is_all_or_nothing(themes, monkeypatch):
     calls = []
     original = services.apply_values
 
-    def fail_second(initiative, values):
+    def fail_second(initiative, values, **options):
         calls.append(values["name"])
         if len(calls) == 2:
             raise InvalidInitiative({"name": "refusé"})
-        return original(initiative, values)
+        return original(initiative, values, **options)
 
     monkeypatch.setattr(services, "apply_values", fail_second)
     with pytest.raises(InvalidInitiative):

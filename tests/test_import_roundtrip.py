@@ -12,7 +12,7 @@ from tests.conftest import empty_tables
 from tests.factories import make_initiative
 
 SITE = "http://localhost"
-NOT_CARRIED = ("uid", "url", "updated_at")
+NOT_CARRIED = ("uid", "url", "updated_at", "actor_id")  # ids are the database's own
 
 
 def public_data(client) -> dict[str, dict]:
@@ -21,6 +21,8 @@ def public_data(client) -> dict[str, dict]:
     found = {}
     for feature in features:
         properties = {k: v for k, v in feature["properties"].items() if k not in NOT_CARRIED}
+        properties["partners"] = [{k: v for k, v in partner.items() if k != "actor_id"}
+                                  for partner in properties["partners"]]
         found[properties["name"]] = {**properties, "point": feature["geometry"]["coordinates"]}
     return found
 

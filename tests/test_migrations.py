@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 from app.extensions import db
 from app.filters import parse_filters
 from app.geo.spatial import explain, select_initiatives
+from app.initiatives.geojson import PUBLIC_COLUMNS
 from app.models.unmapped import include_object
 from tests.conftest import make_app
 from tests.factories import make_initiative
@@ -103,7 +104,9 @@ def test_public_queries_use_their_indexes_right_after_the_backfill(app, seeded):
     db.session.remove()
     downgrade(revision="3b8e51c2a7d4")
     upgrade(revision="c41f7a9e0b52")
-    plans = {args: explain(select_initiatives(parse_filters(MultiDict(args))))
+    # The columns the public queries read, all there at that revision (later ones are not).
+    plans = {args: explain(select_initiatives(parse_filters(MultiDict(args)))
+                           .with_only_columns(*PUBLIC_COLUMNS))
              for args in BACKFILL_PLANS}
     db.session.remove()
     upgrade()

@@ -2,6 +2,7 @@
 
 from flask_babel import gettext as _
 
+from app.api import actor_openapi, actors
 from app.api.params import DEFAULT_LIMIT, MAX_LIMIT
 from app.filters import DEFAULT_RADIUS_KM, MAX_RADIUS_KM
 from app.initiatives.licence import DATA_LICENCE
@@ -38,6 +39,7 @@ def feature_schemas() -> dict:
         "summary": TEXT, "kind": {"enum": list(KINDS)},
         "themes": {"type": "array", "items": TEXT}, "tags": {"type": "array", "items": TEXT},
         "actor_name": TEXT, "actor_type": {"enum": [*ACTOR_TYPES, None]},
+        **actor_openapi.feature_properties(),
         "commune": MAYBE_TEXT, "insee": MAYBE_TEXT, "epci": MAYBE_TEXT,
         "departement": MAYBE_TEXT, "region": MAYBE_TEXT,
         "location_precision": {"enum": list(LOCATION_PRECISIONS)},
@@ -120,6 +122,7 @@ def filter_parameters() -> list[dict]:
               style="form", explode=True),
         query("actor_type", several({"enum": list(ACTOR_TYPES)}),
               _("Type d'acteur (répétable)."), style="form", explode=True),
+        actor_openapi.filter_parameter(query),
         query("commune", code, _("Code INSEE de la commune.")),
         query("epci", {"type": "string", "pattern": "^[0-9]{9}$"},
               _("Numéro SIREN de l'intercommunalité (EPCI).")),
@@ -180,6 +183,7 @@ def paths() -> dict:
                                responses("Communes", "application/json", 400, 503)),
         "/stats": operation(_("Nombre d'initiatives par thème, nature et département"),
                             filter_parameters(), responses("Stats", "application/json", 400)),
+        **actor_openapi.paths(query, operation, responses, actors.MAX_LIMIT),
     }
 
 
@@ -196,5 +200,6 @@ def document() -> dict:
         },
         "servers": [{"url": "/api/v1"}],
         "paths": paths(),
-        "components": {"schemas": {**feature_schemas(), **other_schemas()}},
+        "components": {"schemas": {**feature_schemas(), **other_schemas(),
+                                   **actor_openapi.schemas()}},
     }

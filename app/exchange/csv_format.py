@@ -10,7 +10,8 @@ from app.exchange.flat import ExportItem, flat_properties
 
 COLUMNS = (
     "uid", "name", "summary", "description", "kind", "kind_label", "themes", "theme", "tags",
-    "actor_name", "actor_type", "commune", "insee", "epci", "departement", "region",
+    "actor_name", "actor_type", "actor_id", "actor_siren", "actor_siret", "actor_rna", "partners",
+    "commune", "insee", "epci", "departement", "region",
     "location_precision", "lon", "lat", "website", "public_contact", "started_on", "ended_on",
     "research_partnership", "source", "source_title", "source_url", "last_verified_on",
     "status", "url", "updated_at",

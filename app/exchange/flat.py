@@ -12,6 +12,8 @@ from app.web.labels import KIND_NAMES
 NO_THEME = "Sans thème"
 NO_THEME_COLOUR = "#4D4D4D"
 LIST_SEPARATOR = ", "
+# A partner's role may hold commas: partners are separated by semicolons.
+PARTNER_SEPARATOR = " ; "
 
 
 @dataclass(frozen=True)
@@ -49,4 +51,7 @@ def flat_properties(item: ExportItem) -> dict:
     first = (properties.pop("sources", None) or [{}])[0]
     properties["source_title"] = first.get("title") or ""
     properties["source_url"] = first.get("url") or ""
+    properties["partners"] = PARTNER_SEPARATOR.join(
+        f"{p['name']} ({p['role']})" if p.get("role") else p["name"]
+        for p in properties.get("partners") or ())
     return properties

@@ -13,7 +13,7 @@ CHUNK_BYTES = 1024 * 1024
 # Rows per write: one write per batch of the export would be a slow append per 2,000 rows.
 WRITE_ROWS = 20_000
 TEXT_COLUMNS = [c for c in COLUMNS if c not in ("uid", "lon", "lat", "research_partnership",
-                                                 "updated_at")]
+                                                 "updated_at", "actor_id")]
 
 
 def geodataframe(items: list[ExportItem]):
@@ -27,6 +27,7 @@ def geodataframe(items: list[ExportItem]):
         c for c in COLUMNS if c not in ("lon", "lat")])
     frame[TEXT_COLUMNS] = frame[TEXT_COLUMNS].astype("string")
     frame["uid"] = frame["uid"].astype("int64")
+    frame["actor_id"] = frame["actor_id"].astype("Int64")  # none without a lead actor
     frame["research_partnership"] = frame["research_partnership"].astype("bool")
     frame["updated_at"] = pandas.to_datetime(frame["updated_at"], utc=True)
     points = shapely.points([[item.lon, item.lat] for item in items]) if items else []

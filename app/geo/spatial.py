@@ -9,7 +9,7 @@ from sqlalchemy.sql import Select
 from app.extensions import db
 from app.filters import Filters
 from app.geo.distances import EARTH_RADIUS_M, box_around
-from app.models import Initiative, Theme
+from app.models import Actor, Initiative, InitiativePartner, Theme
 from app.models.initiative import initiative_themes
 
 # Maintained by the migrations, invisible to the model: an R*Tree table on SQLite,
@@ -96,9 +96,21 @@ def select_initiatives(filters: Filters) -> Select:
             stmt = stmt.where(column == value)
     if filters.research:
         stmt = stmt.where(Initiative.research_partnership.is_(True))
+    if filters.actor:
+        stmt = stmt.where(with_actor(filters.actor))
     if filters.near:
         return stmt.order_by(near_distance(filters), Initiative.id)
     return stmt.order_by(Initiative.id)
+
+
+def with_actor(actor_id: int) -> sa.ColumnElement[bool]:
+    """A condition keeping the initiatives an actor leads or takes part in as a partner; a
+    merged actor's id stands for the actor it was merged into."""
+    merged_into = sa.select(Actor.merged_into_id).where(Actor.id == actor_id).scalar_subquery()
+    actor = sa.func.coalesce(merged_into, actor_id)
+    partnered = sa.select(InitiativePartner.initiative_id).where(
+        InitiativePartner.actor_id == actor)
+    return sa.or_(Initiative.lead_actor_id == actor, Initiative.id.in_(partnered))
 
 
 def theme_family(slugs) -> Select:

@@ -28,6 +28,10 @@ TEXT_FIELDS = tuple(MAX_LENGTHS)
 SINGLE_LINE_FIELDS = ("name", "actor_name", "website", "public_contact", "source", "external_id")
 LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
 MAX_LIST_ITEMS = 50  # themes or tags of one initiative
+# The lead actor chosen by id, a new one's SIRET, SIREN or RNA, the partners (see
+# app.initiatives.actors).
+ACTOR_RULES = {"lead_actor_id": "clean_actor_id", "actor_identifier": "clean_actor_identifier",
+               "partners": "clean_partners"}
 CHOICES = {"kind": KINDS, "actor_type": ACTOR_TYPES, "location_precision": LOCATION_PRECISIONS}
 
 
@@ -114,6 +118,10 @@ def clean_field(field: str, value: Any) -> Any:
         from app.initiatives.sources import clean_sources  # it builds on this module's rules
 
         return clean_sources(value)
+    if field in ACTOR_RULES:
+        from app.initiatives import actors  # it builds on this module's rules
+
+        return getattr(actors, ACTOR_RULES[field])(value)
     raise ValueError(N_("Champ inconnu."))
 
 

@@ -5,7 +5,7 @@ rows at once), never from ORM objects one by one: the API must serialise 100,000
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -40,6 +40,8 @@ PUBLIC_COLUMNS = (
 )
 PUBLIC_STATUSES = ("published", "archived")
 IN_LIST_MAX = 500
+# The lead actor's id and identifiers, none for an initiative without a lead actor.
+NO_ACTOR = {"actor_id": None, "actor_siren": None, "actor_siret": None, "actor_rna": None}
 
 
 @dataclass(frozen=True)
@@ -125,13 +127,17 @@ def sources_by_initiative(ids: list[int],
                           connection: sa.Connection | None = None) -> dict[int, list]:
     """The sources of each initiative, in their order, as the API gives them."""
     link = InitiativeSource.initiative_id
-    value = sa.func.json_object if (connection or db.session.connection()).dialect.name == \
-        "sqlite" else sa.func.json_build_object
-    source = value(*(part for column in SOURCE_COLUMNS
-                     for part in (sa.literal(column.key), column)))
-    stmt = sa.select(link, sa.type_coerce(source, sa.JSON)).order_by(
+    stmt = sa.select(link, json_object(SOURCE_COLUMNS, connection)).order_by(
         link, InitiativeSource.position)
     return group_by_initiative(stmt, link, ids, connection)
+
+
+def json_object(columns, connection: sa.Connection | None = None) -> sa.ColumnElement:
+    """A JSON object of these columns, by their keys, built by the database."""
+    value = sa.func.json_object if (connection or db.session.connection()).dialect.name == \
+        "sqlite" else sa.func.json_build_object
+    return sa.type_coerce(value(*(part for column in columns
+                                  for part in (sa.literal(column.key), column))), sa.JSON)
 
 
 @dataclass
@@ -144,24 +150,32 @@ class PublicRecords:
     theme_ids: dict[int, list]
     tags: dict[int, list]
     sources: dict[int, list]
+    # The lead actor's id and identifiers, and the partners (app.initiatives.actor_features).
+    actors: dict[int, dict] = field(default_factory=dict)
+    partners: dict[int, list] = field(default_factory=dict)
 
     def themes_of(self, initiative_id: int) -> list[ThemeInfo]:
         return [self.themes[theme_id] for theme_id in self.theme_ids.get(initiative_id, ())]
 
 
 def public_records(stmt: Select, connection: sa.Connection | None = None, *,
-                   with_sources: bool = True) -> PublicRecords:
-    """Load the statement's initiatives in four queries: rows, theme links, tags, sources.
+                   with_sources: bool = True, with_actors: bool = True) -> PublicRecords:
+    """Load the statement's initiatives in six queries: rows, theme links, tags, sources,
+    lead actors, partners.
 
-    Without sources only for the migrations that ran before their table existed.
+    Without sources or actors only for the migrations that ran before their tables existed.
     """
+    from app.initiatives.actor_features import lead_actors, partners  # they build on this
+
     with gc_paused():
         rows = load_rows(stmt, connection)
         ids = [row[0] for row in rows]
         themes = load_themes(connection)
         return PublicRecords(rows, themes, theme_ids_by_initiative(ids, themes, connection),
                              tags_by_initiative(ids, connection),
-                             sources_by_initiative(ids, connection) if with_sources else {})
+                             sources_by_initiative(ids, connection) if with_sources else {},
+                             lead_actors(ids, connection) if with_actors else {},
+                             partners(ids, connection) if with_actors else {})
 
 
 def iso(value: str | date | None) -> str | None:
@@ -181,7 +195,8 @@ def iso_utc(value: str | datetime | None) -> str | None:
 
 
 def feature(row, themes: list[ThemeInfo], tags: list[str], site: str,
-            sources: list[dict] = ()) -> dict:
+            sources: list[dict] = (), actor: dict | None = None,
+            partners: list[dict] = ()) -> dict:
     """The GeoJSON Feature of one public initiative row (the API's contract).
 
     site is the absolute root of our pages, without its trailing slash. The row is unpacked
@@ -199,7 +214,8 @@ def feature(row, themes: list[ThemeInfo], tags: list[str], site: str,
             "uid": id_, "name": name, "description": markdown_to_umap(description),
             "summary": summary or "", "kind": kind,
             "themes": [theme.slug for theme in themes], "tags": tags,
-            "actor_name": actor_name or "", "actor_type": actor_type, "commune": commune,
+            "actor_name": actor_name or "", "actor_type": actor_type,
+            **(actor or NO_ACTOR), "partners": list(partners), "commune": commune,
             "insee": insee, "epci": epci, "departement": departement, "region": region,
             "location_precision": precision, "website": website, "public_contact": contact,
             "started_on": iso(started_on), "ended_on": iso(ended_on),
@@ -217,7 +233,8 @@ def features(records: PublicRecords, base_url: str) -> list[dict]:
     with gc_paused():
         return [
             feature(row, records.themes_of(row[0]), records.tags.get(row[0], []), site,
-                    records.sources.get(row[0], ()))
+                    records.sources.get(row[0], ()), records.actors.get(row[0]),
+                    records.partners.get(row[0], ()))
             for row in records.rows
         ]
 

@@ -15,6 +15,7 @@ SNAPSHOT_FIELDS = (
     "kind",
     "actor_name",
     "actor_type",
+    "lead_actor_id",
     "lon",
     "lat",
     "location_precision",
@@ -42,6 +43,7 @@ def snapshot(initiative: Initiative) -> dict[str, Any]:
     values["themes"] = [theme.slug for theme in initiative.themes]
     values["tags"] = [tag.name for tag in initiative.tags]
     values["sources"] = [source.as_dict() for source in initiative.sources]
+    values["partners"] = [link.as_dict() for link in initiative.partner_links]
     return values
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.initiatives.actors import publish_actors
 from app.initiatives.fields import period_error
 from app.initiatives.history import record, snapshot
 from app.initiatives.scopes import check_change, scope_condition
@@ -64,6 +65,8 @@ def decide(
     initiative.moderator_comment = reason.strip() or None
     if status == "published" and initiative.published_at is None:
         initiative.published_at = utcnow()
+    if status == "published":
+        publish_actors(initiative, author=moderator)  # new actors are moderated with it
     db.session.flush()  # the version check of the UPDATE raises StaleDataError on a race
     record(initiative, action, author=moderator, reason=reason, before=before)
     return initiative

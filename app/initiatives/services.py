@@ -6,6 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.initiatives.actors import link_actors
 from app.initiatives.fields import InvalidInitiative, check_period
 from app.initiatives.history import SNAPSHOT_FIELDS, record, snapshot
 from app.initiatives.scopes import check_change
@@ -17,8 +18,9 @@ from app.text import N_, fold
 
 # Fields set as given; the place (point and territory) is derived, the status decided.
 PLACE_FIELDS = ("lon", "lat", "insee", "commune_name", "epci", "departement", "region")
+# The lead actor is set by app.initiatives.actors, which follows merges and copies its name.
 SCALAR_FIELDS = tuple(
-    field for field in SNAPSHOT_FIELDS if field not in (*PLACE_FIELDS, "status")
+    field for field in SNAPSHOT_FIELDS if field not in (*PLACE_FIELDS, "status", "lead_actor_id")
 )
 
 
@@ -57,13 +59,15 @@ class NewInitiatives:
         with db.session.no_autoflush:
             initiative = Initiative(status=self.status,
                                     created_by_id=self.author.id if self.author else None)
-            apply_values(initiative, values)
+            apply_values(initiative, values, author=self.author)
             # Set even when empty: the revision's snapshot then loads no list after the insert.
             initiative.themes = self.themes(slugs)
             if "tags" not in values:
                 initiative.tags = []
             if "sources" not in values:
                 initiative.sources = []
+            if "partners" not in values:
+                initiative.partner_links = []
         if self.status == "published":
             initiative.published_at = utcnow()
         db.session.add(initiative)
@@ -95,8 +99,9 @@ class NewInitiatives:
         return written
 
 
-def apply_values(initiative: Initiative, values: CleanValues) -> None:
-    """Set clean values on an initiative, deriving its territory and search text."""
+def apply_values(initiative: Initiative, values: CleanValues, *,
+                 author: User | None = None) -> None:
+    """Set clean values on an initiative, deriving its territory, actors and search text."""
     for field in SCALAR_FIELDS:
         if field in values:
             setattr(initiative, field, values[field])
@@ -109,6 +114,7 @@ def apply_values(initiative: Initiative, values: CleanValues) -> None:
         initiative.tags = tags_by_name(values["tags"])
     if "sources" in values:
         initiative.sources = source_rows(values["sources"])
+    link_actors(initiative, values, author)
     initiative.search_text = fold(
         " ".join([initiative.name, initiative.summary or "", initiative.description or "",
                   initiative.actor_name or "", initiative.commune_name or ""])
@@ -160,7 +166,7 @@ def update_initiative(
     check_period(values, initiative)  # a date changed alone must still fit the other one
     check_change(author, initiative, values)
     before = snapshot(initiative)
-    apply_values(initiative, values)
+    apply_values(initiative, values, author=author)
     # Set explicitly: a change of themes or tags alone would not touch the row, and so
     # neither updated_at (API caching, updated_since) nor the version (conflicts).
     initiative.updated_at = utcnow()

@@ -23,7 +23,7 @@ from sqlalchemy.sql import Select
 from app.database import single_read
 from app.extensions import db
 from app.initiatives import geojson
-from app.models import Initiative, InitiativeSource, Theme
+from app.models import Actor, Initiative, InitiativePartner, InitiativeSource, Theme
 from app.models.initiative import initiative_themes
 
 STALE_KEY = "maillage_stale_features"
@@ -33,10 +33,11 @@ initiatives_table = Initiative.__table__
 
 
 def build_features(connection: sa.Connection, ids: list[int], *,
-                   with_sources: bool = True) -> dict[int, bytes]:
+                   with_sources: bool = True, with_actors: bool = True) -> dict[int, bytes]:
     """The serialised features of those initiatives that are public, by id."""
     stmt = geojson.public_statement().where(Initiative.id.in_(ids))
-    return serialised(geojson.public_records(stmt, connection, with_sources=with_sources))
+    return serialised(geojson.public_records(stmt, connection, with_sources=with_sources,
+                                             with_actors=with_actors))
 
 
 def serialised(records: geojson.PublicRecords) -> dict[int, bytes]:
@@ -48,11 +49,13 @@ def refresh_features(connection: sa.Connection, ids: Iterable[int], *,
                      with_sources: bool | None = None) -> None:
     """Store the current feature of each initiative (NULL when it is not public).
 
-    Migrations older than the sources' table call it too: they build features without
-    sources (the sources' migration builds them all again), told by the schema itself.
+    Migrations older than the sources' or the actors' tables call it too: they build
+    features without them (the later migrations build them all again), told by the schema.
     """
+    with_actors = True
     if with_sources is None:
         with_sources = sa.inspect(connection).has_table(InitiativeSource.__tablename__)
+        with_actors = sa.inspect(connection).has_table(Actor.__tablename__)
     ordered = sorted(set(ids))
     update = (
         initiatives_table.update()
@@ -63,7 +66,8 @@ def refresh_features(connection: sa.Connection, ids: Iterable[int], *,
     )
     for start in range(0, len(ordered), BATCH):
         batch = ordered[start:start + BATCH]
-        built = build_features(connection, batch, with_sources=with_sources)
+        built = build_features(connection, batch, with_sources=with_sources,
+                               with_actors=with_actors)
         connection.execute(update, [{"initiative_id": initiative_id,
                                      "feature": built.get(initiative_id)}
                                     for initiative_id in batch])
@@ -204,8 +208,11 @@ def note_changes(session: Session, _flush_context) -> None:
             stale["initiatives"].add(instance.id)
         elif isinstance(instance, Theme) and instance.id is not None:
             stale["themes"].add(instance.id)
-        elif isinstance(instance, InitiativeSource) and instance.initiative_id is not None:
+        elif isinstance(instance, InitiativeSource | InitiativePartner) and \
+                instance.initiative_id is not None:
             stale["initiatives"].add(instance.initiative_id)
+        elif isinstance(instance, Actor) and instance.id is not None:
+            stale.setdefault("actors", set()).add(instance.id)
 
 
 def store_before_commit(session: Session) -> None:
@@ -219,6 +226,9 @@ def store_before_commit(session: Session) -> None:
     if stale.get("themes"):
         ids.update(connection.scalars(sa.select(initiative_themes.c.initiative_id).where(
             initiative_themes.c.theme_id.in_(stale["themes"]))))
+    if stale.get("actors"):
+        ids.update(connection.scalars(sa.select(initiatives_table.c.id).where(
+            initiatives_table.c.lead_actor_id.in_(stale["actors"]))))
     if ids:
         refresh_features(connection, ids, with_sources=True)
 

@@ -1,5 +1,12 @@
 """Typed SQLAlchemy models shared by every feature."""
 
+from app.models.actor import (
+    ACTOR_EVENT_ACTIONS,
+    ACTOR_STATUSES,
+    Actor,
+    ActorEvent,
+    InitiativePartner,
+)
 from app.models.admin_event import ADMIN_ACTIONS, AdminEvent
 from app.models.change_set import CHANGE_SET_STATUSES, ChangeSet
 from app.models.follow_up import FollowUp
@@ -23,6 +30,8 @@ from app.models.used_stamp import UsedStamp
 from app.models.user import ROLES, SCOPE_LEVELS, User, UserScope
 
 __all__ = [
+    "ACTOR_EVENT_ACTIONS",
+    "ACTOR_STATUSES",
     "ADMIN_ACTIONS",
     "ACTOR_TYPES",
     "CHANGE_SET_STATUSES",
@@ -34,10 +43,13 @@ __all__ = [
     "ROLES",
     "SCOPE_LEVELS",
     "STATUSES",
+    "Actor",
+    "ActorEvent",
     "AdminEvent",
     "ChangeSet",
     "FollowUp",
     "Initiative",
+    "InitiativePartner",
     "InitiativeSource",
     "JobRun",
     "OutboxMessage",

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models.actor import ACTOR_TYPES, ActorColumns
 from app.models.base import UTCDateTime, in_check, utcnow
 
 if TYPE_CHECKING:
@@ -14,18 +15,6 @@ if TYPE_CHECKING:
 
 STATUSES = ("pending", "published", "rejected", "archived")
 KINDS = ("initiative", "field_site", "place", "resource")
-ACTOR_TYPES = (
-    "commune",
-    "intercommunality",
-    "departement",
-    "region",
-    "state_service",
-    "association",
-    "citizen_collective",
-    "company",
-    "research",
-    "public_establishment",
-)
 LOCATION_PRECISIONS = ("address", "commune", "territory")
 
 initiative_themes = sa.Table(
@@ -91,7 +80,7 @@ class Tag(db.Model):
         return f"<Tag {self.name}>"
 
 
-class Initiative(db.Model):
+class Initiative(ActorColumns, db.Model):
     __tablename__ = "initiatives"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -20,7 +20,7 @@ from app.geo.territory import current_gazetteer, territory_name
 from app.initiatives.fingerprints import fingerprint
 from app.initiatives.licence import DATA_LICENCE
 from app.initiatives.plain_text import without_html
-from app.models import Initiative, Theme
+from app.models import Actor, Initiative, Theme
 from app.web.labels import ACTOR_TYPE_LABELS, KIND_LABELS, STATUS_FILTER_LABELS
 from app.web.markdown import render_markdown
 from app.web.urls import absolute_url, page_url
@@ -124,6 +124,8 @@ def feed_title(filters: Filters) -> str:
         parts.append(", ".join(theme_labels(filters.themes)))
     parts.extend(", ".join(str(labels[code]) for code in codes) for labels, codes in (
         (KIND_LABELS, filters.kinds), (ACTOR_TYPE_LABELS, filters.actor_types)) if codes)
+    if filters.actor and (actor := db.session.get(Actor, filters.actor)):
+        parts.append(actor.name)
     if filters.q:
         parts.append(f"« {filters.q} »")
     if filters.bbox:
