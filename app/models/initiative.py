@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from app.models.source import InitiativeSource
 
 STATUSES = ("pending", "published", "rejected", "archived")
-KINDS = ("initiative", "field_site", "place", "resource")
+KINDS = ("initiative", "field_site", "place", "resource", "organisation")
 LOCATION_PRECISIONS = ("address", "commune", "territory")
 
 initiative_themes = sa.Table(

@@ -28,6 +28,7 @@ SCHEMA_TYPES = {
     "field_site": "Place",
     "place": "Place",
     "resource": "CreativeWork",
+    "organisation": "Organization",
 }
 
 

@@ -25,6 +25,7 @@ KIND_NAMES = {
     "field_site": N_("Terrain"),
     "place": N_("Lieu"),
     "resource": N_("Ressource"),
+    "organisation": N_("Organisation"),
 }
 KIND_LABELS = translated(KIND_NAMES)
 
@@ -134,4 +135,9 @@ KIND_ICONS = {
     "place": "M12 3l9.5 8.2H18.6V21h-4.8v-6h-3.6v6H5.4v-9.8H2.5z",
     "resource": "M5 3h11a3 3 0 013 3v15H8a3 3 0 01-3-3zm2.5 14.5a.9.9 0 00.9.9h8.1v-1.8H8.4"
                 "a.9.9 0 00-.9.9z",
+    # Three people side by side: a team, network or body.
+    "organisation": "M12 4a2.5 2.5 0 110 5 2.5 2.5 0 010-5zM5 7a2 2 0 110 4 2 2 0 010-4zm14 0"
+                    "a2 2 0 110 4 2 2 0 010-4zM7.5 20v-4.5a4.5 4.5 0 019 0V20zM1.5 20v-3.5"
+                    "A3.5 3.5 0 015 13c.6 0 1.1.1 1.6.4A6 6 0 006 15.5V20zm21 0v-3.5"
+                    "A3.5 3.5 0 0019 13c-.6 0-1.1.1-1.6.4.4.7.6 1.4.6 2.1V20z",
 }
