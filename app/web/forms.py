@@ -4,6 +4,7 @@ The forms only declare fields and render them; values are checked by fields.clea
 set of rules of every channel, and its French messages are put back next to each field.
 """
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -104,8 +105,24 @@ class InitiativeForm(FlaskForm):
             if len(self.sources) < self.sources.max_entries:
                 self.sources.append_entry()
 
+    theme_tree: list = []  # (top, its children's slugs), set with the choices
+
     def set_theme_choices(self, themes) -> None:
-        self.themes.choices = options((theme.slug, theme.label_fr) for theme in themes)
+        """Offer the themes (tree order), labelled in the page's language, grouped by top."""
+        locale = str(get_locale() or "fr")
+        self.themes.choices = options((theme.slug, theme.label(locale)) for theme in themes)
+        self.theme_tree = [(theme, [child.slug for child in themes if child.parent_id == theme.id])
+                           for theme in themes if theme.parent_id is None]
+
+    def theme_groups(self) -> list[tuple[str, list]]:
+        """The theme checkboxes by top category: its children, or the top itself when it has
+        none or is chosen already (an entry filed under a top keeps it when edited)."""
+        checkboxes = {option.data: option for option in self.themes}
+        chosen = set(self.themes.data or ())
+        return [(checkboxes[top.slug].label.text, [
+            checkboxes[slug] for slug in ([top.slug] if not children or top.slug in chosen
+                                          else []) + children])
+            for top, children in self.theme_tree]
 
 
 def private_email():
