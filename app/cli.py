@@ -21,15 +21,13 @@ jobs_cli = AppGroup("jobs", help="Run the periodic jobs (from a timer or cron in
 
 @click.command("seed")
 def seed_command() -> None:
-    """Load the default themes and the seed initiatives (idempotent)."""
+    """Bring the default themes and the seed entries up to the seed file (idempotent)."""
     from app.initiatives.seed import load_seed
 
     with write_transaction():
         report = load_seed(Path(current_app.config["SEED_PATH"]))
-    click.echo(
-        f"Seed: {report.created} initiatives added, {report.already_there} already there, "
-        f"{report.themes_added} themes added."
-    )
+    for line in report.lines():
+        click.echo(line)
 
 
 @users_cli.command("create")

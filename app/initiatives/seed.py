@@ -1,18 +1,32 @@
-"""The seed data: initiatives and field sites named in the source documents."""
+"""The seed data: initiatives, field sites, resources and organisations named in the source
+documents, each with the passages it quotes (geodata/seed_corpus.geojson).
 
-from dataclasses import dataclass
+Loading it again brings a database up to the file: an entry not loaded yet is added; one
+that nobody changed since the seed wrote it takes the file's content (a revision with the
+seed's reason); one that someone changed is left alone and reported; an entry the file no
+longer holds is archived, never deleted, with a revision saying why.
+"""
+
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.initiatives.services import create_initiative
+from app.initiatives.history import record, snapshot
+from app.initiatives.seed_values import SEED_PREFIX, accepts, is_local, seed_values
+from app.initiatives.services import create_initiative, update_initiative
 from app.initiatives.taxonomy import ensure_default_themes
-from app.models import Initiative
+from app.models import Initiative, Revision
 
-SEED_PREFIX = "seed:"
 SEED_REASON = "Donnée initiale issue des documents sources"
+UPDATE_REASON = "Donnée initiale réécrite d'après les documents sources (corpus v2)"
+ARCHIVE_REASON = ("Retirée des données initiales : les documents sources ne permettent pas "
+                  "de l'établir telle quelle")
+SEED_REASONS = (SEED_REASON, UPDATE_REASON, ARCHIVE_REASON)
+
+__all__ = ["SEED_PREFIX", "SEED_REASON", "SeedReport", "load_seed", "seed_values"]
 
 
 @dataclass
@@ -20,33 +34,80 @@ class SeedReport:
     themes_added: int
     created: int
     already_there: int
+    updated: list[str] = field(default_factory=list)
+    kept_edited: list[str] = field(default_factory=list)
+    archived: list[str] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)  # territories before scopes exist
+
+    def lines(self) -> list[str]:
+        """What the load did, one line a kind of change, then the entries concerned."""
+        said = [f"Seed: {self.created} initiatives added, {self.already_there} already there, "
+                f"{len(self.updated)} updated to the sources, {len(self.archived)} archived, "
+                f"{len(self.kept_edited)} left alone (edited since seeded), "
+                f"{self.themes_added} themes added."]
+        for title, ids in (("Updated", self.updated), ("Archived", self.archived),
+                           ("Left alone, edited since seeded", self.kept_edited),
+                           ("Not loaded (whole territories need scopes)", self.waiting)):
+            if ids:
+                said.append(f"{title}: {', '.join(sorted(ids))}")
+        return said
 
 
 def load_seed(path: Path) -> SeedReport:
-    """Add the default themes and the seed initiatives not loaded yet, published; flush only."""
-    themes_added = ensure_default_themes()
+    """Bring the seed entries up to the file, published; flush only."""
+    report = SeedReport(ensure_default_themes(), 0, 0)
     features = orjson.loads(Path(path).read_bytes())["features"]
-    known = set(
-        db.session.scalars(
-            sa.select(Initiative.external_id).where(Initiative.external_id.like(f"{SEED_PREFIX}%"))
-        )
-    )
-    created = 0
+    loaded = {initiative.external_id: initiative for initiative in db.session.scalars(
+        sa.select(Initiative).where(Initiative.external_id.like(f"{SEED_PREFIX}%")))}
+    edited = edited_ids()
     for feature in features:
-        data = seed_values(feature)
-        if data["external_id"] in known:
+        seed_id = feature["properties"]["seed_id"]
+        if not is_local(feature) and not accepts("scope"):
+            loaded.pop(SEED_PREFIX + seed_id, None)  # kept as it is until it can be loaded
+            report.waiting.append(seed_id)
             continue
-        create_initiative(data, status="published", reason=SEED_REASON)
-        created += 1
-    return SeedReport(themes_added, created, len(features) - created)
+        values = seed_values(feature)
+        current = loaded.pop(values["external_id"], None)
+        if current is None:
+            create_initiative(values, status="published", reason=SEED_REASON)
+            report.created += 1
+        elif current.id in edited:
+            report.kept_edited.append(seed_id)
+        elif refresh(current, values):
+            report.updated.append(seed_id)
+        report.already_there += current is not None
+    for external_id, initiative in loaded.items():
+        if initiative.status != "archived" and archive(initiative):
+            report.archived.append(external_id.removeprefix(SEED_PREFIX))
+    return report
 
 
-def seed_values(feature: dict) -> dict:
-    """Turn a seed GeoJSON feature into initiative field values."""
-    properties = dict(feature["properties"])
-    lon, lat = feature["geometry"]["coordinates"][:2]
-    seed_id = properties.pop("seed_id")
-    # The first seed named its document in free text: that is its first source now.
-    if properties.get("source") and not properties.get("sources"):
-        properties["sources"] = [{"title": properties.pop("source")}]
-    return {**properties, "lon": lon, "lat": lat, "external_id": SEED_PREFIX + seed_id}
+def edited_ids() -> set[int]:
+    """The seeded initiatives someone changed: a revision the seed did not write."""
+    return set(db.session.scalars(
+        sa.select(Revision.initiative_id).join(Initiative).where(
+            Initiative.external_id.like(f"{SEED_PREFIX}%"),
+            sa.or_(Revision.author_id.is_not(None), Revision.reason.not_in(SEED_REASONS)))))
+
+
+def refresh(initiative: Initiative, values: dict) -> bool:
+    """Give an unedited seeded initiative the file's content; tell whether anything changed."""
+    before = snapshot(initiative)
+    wanted = {**values, "tags": values.get("tags", []), "sources": values.get("sources", [])}
+    savepoint = db.session.begin_nested()
+    update_initiative(initiative, wanted, author=None, reason=UPDATE_REASON)
+    if snapshot(initiative) == before:
+        savepoint.rollback()
+        db.session.refresh(initiative)
+        return False
+    savepoint.commit()
+    return True
+
+
+def archive(initiative: Initiative) -> bool:
+    """Archive a seeded initiative the file no longer holds, with the reason."""
+    before = snapshot(initiative)
+    initiative.status = "archived"
+    db.session.flush()
+    record(initiative, "archive", author=None, reason=ARCHIVE_REASON, before=before)
+    return True
