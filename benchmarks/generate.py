@@ -19,7 +19,9 @@ from app.models import ACTOR_TYPES, KINDS
 from app.text import fold
 
 THEME_SLUGS = tuple(category.slug for category in default_categories() if category.parent)
-KIND_WEIGHTS = (60, 20, 15, 5)  # initiative, field_site, place, resource
+# initiative, field_site, place, resource, organisation (none: the measured data stay those
+# of the runs before that kind existed)
+KIND_WEIGHTS = (60, 20, 15, 5, 0)
 SUBJECTS = (
     "maison des services", "tiers-lieu", "conseil citoyen", "jardin partagé", "épicerie solidaire",
     "réseau d'entraide", "plateforme de bénévoles", "cellule de crise", "fab lab",

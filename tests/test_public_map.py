@@ -62,7 +62,7 @@ def test_points_are_parallel_arrays_of_every_published_initiative(client, seeded
     assert data["count"] == count == 53
     for name in ("id", "lon", "lat", "theme", "kind"):
         assert len(data[name]) == count
-    assert set(data["kinds"]) == {"initiative", "field_site", "place", "resource"}
+    assert set(data["kinds"]) == {"initiative", "field_site", "place", "resource", "organisation"}
     assert all(0 <= index < len(data["themes"]) for index in data["theme"])
     assert all(-180 <= lon <= 180 for lon in data["lon"])
 
