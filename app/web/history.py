@@ -32,7 +32,7 @@ FIELD_LABELS = {
     "research_partnership": _l("Partenariat recherche"), "source": _l("Source"),
     "external_id": _l("Identifiant externe"), "status": _l("Statut"),
     "last_verified_on": _l("Vérifiée le"), "themes": _l("Thèmes"), "tags": _l("Mots-clés"),
-    "sources": _l("Sources"),
+    "sources": _l("Sources"), "partners": _l("Partenaires"),
 }
 ACTION_LABELS = {
     "create": _l("Création"), "update": _l("Modification"), "publish": _l("Publication"),
@@ -83,6 +83,9 @@ def shown(field: str, value: Any) -> str:
         return str(_l("oui") if value else _l("non"))
     if field == "sources":
         return " ; ".join(source_line(source) for source in value)
+    if field == "partners":
+        return " ; ".join(f"{p['name']} ({p['role']})" if p.get("role") else p["name"]
+                          for p in value)
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     return str(value)

@@ -21,7 +21,7 @@ from app.web.labels import (
 from app.web.maps import safe_colour
 from app.web.permissions import is_admin, is_moderator, may_import
 from app.web.security import csp_nonce
-from app.web.urls import absolute_url, page_url, umap_link
+from app.web.urls import absolute_url, actor_url, page_url, umap_link
 
 # Werkzeug's stock (English) error texts, which the error page replaces by its own.
 HTTP_DEFAULT_DESCRIPTIONS = {code: error.description for code, error in default_exceptions.items()}
@@ -35,6 +35,7 @@ def register_templating(app: Flask) -> None:
     app.after_request(remember_language)
     app.add_template_global(get_locale, "get_locale")
     app.add_template_global(page_url, "initiative_url")
+    app.add_template_global(actor_url, "actor_url")
     app.add_template_global(absolute_url, "absolute_url")
     app.add_template_global(umap_link, "open_in_umap_url")
     app.add_template_global(csp_nonce, "csp_nonce")

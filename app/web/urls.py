@@ -6,6 +6,7 @@ from flask import current_app, request, url_for
 from flask_babel import get_locale
 from werkzeug.datastructures import MultiDict
 
+from app.initiatives.actors import actor_slug
 from app.initiatives.geojson import site_root
 from app.initiatives.paths import initiative_slug
 from app.models import Initiative
@@ -38,6 +39,12 @@ def page_url(initiative: Initiative, _external: bool = False, **kwargs) -> str:
     build = absolute_url if _external else url_for
     return build("public.initiative", initiative_id=initiative.id,
                  slug=initiative_slug(initiative.name), **kwargs)
+
+
+def actor_url(actor, _external: bool = False) -> str:
+    """The canonical URL of an actor's page (from anything with an id and a name)."""
+    build = absolute_url if _external else url_for
+    return build("public.actor", actor_id=actor.id, slug=actor_slug(actor.name))
 
 
 def open_in_umap_url(data_url: str, umap_url: str, locale: str = "fr") -> str:
