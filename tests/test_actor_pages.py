@@ -85,6 +85,3 @@ def test_initiative_page_links_its_lead_actor_and_partners(client, cluny):
     assert f'href="/acteurs/{cluny.id}-ville-de-cluny">Ville de Cluny</a>' in html
     assert "prête la salle" in html
 
-
-def test_site_navigation_links_the_directory(client, app):
-    assert 'href="/acteurs"' in client.get("/acteurs").data.decode()
