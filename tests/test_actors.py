@@ -14,6 +14,7 @@ from app.initiatives.moderation import decide
 from app.initiatives.services import update_initiative
 from app.models import Actor, ActorEvent, Initiative, InitiativePartner
 from app.text import fold
+from tests.conftest import PROJECT_ROOT
 from tests.factories import make_initiative
 
 BEFORE_ACTORS = "f3a9c1e7d5b2"
@@ -151,14 +152,21 @@ def initiative_revisions(initiative):
     return revisions_of(initiative)
 
 
-def test_seed_comes_out_with_actor_records(app, seeded):
+def test_seed_comes_out_with_actor_records(app, themes):
+    from app.initiatives.seed import load_seed
+
+    with write_transaction():
+        load_seed(PROJECT_ROOT / "geodata" / "seed_corpus.geojson")
     led = db.session.execute(sa.select(Initiative.actor_name, Actor.name, Actor.status).join(
         Actor, Actor.id == Initiative.lead_actor_id)).all()
     named = db.session.scalars(sa.select(Initiative.actor_name).where(
         Initiative.actor_name != "")).all()
     assert named and len(led) == len(named)
     assert all(copy == name and status == "published" for copy, name, status in led)
-    assert len(actors()) == len({fold(name) for name in named})
+    partners = db.session.scalars(sa.select(InitiativePartner)).all()
+    assert partners and all(link.actor.status == "published" for link in partners)
+    leads = {fold(name) for name in named}
+    assert len(actors()) == len(leads | {fold(link.actor.name) for link in partners})
 
 
 def test_migration_turns_free_text_actors_into_records(app, themes):
