@@ -47,6 +47,7 @@ class Filters:
     research: bool = False
     # An actor's id: the initiatives it leads or takes part in as a partner.
     actor: int | None = None
+    phone: bool = False  # only those with a phone number ("avec un contact téléphonique")
     status: str = "active"
     extra: dict = field(default_factory=dict)
 
@@ -79,6 +80,7 @@ def parse_filters(args: MultiDict) -> Filters:
         radius_km=parse_radius(args),
         research=args.get("research") in ("1", "true", "on", "yes"),
         actor=actor_id(args),
+        phone=args.get("telephone") in ("1", "true", "on", "yes"),
         status=status,
     )
 

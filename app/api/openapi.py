@@ -140,6 +140,8 @@ def filter_parameters() -> list[dict]:
         query("status", {"enum": ["active", "archived", "all"]},
               _("active (par défaut) : publiées ; archived : archivées ; all : les deux.")),
         query("research", {"type": "boolean"}, _("Ouvertes à un partenariat de recherche.")),
+        query("telephone", {"type": "boolean"},
+              _("Seulement celles qui ont un numéro de téléphone.")),
         query("updated_since", {"type": "string", "format": "date-time"},
               _("Modifiées depuis cette date (ISO 8601, UTC si sans fuseau).")),
     ]

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 
 from app.exchange.errors import ImportFileError, too_many_rows
 from app.exchange.flat import ExportItem, flat_properties
+from app.models.place_details import PLACE_DETAIL_FIELDS
 
 COLUMNS = (
     "uid", "name", "summary", "description", "kind", "kind_label", "themes", "theme", "tags",
@@ -14,7 +15,7 @@ COLUMNS = (
     "commune", "insee", "epci", "departement", "region",
     "location_precision", "lon", "lat", "website", "public_contact", "started_on", "ended_on",
     "research_partnership", "source", "source_title", "source_url", "last_verified_on",
-    "status", "url", "updated_at",
+    "status", "url", "updated_at", *PLACE_DETAIL_FIELDS,
 )
 # A spreadsheet evaluates a cell starting with one of these as a formula (CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")

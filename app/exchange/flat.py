@@ -7,6 +7,7 @@ so every export format starts from these flat properties.
 from dataclasses import dataclass
 
 from app.initiatives.geojson import ThemeInfo
+from app.models.place_details import PLACE_DETAIL_LISTS
 from app.web.labels import KIND_NAMES
 
 NO_THEME = "Sans thème"
@@ -45,6 +46,8 @@ def flat_properties(item: ExportItem) -> dict:
     properties = dict(item.feature["properties"])
     properties["themes"] = LIST_SEPARATOR.join(properties["themes"])
     properties["tags"] = LIST_SEPARATOR.join(properties["tags"])
+    for name in PLACE_DETAIL_LISTS:  # codes and addresses hold no comma
+        properties[name] = LIST_SEPARATOR.join(properties.get(name) or ())
     properties["theme"] = item.main_theme.label_fr if item.main_theme else NO_THEME
     properties["kind_label"] = KIND_NAMES.get(properties["kind"], properties["kind"])
     # One value per cell: the first source stands for them all (the API gives the list).

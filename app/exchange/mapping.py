@@ -28,11 +28,18 @@ TARGETS = {
     "lon": _l("Longitude"), "lat": _l("Latitude"), "insee": _l("Code INSEE de la commune"),
     "commune": _l("Nom de la commune"), "postcode": _l("Code postal"),
     "id": _l("Identifiant dans la source"),
+    "street_address": _l("Adresse (numéro et rue)"), "phone": _l("Téléphone"),
+    "emails": _l("E-mails du lieu"), "opening_hours": _l("Horaires d'ouverture"),
+    "services": _l("Services"), "publics": _l("Publics"), "fees": _l("Frais"),
+    "access_modes": _l("Modalités d'accès"), "support_modes": _l("Modalités d'accompagnement"),
+    "booking_url": _l("Lien de prise de rendez-vous"),
+    "accessibility_url": _l("Fiche d'accessibilité"),
 }
 SYNONYMS = {
     "name": ("name", "nom", "title", "titre", "intitule", "libelle"),
-    "description": ("description", "desc", "descriptif", "presentation"),
-    "summary": ("summary", "resume", "chapo", "accroche"),
+    "description": ("description", "desc", "descriptif", "presentation",
+                    "presentation detail"),
+    "summary": ("summary", "resume", "chapo", "accroche", "presentation resume"),
     "themes": ("themes", "theme", "thematique", "thematiques"),
     "kind": ("kind", "nature"),
     "website": ("website", "site", "site web", "site internet", "web"),
@@ -48,7 +55,7 @@ SYNONYMS = {
     "sources": ("sources",),
     "source_title": ("source title", "titre de la source"),
     "source_url": ("source url", "url de la source", "lien de la source"),
-    "last_verified_on": ("last verified on",),
+    "last_verified_on": ("last verified on", "date maj"),
     "lon": ("lon", "lng", "long", "longitude", "x"),
     "lat": ("lat", "latitude", "y"),
     "insee": ("insee", "code insee", "code commune", "codgeo", "cog", "insee com",
@@ -56,6 +63,19 @@ SYNONYMS = {
     "commune": ("commune", "ville", "city", "nom commune", "localite", "municipality"),
     "postcode": ("code postal", "cp", "postcode", "zip", "zipcode", "postal code"),
     "id": ("uid", "id", "identifiant", "ref", "reference"),
+    # The national standards' columns (médiation numérique, data·inclusion) are synonyms:
+    # their files map themselves.
+    "street_address": ("street address", "adresse", "address", "adresse postale"),
+    "phone": ("phone", "telephone", "tel", "numero de telephone"),
+    "emails": ("emails", "courriels", "courriel", "email", "e mail", "mail"),
+    "opening_hours": ("opening hours", "horaires", "horaires accueil"),
+    "services": ("services",),
+    "publics": ("publics", "publics specifiquement adresses"),
+    "fees": ("fees", "frais a charge", "frais"),
+    "access_modes": ("access modes", "modalites acces", "modes mobilisation"),
+    "support_modes": ("support modes", "modalites accompagnement", "modes accueil"),
+    "booking_url": ("booking url", "prise rdv", "lien mobilisation"),
+    "accessibility_url": ("accessibility url", "fiche acces libre", "accessibilite lieu"),
 }
 # "geo_Longitude", "WGS84 latitude": a last word that can only mean a coordinate.
 COORDINATE_SUFFIXES = {"lon": ("longitude", "lng"), "lat": ("latitude",)}
@@ -189,8 +209,9 @@ def parse_bool(value) -> bool | None:
 
 
 def website(value) -> str:
-    """A web address, with https:// added to a bare "www." one."""
-    raw = text(value)
+    """A web address, with https:// added to a bare "www." one; of several (the médiation
+    numérique standard joins them with |), the first."""
+    raw = text(value).split("|")[0].strip()
     return f"https://{raw}" if raw.lower().startswith("www.") else raw
 
 

@@ -13,6 +13,7 @@ from app.geo.gazetteer import Gazetteer
 from app.initiatives.fields import InvalidInitiative
 from app.initiatives.umap_markup import umap_to_markdown
 from app.initiatives.values import PLACE_KEYS, CleanValues
+from app.models.place_details import PLACE_DETAIL_FIELDS
 from app.text import fold
 
 TEXT_TARGETS = ("name", "summary", "actor_name", "public_contact", "source")
@@ -64,6 +65,7 @@ def row_values(row: RawRow, ctx: RowContext) -> RowValues:
         values.data["source"] = m.text(mapped(row, ctx, "source"))
     read_choices(row, ctx, values)
     read_sources(row, ctx, values)
+    read_details(row, ctx, values)
     try:
         placed = place(row, ctx, values)
     except PlaceProblem as problem:
@@ -94,6 +96,15 @@ def read_sources(row: RawRow, ctx: RowContext, values: RowValues) -> None:
     elif title:
         values.data["sources"] = [{"title": title,
                                    "url": m.text(mapped(row, ctx, "source_url")) or None}]
+
+
+def read_details(row: RawRow, ctx: RowContext, values: RowValues) -> None:
+    """The place details as the file gives them (lists or joined text); the rules read
+    codes, labels and both standards' words, and check them later."""
+    for target in PLACE_DETAIL_FIELDS:
+        value = mapped(row, ctx, target)
+        if value not in (None, "", []):
+            values.data[target] = value if isinstance(value, list) else m.text(value)
 
 
 def read_choices(row: RawRow, ctx: RowContext, values: RowValues) -> None:

@@ -98,6 +98,8 @@ def select_initiatives(filters: Filters) -> Select:
         stmt = stmt.where(Initiative.research_partnership.is_(True))
     if filters.actor:
         stmt = stmt.where(with_actor(filters.actor))
+    if filters.phone:
+        stmt = stmt.where(Initiative.phone.is_not(None))
     if filters.near:
         return stmt.order_by(near_distance(filters), Initiative.id)
     return stmt.order_by(Initiative.id)

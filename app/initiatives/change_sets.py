@@ -13,13 +13,14 @@ from app.initiatives.services import update_initiative
 from app.initiatives.values import CleanValues, cleaned
 from app.models import ChangeSet, Initiative, User
 from app.models.base import utcnow
+from app.models.place_details import PLACE_DETAIL_FIELDS
 from app.text import N_
 
 # What a correction may change: the public fields and the place (the territory follows).
 CHANGEABLE = (
     "name", "summary", "description", "kind", "actor_name", "actor_type", "website",
     "public_contact", "started_on", "ended_on", "research_partnership", "insee", "lon", "lat",
-    "location_precision", "themes", "tags", "sources",
+    "location_precision", "themes", "tags", "sources", *PLACE_DETAIL_FIELDS,
 )
 DECISIONS = ("approve", "reject", "request_changes")
 MAX_MESSAGE = 2_000

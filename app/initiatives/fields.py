@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from email_validator import EmailNotValidError, validate_email
 
 from app.models import ACTOR_TYPES, KINDS, LOCATION_PRECISIONS
+from app.models.place_details import PLACE_DETAIL_FIELDS
 from app.text import N_, message_of
 
 MAX_LENGTHS = {
@@ -122,6 +123,10 @@ def clean_field(field: str, value: Any) -> Any:
         from app.initiatives import actors  # it builds on this module's rules
 
         return getattr(actors, ACTOR_RULES[field])(value)
+    if field in PLACE_DETAIL_FIELDS:
+        from app.initiatives.place_details import clean_place_detail  # builds on these rules
+
+        return clean_place_detail(field, value)
     raise ValueError(N_("Champ inconnu."))
 
 

@@ -19,6 +19,7 @@ from app.initiatives.paths import initiative_path
 from app.initiatives.umap_markup import markdown_to_umap
 from app.models import Initiative, InitiativeSource, Tag, Theme
 from app.models.initiative import initiative_tags, initiative_themes
+from app.models.place_details import PLACE_DETAIL_FIELDS, PLACE_DETAIL_LISTS
 
 COORD_DECIMALS = 6
 
@@ -140,6 +141,32 @@ def json_object(columns, connection: sa.Connection | None = None) -> sa.ColumnEl
                                   for part in (sa.literal(column.key), column))), sa.JSON)
 
 
+DETAIL_COLUMNS = tuple(getattr(Initiative, name) for name in PLACE_DETAIL_FIELDS)
+# Lists are empty, never null, so a re-user can iterate them without a check.
+EMPTY_DETAILS = {name: [] if name in PLACE_DETAIL_LISTS else None for name in PLACE_DETAIL_FIELDS}
+
+
+def details_by_initiative(ids: list[int],
+                          connection: sa.Connection | None = None) -> dict[int, dict]:
+    """The place details of each initiative, as the API gives them (one row each, so
+    grouped by id like the tags: few ids as a list, many as their range)."""
+    if not ids:
+        return {}
+    stmt = sa.select(Initiative.id, *DETAIL_COLUMNS)
+    stmt = stmt.where(Initiative.id.in_(ids)) if len(ids) <= IN_LIST_MAX else \
+        stmt.where(Initiative.id.between(min(ids), max(ids)))
+    wanted = set(ids)
+    return {row[0]: detail_properties(row[1:])
+            for row in (connection or db.session.connection()).execute(stmt)
+            if row[0] in wanted}
+
+
+def detail_properties(values) -> dict:
+    """The details' properties from their column values, in PLACE_DETAIL_FIELDS order."""
+    return {name: value or EMPTY_DETAILS[name]
+            for name, value in zip(PLACE_DETAIL_FIELDS, values, strict=True)}
+
+
 @dataclass
 class PublicRecords:
     """Rows of public initiatives with their themes, tags and sources, ready to become
@@ -153,17 +180,19 @@ class PublicRecords:
     # The lead actor's id and identifiers, and the partners (app.initiatives.actor_features).
     actors: dict[int, dict] = field(default_factory=dict)
     partners: dict[int, list] = field(default_factory=dict)
+    details: dict[int, dict] = field(default_factory=dict)
 
     def themes_of(self, initiative_id: int) -> list[ThemeInfo]:
         return [self.themes[theme_id] for theme_id in self.theme_ids.get(initiative_id, ())]
 
 
 def public_records(stmt: Select, connection: sa.Connection | None = None, *,
-                   with_sources: bool = True, with_actors: bool = True) -> PublicRecords:
-    """Load the statement's initiatives in six queries: rows, theme links, tags, sources,
-    lead actors, partners.
+                   with_sources: bool = True, with_actors: bool = True,
+                   with_details: bool = True) -> PublicRecords:
+    """Load the statement's initiatives in seven queries: rows, theme links, tags, sources,
+    lead actors, partners, place details.
 
-    Without sources or actors only for the migrations that ran before their tables existed.
+    Without sources, actors or details only for the migrations that ran before they existed.
     """
     from app.initiatives.actor_features import lead_actors, partners  # they build on this
 
@@ -175,7 +204,8 @@ def public_records(stmt: Select, connection: sa.Connection | None = None, *,
                              tags_by_initiative(ids, connection),
                              sources_by_initiative(ids, connection) if with_sources else {},
                              lead_actors(ids, connection) if with_actors else {},
-                             partners(ids, connection) if with_actors else {})
+                             partners(ids, connection) if with_actors else {},
+                             details_by_initiative(ids, connection) if with_details else {})
 
 
 def iso(value: str | date | None) -> str | None:
@@ -196,7 +226,7 @@ def iso_utc(value: str | datetime | None) -> str | None:
 
 def feature(row, themes: list[ThemeInfo], tags: list[str], site: str,
             sources: list[dict] = (), actor: dict | None = None,
-            partners: list[dict] = ()) -> dict:
+            partners: list[dict] = (), details: dict | None = None) -> dict:
     """The GeoJSON Feature of one public initiative row (the API's contract).
 
     site is the absolute root of our pages, without its trailing slash. The row is unpacked
@@ -223,6 +253,7 @@ def feature(row, themes: list[ThemeInfo], tags: list[str], site: str,
             "sources": list(sources),
             "last_verified_on": iso(verified_on), "status": status,
             "url": site + initiative_path(id_, name), "updated_at": iso_utc(updated_at),
+            **(details or EMPTY_DETAILS),
         },
     }
 
@@ -234,7 +265,7 @@ def features(records: PublicRecords, base_url: str) -> list[dict]:
         return [
             feature(row, records.themes_of(row[0]), records.tags.get(row[0], []), site,
                     records.sources.get(row[0], ()), records.actors.get(row[0]),
-                    records.partners.get(row[0], ()))
+                    records.partners.get(row[0], ()), records.details.get(row[0]))
             for row in records.rows
         ]
 

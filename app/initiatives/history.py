@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import ChangeSet, Initiative, Report, Revision, User
+from app.models.place_details import PLACE_DETAIL_FIELDS
 
 SNAPSHOT_FIELDS = (
     "name",
@@ -34,6 +35,7 @@ SNAPSHOT_FIELDS = (
     "external_id",
     "status",
     "last_verified_on",
+    *PLACE_DETAIL_FIELDS,
 )
 
 

@@ -17,6 +17,7 @@ from app.initiatives.scopes import check_change, scope_condition
 from app.initiatives.services import StaleInitiative, update_initiative
 from app.models import ChangeSet, Initiative, Report, User
 from app.models.base import utcnow
+from app.models.place_details import PLACE_DETAIL_FIELDS
 
 # decision → (statuses it applies to, resulting status, revision action)
 TRANSITIONS = {
@@ -114,7 +115,7 @@ def merge(source: Initiative, target: Initiative, *, moderator: User, reason: st
 
 
 MERGE_FILLS = ("summary", "description", "actor_name", "actor_type", "website", "public_contact",
-               "private_email", "started_on", "ended_on")
+               "private_email", "started_on", "ended_on", *PLACE_DETAIL_FIELDS)
 
 
 def merged_values(source: Initiative, target: Initiative) -> dict[str, Any]:

@@ -33,11 +33,13 @@ initiatives_table = Initiative.__table__
 
 
 def build_features(connection: sa.Connection, ids: list[int], *,
-                   with_sources: bool = True, with_actors: bool = True) -> dict[int, bytes]:
+                   with_sources: bool = True, with_actors: bool = True,
+                   with_details: bool = True) -> dict[int, bytes]:
     """The serialised features of those initiatives that are public, by id."""
     stmt = geojson.public_statement().where(Initiative.id.in_(ids))
     return serialised(geojson.public_records(stmt, connection, with_sources=with_sources,
-                                             with_actors=with_actors))
+                                             with_actors=with_actors,
+                                             with_details=with_details))
 
 
 def serialised(records: geojson.PublicRecords) -> dict[int, bytes]:
@@ -46,16 +48,20 @@ def serialised(records: geojson.PublicRecords) -> dict[int, bytes]:
 
 
 def refresh_features(connection: sa.Connection, ids: Iterable[int], *,
-                     with_sources: bool | None = None) -> None:
+                     with_sources: bool | None = None,
+                     with_details: bool | None = None) -> None:
     """Store the current feature of each initiative (NULL when it is not public).
 
     Migrations older than the sources' or the actors' tables call it too: they build
-    features without them (the later migrations build them all again), told by the schema.
+    features without them (the later migrations build them all again), told by the schema;
+    likewise those older than the place details' columns.
     """
     with_actors = True
     if with_sources is None:
         with_sources = sa.inspect(connection).has_table(InitiativeSource.__tablename__)
         with_actors = sa.inspect(connection).has_table(Actor.__tablename__)
+    if with_details is None:
+        with_details = has_place_details(connection)
     ordered = sorted(set(ids))
     update = (
         initiatives_table.update()
@@ -67,10 +73,16 @@ def refresh_features(connection: sa.Connection, ids: Iterable[int], *,
     for start in range(0, len(ordered), BATCH):
         batch = ordered[start:start + BATCH]
         built = build_features(connection, batch, with_sources=with_sources,
-                               with_actors=with_actors)
+                               with_actors=with_actors, with_details=with_details)
         connection.execute(update, [{"initiative_id": initiative_id,
                                      "feature": built.get(initiative_id)}
                                     for initiative_id in batch])
+
+
+def has_place_details(connection: sa.Connection) -> bool:
+    """Whether the database has the place details' columns yet (migrations run before)."""
+    columns = sa.inspect(connection).get_columns(initiatives_table.name)
+    return any(column["name"] == "opening_hours" for column in columns)
 
 
 def refresh_all(connection: sa.Connection) -> None:
@@ -230,7 +242,7 @@ def store_before_commit(session: Session) -> None:
         ids.update(connection.scalars(sa.select(initiatives_table.c.id).where(
             initiatives_table.c.lead_actor_id.in_(stale["actors"]))))
     if ids:
-        refresh_features(connection, ids, with_sources=True)
+        refresh_features(connection, ids, with_sources=True, with_details=True)
 
 
 def forget_changes(session: Session, *_args) -> None:

@@ -132,6 +132,8 @@ def feed_title(filters: Filters) -> str:
         parts.append(_("zone de la carte"))
     if filters.research:
         parts.append(_("ouvertes à un partenariat de recherche"))
+    if filters.phone:
+        parts.append(_("avec un contact téléphonique"))
     if filters.status != "active":
         parts.append(str(STATUS_FILTER_LABELS[filters.status]))
     return xml_text(" — ".join(parts))

@@ -45,6 +45,7 @@ class FilterForm:
     commune_text: str
     commune_error: str
     research: bool
+    phone: bool
     active_count: int
     near: NearField = NearField()
 
@@ -78,6 +79,7 @@ def filter_form(args: MultiDict, filters: Filters, facets: Facets,
         commune_text=commune_text,
         commune_error=commune_error,
         research=filters.research,
+        phone=filters.phone,
         active_count=active_filter_count(filters),
         near=near or NearField(radius_km=filters.radius_km),
     )
@@ -138,6 +140,7 @@ def commune_field(args: MultiDict, filters: Filters) -> tuple[str, str]:
 def active_filter_count(filters: Filters) -> int:
     """How many filters narrow the results, to tell the visitor when the panel is closed."""
     narrowing = [filters.q, filters.commune, filters.epci, filters.departement, filters.region,
-                 filters.bbox, filters.near, filters.research, filters.status != "active"]
+                 filters.bbox, filters.near, filters.research, filters.phone,
+                 filters.status != "active"]
     return (sum(1 for value in narrowing if value) + len(filters.themes) + len(filters.kinds)
             + len(filters.actor_types))

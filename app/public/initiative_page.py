@@ -4,6 +4,7 @@ the stamp of everything it shows."""
 import hashlib
 from dataclasses import dataclass
 
+import orjson
 import sqlalchemy as sa
 from flask import current_app, request, url_for
 from flask_babel import get_locale
@@ -18,6 +19,7 @@ from app.initiatives.geojson import PUBLIC_STATUSES
 from app.initiatives.stored_features import STORED
 from app.models import Initiative, Theme
 from app.models.initiative import initiative_themes
+from app.web.place_details import opening_specifications
 from app.web.urls import page_url
 
 # Per worker: a territory's links, for each locale (a few hundred bytes each).
@@ -46,6 +48,7 @@ class PageStamp:
     id: int
     name: str
     digest: str | None  # None: no stored feature yet, nothing to vouch for the tags
+    hours: str | None = None  # its opening hours: what is open changes the page
 
 
 # The row's own fields move updated_at; its stored feature holds its tags' names; the themes'
@@ -66,11 +69,12 @@ def page_stamp(initiative_id: int) -> PageStamp | None:
     if row is None:
         return None
     id_, name, updated_at, published_at, feature, themes = row
-    digest = None
+    digest = hours = None
     if feature is not None:
         shown = f"{updated_at}|{published_at}|{themes}".encode() + bytes(feature)
         digest = hashlib.blake2b(shown, digest_size=16).hexdigest()
-    return PageStamp(id_, name, digest)
+        hours = orjson.loads(bytes(feature))["properties"].get("opening_hours")
+    return PageStamp(id_, name, digest, hours)
 
 
 def gazetteer_commune(insee: str | None) -> Commune | None:
@@ -123,7 +127,11 @@ def json_ld(initiative: Initiative) -> dict:
     kind = SCHEMA_TYPES.get(initiative.kind, "Thing")
     geo = {"@type": "GeoCoordinates", "latitude": initiative.lat, "longitude": initiative.lon}
     address = {"@type": "PostalAddress", "addressLocality": initiative.commune_name or "",
-               "addressCountry": "FR"}
+               "addressCountry": "FR", "streetAddress": initiative.street_address,
+               "postalCode": initiative.postcode,
+               # A PostalAddress is a ContactPoint: the place's e-mail is valid there.
+               "email": (initiative.emails or [None])[0]}
+    address = {key: value for key, value in address.items() if value}
     data = {
         "@context": "https://schema.org",
         "@type": kind,
@@ -134,9 +142,12 @@ def json_ld(initiative: Initiative) -> dict:
         "keywords": [theme.label_fr for theme in initiative.themes],
         "dateModified": initiative.updated_at.isoformat() if initiative.updated_at else None,
     }
-    place = {"@type": "Place", "geo": geo, "address": address}
+    reach = {"telephone": initiative.phone,
+             "openingHoursSpecification": opening_specifications(initiative.opening_hours)}
+    reach = {key: value for key, value in reach.items() if value}
+    place = {"@type": "Place", "geo": geo, "address": address, **reach}
     if kind == "Place":
-        data.update(geo=geo, address=address)
+        data.update(geo=geo, address=address, **reach)
     else:
         data["spatialCoverage" if kind == "CreativeWork" else "location"] = place
     if initiative.website:

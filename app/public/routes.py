@@ -20,6 +20,7 @@ from app.public.services import public_initiative, result_page
 from app.web.labels import SORT_LABELS
 from app.web.maps import initiative_map, initiatives_map
 from app.web.markdown import render_markdown
+from app.web.place_details import hours_state_key, place_view
 from app.web.urls import page_url, query_string
 
 
@@ -90,7 +91,8 @@ def initiative(initiative_id: int, slug: str | None = None):
         return redirect(page_url(stamp) + query_string(request.args), 302)
     if stamp.digest is None:
         return initiative_page(initiative_id)
-    return cached_page(("initiative", stamp.id, stamp.digest),
+    # Opening hours make the page change with the day and the hour ("ouvert maintenant").
+    return cached_page(("initiative", stamp.id, stamp.digest, *hours_state_key(stamp.hours)),
                        lambda: initiative_page(initiative_id))
 
 
@@ -102,7 +104,7 @@ def initiative_page(initiative_id: int) -> str:
     return render_template(
         "public/initiative.html", initiative=found,
         description=render_markdown(found.description),
-        territory=territory_links(found), json_ld=json_ld(found),
+        territory=territory_links(found), json_ld=json_ld(found), place=place_view(found),
         map=initiative_map(found, _("Localisation de l'initiative")),
     )
 

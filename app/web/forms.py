@@ -25,6 +25,7 @@ from wtforms import (
 from app.initiatives.fields import MAX_LENGTHS
 from app.initiatives.sources import MAX_SOURCES, SOURCE_LENGTHS
 from app.web.labels import ACTOR_TYPE_LABELS, KIND_LABELS
+from app.web.place_form import PlaceDetailsFields
 
 
 def options(labels) -> list[SelectChoice]:
@@ -72,7 +73,7 @@ class SourceForm(Form):
                           render_kw={"maxlength": SOURCE_LENGTHS["locator"]})
 
 
-class InitiativeForm(FlaskForm):
+class InitiativeForm(PlaceDetailsFields, FlaskForm):
     """The public fields of an initiative, and where it is."""
 
     name = text(_l("Nom de l'initiative"), "name")

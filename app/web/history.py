@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from app.geo.territory import current_gazetteer, territory_name
 from app.initiatives.change_sets import diff
 from app.initiatives.history import author_names, revisions_of
+from app.initiatives.phones import display_phone
 from app.initiatives.taxonomy import all_themes
 from app.models import ChangeSet, Initiative, Revision
 from app.web.labels import (
@@ -20,6 +21,7 @@ from app.web.labels import (
     actor_type_label,
     kind_label,
 )
+from app.web.place_details import VOCABULARY_FIELDS, vocabulary_labels
 
 FIELD_LABELS = {
     "name": _l("Nom"), "summary": _l("Résumé"), "description": _l("Description"),
@@ -33,6 +35,13 @@ FIELD_LABELS = {
     "external_id": _l("Identifiant externe"), "status": _l("Statut"),
     "last_verified_on": _l("Vérifiée le"), "themes": _l("Thèmes"), "tags": _l("Mots-clés"),
     "sources": _l("Sources"), "partners": _l("Partenaires"),
+    "street_address": _l("Adresse"), "postcode": _l("Code postal"),
+    "phone": _l("Téléphone"), "emails": _l("E-mails du lieu"),
+    "opening_hours": _l("Horaires d'ouverture"), "services": _l("Services"),
+    "publics": _l("Publics"), "fees": _l("Frais"), "access_modes": _l("Modalités d'accès"),
+    "support_modes": _l("Modalités d'accompagnement"),
+    "booking_url": _l("Lien de prise de rendez-vous"),
+    "accessibility_url": _l("Fiche d'accessibilité"),
 }
 ACTION_LABELS = {
     "create": _l("Création"), "update": _l("Modification"), "publish": _l("Publication"),
@@ -86,6 +95,10 @@ def shown(field: str, value: Any) -> str:
     if field == "partners":
         return " ; ".join(f"{p['name']} ({p['role']})" if p.get("role") else p["name"]
                           for p in value)
+    if field in VOCABULARY_FIELDS:
+        return ", ".join(vocabulary_labels(field, value))
+    if field == "phone":
+        return display_phone(value)
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     return str(value)

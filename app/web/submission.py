@@ -17,6 +17,7 @@ from app.text import fold
 from app.web.forms import options
 from app.web.i18n import translate
 from app.web.markdown import render_markdown
+from app.web.place_form import place_form_data, place_form_values
 
 VALUE_FIELDS = ("name", "summary", "description", "kind", "actor_name", "actor_type", "website",
                 "public_contact", "started_on", "ended_on", "research_partnership", "themes",
@@ -43,6 +44,7 @@ class Submission:
 def form_values(form) -> dict[str, Any]:
     """The initiative values typed in a form, with the point's precision; nothing else."""
     data = {name: form[name].data for name in VALUE_FIELDS}
+    data.update(place_form_values(form))
     if "private_email" in form:
         data["private_email"] = form.private_email.data
     data["location_precision"] = "address" if data["lon"] and data["lat"] else "commune"
@@ -146,6 +148,7 @@ def initiative_form_data(initiative: Initiative) -> dict[str, Any]:
                 tags=", ".join(t.name for t in initiative.tags),
                 commune=initiative.commune_name or "", started_on=iso(initiative.started_on) or "",
                 ended_on=iso(initiative.ended_on) or "")
+    data.update(place_form_data(initiative))
     if initiative.location_precision == "address":
         data.update(lon=str(initiative.lon), lat=str(initiative.lat))
     return data

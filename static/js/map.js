@@ -171,6 +171,21 @@
     return link;
   }
 
+  /* A number kept in E.164 as French people write it (app/initiatives/phones.py does the
+   * same on pages): +33385591234 → 03 85 59 12 34; other countries keep their prefix. */
+  function displayPhone(e164) {
+    var national = /^\+(33|590|594|262|596)(\d{9})$/.exec(e164);
+    var digits = national ? "0" + national[2] : e164.slice(4);
+    var pairs = digits.match(/\d{1,2}/g) || [];
+    return (national ? "" : e164.slice(0, 4) + " ") + pairs.join(" ");
+  }
+
+  function phoneLink(phone) {
+    var link = element("a", "phone", displayPhone(phone));
+    link.href = "tel:" + phone;
+    return link;
+  }
+
   function fillPopup(box, config, id, feature) {
     var props = (feature && feature.properties) || {};
     box.textContent = "";
@@ -178,6 +193,7 @@
     var meta = [config.kinds[props.kind] || props.kind, props.commune].filter(Boolean);
     box.appendChild(element("p", "initiative-popup__meta", meta.join(" · ")));
     if (props.summary) { box.appendChild(element("p", "initiative-popup__summary", props.summary)); }
+    if (props.phone) { box.appendChild(element("p", "initiative-popup__phone")).appendChild(phoneLink(props.phone)); }
     var link = pageLink(config, "initiative-popup__link", config.text.open,
       pageHref(config, id, props.url));
     link.insertBefore(element("span", "visually-hidden", " – " + (props.name || "")),
