@@ -6,6 +6,7 @@ from app.api import actor_openapi, actors
 from app.api.params import DEFAULT_LIMIT, MAX_LIMIT
 from app.filters import DEFAULT_RADIUS_KM, MAX_RADIUS_KM
 from app.initiatives.licence import DATA_LICENCE
+from app.initiatives.place_vocabulary import VOCABULARIES
 from app.models import ACTOR_TYPES, KINDS, LOCATION_PRECISIONS
 
 REF = "#/components/schemas/"
@@ -27,6 +28,23 @@ def obj(properties: dict, required: list | None = None, **extra) -> dict:
     return {"type": "object", "properties": properties,
             "required": list(properties) if required is None else required,
             "additionalProperties": False, **extra}
+
+
+def place_detail_schemas() -> dict:
+    """The place's details: codes of app.initiatives.place_vocabulary, empty lists when none."""
+    url = {"type": ["string", "null"], "format": "uri"}
+    codes = {field: {"type": "array", "items": {"enum": [t.code for t in terms]}}
+             for field, terms in VOCABULARIES.items()}
+    return {
+        "street_address": MAYBE_TEXT,
+        "postcode": {"type": ["string", "null"], "pattern": "^[0-9]{5}$"},
+        "phone": {"type": ["string", "null"], "pattern": r"^\+[0-9]{8,14}$",
+                  "description": _("Téléphone au format international E.164.")},
+        "emails": {"type": "array", "items": {"type": "string", "format": "email"}},
+        "opening_hours": {**MAYBE_TEXT, "description": _(
+            "Horaires d'ouverture, syntaxe opening_hours d'OpenStreetMap.")},
+        **codes, "booking_url": url, "accessibility_url": url,
+    }
 
 
 def feature_schemas() -> dict:
@@ -55,6 +73,7 @@ def feature_schemas() -> dict:
         "url": {"type": "string", "format": "uri",
                 "description": _("La page de l'initiative sur Maillage.")},
         "updated_at": {"type": "string", "format": "date-time"},
+        **place_detail_schemas(),
     }
     point = obj({"type": {"const": "Point"}, "coordinates": {
         "type": "array", "minItems": 2, "maxItems": 2, "prefixItems": [
