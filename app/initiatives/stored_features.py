@@ -12,6 +12,7 @@ A row written around the session (a bulk insert) keeps NULL until `refresh_featu
 readers build those on the fly (`features_of`), so a missing feature is slow, never wrong.
 """
 
+import warnings
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
@@ -81,7 +82,9 @@ def refresh_features(connection: sa.Connection, ids: Iterable[int], *,
 
 def has_place_details(connection: sa.Connection) -> bool:
     """Whether the database has the place details' columns yet (migrations run before)."""
-    columns = sa.inspect(connection).get_columns(initiatives_table.name)
+    with warnings.catch_warnings():  # PostGIS's geometry type is unknown to reflection
+        warnings.simplefilter("ignore", sa.exc.SAWarning)
+        columns = sa.inspect(connection).get_columns(initiatives_table.name)
     return any(column["name"] == "opening_hours" for column in columns)
 
 

@@ -6,7 +6,7 @@ app.initiatives.place_vocabulary), booking and accessibility links (issue 17). A
 The stored features are built again: they carry the new properties.
 
 Revision ID: d7e2b9a4c6f1
-Revises: f3a9c1e7d5b2
+Revises: c7e2a4f9d1b3
 Create Date: 2026-12-05 23:10:00.000000
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd7e2b9a4c6f1'
-down_revision = 'f3a9c1e7d5b2'
+down_revision = 'c7e2a4f9d1b3'
 branch_labels = None
 depends_on = None
 
