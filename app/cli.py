@@ -21,13 +21,19 @@ jobs_cli = AppGroup("jobs", help="Run the periodic jobs (from a timer or cron in
 
 @click.command("seed")
 def seed_command() -> None:
-    """Bring the default themes and the seed entries up to the seed file (idempotent)."""
+    """Bring the default themes and the seed entries up to the seed file (idempotent), then
+    the seed dossiers."""
+    from app.initiatives.dossier_seed import load_seed_dossiers
     from app.initiatives.seed import load_seed
 
+    config = current_app.config
     with write_transaction():
-        report = load_seed(Path(current_app.config["SEED_PATH"]))
+        report = load_seed(Path(config["SEED_PATH"]))
+        dossiers = load_seed_dossiers(Path(config["SEED_DOSSIERS_PATH"]),
+                                      Path(config["SEED_CORPUS_PATH"]))
     for line in report.lines():
         click.echo(line)
+    click.echo(f"Dossiers: {dossiers.created} added, {dossiers.linked} initiatives linked.")
 
 
 @users_cli.command("create")

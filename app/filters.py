@@ -4,11 +4,14 @@ import math
 import re
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
+from app.extensions import db
 from app.geo.gazetteer import GazetteerMissing
 from app.geo.territory import current_gazetteer
-from app.models import ACTOR_TYPES, KINDS
+from app.models import ACTOR_TYPES, KINDS, Dossier
+from app.models.dossier import SLUG_PATTERN
 from app.text import fold
 
 PUBLIC_STATUSES = {"active": ("published",), "archived": ("archived",),
@@ -17,6 +20,7 @@ CODE = re.compile(r"^[0-9A-Za-z]{1,5}$")
 EPCI_CODE = re.compile(r"^[0-9]{9}$")  # SIREN number of the intercommunality
 # A postcode or an INSEE code (Corsica's start 2A/2B), as `near` takes them.
 PLACE_CODE = re.compile(r"^[0-9][0-9AB][0-9]{3}$")
+DOSSIER_SLUG = re.compile(SLUG_PATTERN)
 # How far `near` looks by default, and at most: a bounded radius keeps the index useful.
 DEFAULT_RADIUS_KM = 20
 MAX_RADIUS_KM = 200
@@ -48,6 +52,7 @@ class Filters:
     # An actor's id: the initiatives it leads or takes part in as a partner.
     actor: int | None = None
     phone: bool = False  # only those with a phone number ("avec un contact téléphonique")
+    dossier: str | None = None  # a dossier's slug: only its initiatives
     status: str = "active"
     extra: dict = field(default_factory=dict)
 
@@ -81,6 +86,7 @@ def parse_filters(args: MultiDict) -> Filters:
         research=args.get("research") in ("1", "true", "on", "yes"),
         actor=actor_id(args),
         phone=args.get("telephone") in ("1", "true", "on", "yes"),
+        dossier=dossier_slug(args),
         status=status,
     )
 
@@ -124,6 +130,19 @@ def actor_id(args: MultiDict) -> int | None:
     if not value.isdigit() or not 0 < int(value) < 2**31:
         raise FilterError("actor", "actor must be the id of an actor (see /api/v1/actors).")
     return int(value)
+
+
+def dossier_slug(args: MultiDict) -> str | None:
+    """The slug of an existing dossier; an unknown one is an error, not an empty result."""
+    value = (args.get("dossier") or "").strip()
+    if not value:
+        return None
+    known = DOSSIER_SLUG.match(value) and len(value) <= 80 and db.session.scalar(
+        sa.select(Dossier.id).where(Dossier.slug == value))
+    if not known:
+        raise FilterError("dossier", f"unknown dossier {value[:80]!r}; "
+                                     "the dossiers are listed at /api/v1/dossiers.")
+    return value
 
 
 def parse_bbox(raw: str | None) -> tuple[float, float, float, float] | None:

@@ -19,6 +19,8 @@ ACTION_LABELS = {
     "theme_create": _l("Thème créé"), "theme_update": _l("Thème modifié"),
     "theme_delete": _l("Thème supprimé"), "reason_create": _l("Motif de refus créé"),
     "reason_update": _l("Motif de refus modifié"), "erase": _l("Initiative effacée (RGPD)"),
+    "dossier_create": _l("Dossier créé"), "dossier_update": _l("Dossier modifié"),
+    "dossier_delete": _l("Dossier supprimé"),
 }
 FIELD_LABELS = {
     "email": _l("Adresse e-mail"), "role": _l("Rôle"), "display_name": _l("Nom affiché"),
@@ -27,7 +29,8 @@ FIELD_LABELS = {
     "label_en": _l("Libellé en anglais"), "colour": _l("Couleur (#RRGGBB)"),
     "icon": _l("Icône"), "position": _l("Position"), "label": _l("Libellé court"),
     "text": _l("Message envoyé à la personne"), "initiative_id": _l("Initiative"),
-    "reason": _l("Motif"),
+    "reason": _l("Motif"), "title": _l("Titre"), "introduction": _l("Introduction"),
+    "sources": _l("Sources"), "initiatives": _l("Initiatives (numéros, dans l'ordre)"),
 }
 
 
@@ -77,6 +80,9 @@ def shown(name: str, values: dict) -> str:
         return territory_label(values.get("level", ""), value)
     if isinstance(value, bool):
         return str(_l("oui") if value else _l("non"))
+    if isinstance(value, list):  # a dossier's sources (by title) or initiatives (by number)
+        return ", ".join(str(item.get("title") if isinstance(item, dict) else item)
+                         for item in value) or "—"
     return str(value)
 
 

@@ -8,6 +8,7 @@ from app.filters import DEFAULT_RADIUS_KM, MAX_RADIUS_KM
 from app.initiatives.licence import DATA_LICENCE
 from app.initiatives.place_vocabulary import VOCABULARIES
 from app.models import ACTOR_TYPES, KINDS, LOCATION_PRECISIONS
+from app.models.dossier import SLUG_PATTERN
 
 REF = "#/components/schemas/"
 TEXT = {"type": "string"}
@@ -64,9 +65,7 @@ def feature_schemas() -> dict:
         "website": {"type": ["string", "null"], "format": "uri"},
         "public_contact": MAYBE_TEXT, "started_on": MAYBE_DATE, "ended_on": MAYBE_DATE,
         "research_partnership": {"type": "boolean"}, "source": TEXT,
-        "sources": {"type": "array", "items": obj({
-            "title": TEXT, "url": {"type": ["string", "null"], "format": "uri"},
-            "published_on": MAYBE_DATE, "quote": MAYBE_TEXT, "locator": MAYBE_TEXT}),
+        "sources": {"type": "array", "items": ref("Source"),
             "description": _("Les sources de la fiche, dans l'ordre : titre, adresse, date, "
                              "passage cité mot pour mot, emplacement dans le document.")},
         "last_verified_on": MAYBE_DATE, "status": {"enum": ["published", "archived"]},
@@ -109,6 +108,15 @@ def other_schemas() -> dict:
                  "colour": {"type": "string", "pattern": "^#[0-9A-Fa-f]{6}$"},
                  "icon": TEXT, "position": {"type": "integer"},
                  "parent": MAYBE_TEXT, "data_inclusion": MAYBE_TEXT})
+    summary = {"slug": {"type": "string", "pattern": SLUG_PATTERN}, "title": TEXT,
+               "initiatives_count": {"type": "integer", "minimum": 0},
+               "url": {"type": "string", "format": "uri",
+                       "description": _("La page du dossier sur Maillage.")},
+               "initiatives_url": {"type": "string", "format": "uri", "description": _(
+                   "Ses initiatives en GeoJSON : /initiatives?dossier=<slug>.")},
+               "updated_at": {"type": "string", "format": "date-time"}}
+    named = obj({"id": {"type": "integer"}, "name": TEXT, "url": {"type": "string",
+                                                                  "format": "uri"}})
     error = obj({"error": obj({"code": TEXT, "message": TEXT, "param": TEXT},
                               required=["code", "message"])})
     return {
@@ -117,6 +125,16 @@ def other_schemas() -> dict:
         "Communes": obj({"communes": {"type": "array", "items": ref("Commune")}}),
         "Stats": obj({"total": {"type": "integer", "minimum": 0}, "themes": counts,
                       "kinds": counts, "departements": counts}),
+        "Source": obj({"title": TEXT, "url": {"type": ["string", "null"], "format": "uri"},
+                       "published_on": MAYBE_DATE, "quote": MAYBE_TEXT, "locator": MAYBE_TEXT}),
+        "DossierSummary": obj(summary),
+        "Dossiers": obj({"dossiers": {"type": "array", "items": ref("DossierSummary")}}),
+        "Dossier": obj({**summary, "introduction": {**TEXT, "description": _(
+            "Introduction en Markdown.")}, "sources": {"type": "array", "items": ref("Source")},
+            "initiatives": {"type": "array", "items": ref("NamedInitiative"), "description": _(
+                "Ses initiatives publiques, dans l'ordre du dossier.")},
+            "created_at": {"type": "string", "format": "date-time"}}),
+        "NamedInitiative": named,
         "Error": error,
     }
 
@@ -161,6 +179,9 @@ def filter_parameters() -> list[dict]:
         query("research", {"type": "boolean"}, _("Ouvertes à un partenariat de recherche.")),
         query("telephone", {"type": "boolean"},
               _("Seulement celles qui ont un numéro de téléphone.")),
+        query("dossier", {"type": "string", "pattern": SLUG_PATTERN, "maxLength": 80},
+              _("Slug d'un dossier (voir /dossiers) : ses initiatives ; un dossier inconnu "
+                "donne une erreur 400.")),
         query("updated_since", {"type": "string", "format": "date-time"},
               _("Modifiées depuis cette date (ISO 8601, UTC si sans fuseau).")),
     ]
@@ -200,6 +221,11 @@ def paths() -> dict:
         "/initiatives/{id}": operation(_("Une initiative publiée (Feature)"), [initiative_id],
                                        responses("Feature", geo, 404)),
         "/themes": operation(_("Les thèmes"), [], responses("Themes")),
+        "/dossiers": operation(_("Les dossiers"), [], responses("Dossiers")),
+        "/dossiers/{slug}": operation(_("Un dossier : introduction, sources, initiatives"), [
+            {"name": "slug", "in": "path", "required": True,
+             "schema": {"type": "string", "pattern": SLUG_PATTERN}}],
+            responses("Dossier", "application/json", 404)),
         "/communes": operation(_("Autocomplétion des communes"), communes_params,
                                responses("Communes", "application/json", 400, 503)),
         "/stats": operation(_("Nombre d'initiatives par thème, nature et département"),

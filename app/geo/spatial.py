@@ -9,7 +9,7 @@ from sqlalchemy.sql import Select
 from app.extensions import db
 from app.filters import Filters
 from app.geo.distances import EARTH_RADIUS_M, box_around
-from app.models import Actor, Initiative, InitiativePartner, Theme
+from app.models import Actor, Dossier, DossierEntry, Initiative, InitiativePartner, Theme
 from app.models.initiative import initiative_themes
 
 # Maintained by the migrations, invisible to the model: an R*Tree table on SQLite,
@@ -100,6 +100,8 @@ def select_initiatives(filters: Filters) -> Select:
         stmt = stmt.where(with_actor(filters.actor))
     if filters.phone:
         stmt = stmt.where(Initiative.phone.is_not(None))
+    if filters.dossier:
+        stmt = stmt.where(in_dossier(filters.dossier))
     if filters.near:
         return stmt.order_by(near_distance(filters), Initiative.id)
     return stmt.order_by(Initiative.id)
@@ -113,6 +115,13 @@ def with_actor(actor_id: int) -> sa.ColumnElement[bool]:
     partnered = sa.select(InitiativePartner.initiative_id).where(
         InitiativePartner.actor_id == actor)
     return sa.or_(Initiative.lead_actor_id == actor, Initiative.id.in_(partnered))
+
+
+def in_dossier(slug: str) -> sa.ColumnElement[bool]:
+    """A condition keeping the initiatives of the dossier with this slug."""
+    return Initiative.id.in_(
+        sa.select(DossierEntry.initiative_id).join(Dossier, Dossier.id == DossierEntry.dossier_id)
+        .where(Dossier.slug == slug))
 
 
 def theme_family(slugs) -> Select:

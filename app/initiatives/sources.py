@@ -5,6 +5,7 @@ from typing import Any
 
 from app.initiatives.fields import LINE_BREAKS, check_web_url
 from app.models import Initiative, InitiativeSource
+from app.models.source import SourceColumns
 from app.text import N_
 
 MAX_SOURCES = 20
@@ -78,9 +79,10 @@ def check_url(index: int, url: str) -> None:
                             "http:// ou https://.", index=index)) from None
 
 
-def source_rows(sources: list[dict[str, Any]]) -> list[InitiativeSource]:
-    """Rows for clean sources, in their order."""
-    return [InitiativeSource(position=position, **{
+def source_rows(sources: list[dict[str, Any]],
+                model: type[SourceColumns] = InitiativeSource) -> list[Any]:
+    """Rows for clean sources, in their order (an initiative's, or another model's)."""
+    return [model(position=position, **{
         **source, "published_on": date.fromisoformat(source["published_on"])
         if source["published_on"] else None}) for position, source in enumerate(sources)]
 

@@ -9,6 +9,7 @@ from app.models.actor import (
 )
 from app.models.admin_event import ADMIN_ACTIONS, AdminEvent
 from app.models.change_set import CHANGE_SET_STATUSES, ChangeSet
+from app.models.dossier import Dossier, DossierEntry, DossierSource
 from app.models.follow_up import FollowUp
 from app.models.initiative import (
     ACTOR_TYPES,
@@ -47,6 +48,9 @@ __all__ = [
     "ActorEvent",
     "AdminEvent",
     "ChangeSet",
+    "Dossier",
+    "DossierEntry",
+    "DossierSource",
     "FollowUp",
     "Initiative",
     "InitiativePartner",

@@ -24,6 +24,9 @@ ADMIN_ACTIONS = (
     "reason_create",
     "reason_update",
     "erase",
+    "dossier_create",
+    "dossier_update",
+    "dossier_delete",
 )
 
 

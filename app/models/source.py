@@ -1,4 +1,4 @@
-"""The sources of an initiative: where each of its facts comes from, in order."""
+"""Sources: where an initiative's (or a dossier's) facts come from, in order."""
 
 from datetime import date
 
@@ -10,12 +10,10 @@ from app.extensions import db
 SOURCE_FIELDS = ("title", "url", "published_on", "quote", "locator")
 
 
-class InitiativeSource(db.Model):
-    __tablename__ = "initiative_sources"
+class SourceColumns:
+    """What every cited source holds, whatever it supports (an initiative, a dossier)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    initiative_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("initiatives.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(default=0)
     title: Mapped[str] = mapped_column(sa.String(300))
     url: Mapped[str | None] = mapped_column(sa.String(500))
@@ -25,15 +23,22 @@ class InitiativeSource(db.Model):
     # Where in the document: a section, a page.
     locator: Mapped[str | None] = mapped_column(sa.String(200))
 
-    __table_args__ = (
-        sa.Index("ix_initiative_sources_initiative_id", "initiative_id", "position"),
-    )
-
     def as_dict(self) -> dict:
         """The source as the API, the history and the forms give it."""
         return {"title": self.title, "url": self.url,
                 "published_on": self.published_on.isoformat() if self.published_on else None,
                 "quote": self.quote, "locator": self.locator}
+
+
+class InitiativeSource(SourceColumns, db.Model):
+    __tablename__ = "initiative_sources"
+
+    initiative_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("initiatives.id", ondelete="CASCADE"))
+
+    __table_args__ = (
+        sa.Index("ix_initiative_sources_initiative_id", "initiative_id", "position"),
+    )
 
     def __repr__(self) -> str:
         return f"<InitiativeSource {self.initiative_id}#{self.position} {self.title!r}>"

@@ -17,6 +17,7 @@ from app.filters import Filters
 from app.geo.gazetteer import GazetteerMissing
 from app.geo.spatial import select_initiatives
 from app.geo.territory import current_gazetteer, territory_name
+from app.initiatives.dossiers import dossier_title
 from app.initiatives.fingerprints import fingerprint
 from app.initiatives.licence import DATA_LICENCE
 from app.initiatives.plain_text import without_html
@@ -134,6 +135,8 @@ def feed_title(filters: Filters) -> str:
         parts.append(_("ouvertes à un partenariat de recherche"))
     if filters.phone:
         parts.append(_("avec un contact téléphonique"))
+    if filters.dossier:
+        parts.append(_("dossier « %(title)s »", title=dossier_title(filters.dossier)))
     if filters.status != "active":
         parts.append(str(STATUS_FILTER_LABELS[filters.status]))
     return xml_text(" — ".join(parts))

@@ -141,6 +141,7 @@ def active_filter_count(filters: Filters) -> int:
     """How many filters narrow the results, to tell the visitor when the panel is closed."""
     narrowing = [filters.q, filters.commune, filters.epci, filters.departement, filters.region,
                  filters.bbox, filters.near, filters.research, filters.phone,
+                 filters.dossier,
                  filters.status != "active"]
     return (sum(1 for value in narrowing if value) + len(filters.themes) + len(filters.kinds)
             + len(filters.actor_types))

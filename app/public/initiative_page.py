@@ -14,6 +14,7 @@ from app.caching.bounded import app_cache
 from app.database import single_read
 from app.geo.gazetteer import Commune, GazetteerMissing
 from app.geo.territory import current_gazetteer
+from app.initiatives.dossiers import DOSSIERS_TEXT
 from app.initiatives.fingerprints import THEME_TEXT
 from app.initiatives.geojson import PUBLIC_STATUSES
 from app.initiatives.stored_features import STORED
@@ -52,13 +53,15 @@ class PageStamp:
 
 
 # The row's own fields move updated_at; its stored feature holds its tags' names; the themes'
-# labels, colours and order are read beside them. One query, by the primary key.
+# labels, colours and order are read beside them, and so are the dossiers holding it. One
+# query, by the primary key.
 PAGE_STAMP = sa.select(
     Initiative.id, Initiative.name, Initiative.updated_at, Initiative.published_at, STORED,
     sa.select(sa.func.aggregate_strings(THEME_TEXT, ";"))
     .join(initiative_themes, initiative_themes.c.theme_id == Theme.id)
     .where(initiative_themes.c.initiative_id == Initiative.id)
     .scalar_subquery(),
+    DOSSIERS_TEXT,
 ).where(Initiative.id == sa.bindparam("initiative_id"), Initiative.status.in_(PUBLIC_STATUSES))
 
 
@@ -68,10 +71,10 @@ def page_stamp(initiative_id: int) -> PageStamp | None:
         row = connection.execute(PAGE_STAMP, {"initiative_id": initiative_id}).one_or_none()
     if row is None:
         return None
-    id_, name, updated_at, published_at, feature, themes = row
+    id_, name, updated_at, published_at, feature, themes, dossiers = row
     digest = hours = None
     if feature is not None:
-        shown = f"{updated_at}|{published_at}|{themes}".encode() + bytes(feature)
+        shown = f"{updated_at}|{published_at}|{themes}|{dossiers}".encode() + bytes(feature)
         digest = hashlib.blake2b(shown, digest_size=16).hexdigest()
         hours = orjson.loads(bytes(feature))["properties"].get("opening_hours")
     return PageStamp(id_, name, digest, hours)

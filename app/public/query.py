@@ -17,7 +17,7 @@ from app.web.urls import query_string
 T = TypeVar("T")
 # The parameters of the shared filter form (parse_filters reads them all).
 FILTER_PARAMS = ("q", "theme", "kind", "actor_type", "actor", "commune", "epci", "departement",
-                 "region", "research", "telephone", "status", "bbox", "near", "rayon",
+                 "region", "research", "telephone", "dossier", "status", "bbox", "near", "rayon",
                  "radius_km")
 EXPORT_FORMATS = (("geojson", "GeoJSON"), ("umap", "uMap"), ("csv", "CSV"),
                   ("gpkg", "GeoPackage"))

@@ -73,7 +73,21 @@ class SourceForm(Form):
                           render_kw={"maxlength": SOURCE_LENGTHS["locator"]})
 
 
-class InitiativeForm(PlaceDetailsFields, FlaskForm):
+class WithSources(FlaskForm):
+    """A form ending with cited sources (an initiative's, a dossier's)."""
+
+    sources = FieldList(FormField(SourceForm), max_entries=MAX_SOURCES + EMPTY_SOURCE_ROWS)
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        """Fill the form, then offer a few empty source rows below the given ones."""
+        super().process(formdata, obj, data, extra_filters, **kwargs)
+        blank = sum(1 for entry in self.sources if not any(entry.data.values()))
+        for _ in range(max(0, EMPTY_SOURCE_ROWS - blank)):
+            if len(self.sources) < self.sources.max_entries:
+                self.sources.append_entry()
+
+
+class InitiativeForm(PlaceDetailsFields, WithSources):
     """The public fields of an initiative, and where it is."""
 
     name = text(_l("Nom de l'initiative"), "name")
@@ -96,15 +110,6 @@ class InitiativeForm(PlaceDetailsFields, FlaskForm):
     started_on = StringField(_l("Date de début"), render_kw={"type": "date"})
     ended_on = StringField(_l("Date de fin"), render_kw={"type": "date"})
     research_partnership = BooleanField(_l("Ouverte à un partenariat avec la recherche"))
-    sources = FieldList(FormField(SourceForm), max_entries=MAX_SOURCES + EMPTY_SOURCE_ROWS)
-
-    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
-        """Fill the form, then offer a few empty source rows below the given ones."""
-        super().process(formdata, obj, data, extra_filters, **kwargs)
-        blank = sum(1 for entry in self.sources if not any(entry.data.values()))
-        for _ in range(max(0, EMPTY_SOURCE_ROWS - blank)):
-            if len(self.sources) < self.sources.max_entries:
-                self.sources.append_entry()
 
     theme_tree: list = []  # (top, its children's slugs), set with the choices
 

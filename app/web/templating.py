@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import default_exceptions
 
+from app.initiatives.dossiers import dossier_title
 from app.initiatives.moderation import waiting_count
 from app.notifications.sender import reply_address
 from app.web.i18n import language_links, remember_language
@@ -43,6 +44,7 @@ def register_templating(app: Flask) -> None:
     app.add_template_global(status_label, "status_label")
     app.add_template_global(reply_address, "mail_reply_to")  # may people reply to our e-mails?
     app.add_template_global(role_label, "role_label")
+    app.add_template_global(dossier_title, "dossier_title")
     app.add_template_global(lambda scope: territory_label(scope.level, scope.code), "scope_label")
     app.add_template_filter(safe_colour, "safe_colour")
     app.add_template_global(phone_link, "phone_link")
@@ -57,7 +59,7 @@ def layout_context() -> dict:
             "kind_icons": KIND_ICONS, "actor_type_labels": ACTOR_TYPE_LABELS,
             "http_default_descriptions": HTTP_DEFAULT_DESCRIPTIONS,
             "moderation_waiting": moderation_waiting, "may_import": may_import,
-            "is_admin": is_admin}
+            "is_admin": is_admin, "is_moderator": is_moderator}
 
 
 def moderation_waiting() -> int | None:
