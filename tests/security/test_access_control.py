@@ -17,6 +17,7 @@ from app.exchange.services import FORMATS
 from app.exchange.sources import parse_source
 from app.extensions import db
 from app.initiatives.change_sets import propose_change
+from app.initiatives.dossiers import save_dossier
 from app.initiatives.follow_ups import issue_follow_up
 from app.initiatives.reports import file_report
 from app.models import RejectReason, Theme
@@ -42,6 +43,9 @@ CALLERS = ("anonymous", "contributor", "moderator_out")
 @dataclass
 class Objects(RoleMatrixObjects):
     upload: str  # the token of a file an admin uploaded for import
+
+
+DOSSIER = "dossier-des-droits"
 
 
 def initiative(o):
@@ -77,6 +81,14 @@ RULES = {
     "api.map_points": ("public", lambda o: {}),
     "api.map_point": ("public", initiative),
     "api.map_names": ("public", lambda o: {}),  # names of public ones only: test_map_names
+    "public.dossiers": ("public", lambda o: {}),
+    "public.dossier": ("public", lambda o: {"slug": DOSSIER}),
+    "api.dossiers": ("public", lambda o: {}),
+    "api.dossier": ("public", lambda o: {"slug": DOSSIER}),
+    "moderation.dossiers": ("moderator", lambda o: {}),
+    "moderation.new_dossier": ("moderator", lambda o: {}),
+    "moderation.edit_dossier": ("moderator", lambda o: {"slug": DOSSIER}),
+    "moderation.remove_dossier": ("moderator", lambda o: {"slug": "a-supprimer"}),
     "exchange.export_page": ("public", lambda o: {}),
     "exchange.export": ("public", lambda o: {"fmt": "csv"}),
     "exchange.open_in_umap": ("public", lambda o: {}),
@@ -111,6 +123,9 @@ def objects(app, accounts, fast_forms) -> Objects:
         token = issue_follow_up(pending)
         reason = RejectReason(label="Hors sujet", text="Hors sujet.")
         db.session.add(reason)
+        for slug in (DOSSIER, "a-supprimer"):  # the second one for the deletion
+            save_dossier(None, {"slug": slug, "title": "Droits", "initiatives": [published.id]},
+                         None)
         upload = staging.store(parse_source(b"name,commune\nAtelier,Cluny\n", "a.csv", 1000),
                                accounts.admin.id)
     theme = db.session.scalars(db.select(Theme)).first()
