@@ -59,7 +59,8 @@ def validator_for(document: dict, path: str, status: int, mimetype: str) -> Draf
 def test_document_is_openapi_3_1_with_every_endpoint(document):
     assert document["openapi"].startswith("3.1")
     assert set(document["paths"]) == {"/initiatives", "/initiatives/{id}", "/themes",
-                                      "/communes", "/stats", "/actors", "/actors/{id}"}
+                                      "/communes", "/stats", "/actors", "/actors/{id}",
+                                      "/dossiers", "/dossiers/{slug}"}
     for name, schema in document["components"]["schemas"].items():
         Draft202012Validator.check_schema(schema), name
 

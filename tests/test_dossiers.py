@@ -12,6 +12,7 @@ from app.initiatives.dossier_seed import load_seed_dossiers
 from app.initiatives.dossiers import InvalidDossier, save_dossier
 from app.models import AdminEvent, Dossier, DossierEntry, DossierSource
 from tests.factories import make_initiative
+from tests.test_api_openapi import validator_for
 
 QUOTE = "Une <b>épicerie</b> « solidaire » a ouvert."
 SOURCE = {"title": "Connecteur Recherche — séance 2", "url": "https://example.org/s2.pdf",
@@ -201,3 +202,17 @@ def test_dossier_changes_join_the_audit_trail(trio):
     event = db.session.scalars(sa.select(AdminEvent)).one()
     assert (event.action, event.subject) == ("dossier_create", "solidarites")
     assert event.after["initiatives"] == [trio[2].id, trio[0].id]
+
+
+@pytest.mark.parametrize(("path", "url"), [
+    ("/dossiers", "/api/v1/dossiers"), ("/dossiers/{slug}", "/api/v1/dossiers/solidarites"),
+    ("/dossiers/{slug}", "/api/v1/dossiers/nulle-part"),
+    ("/initiatives", "/api/v1/initiatives?dossier=solidarites"),
+    ("/initiatives", "/api/v1/initiatives?dossier=nulle-part")])
+def test_dossier_responses_validate_against_the_document(client, trio, path, url):
+    document = client.get("/api/v1/openapi.json").get_json()
+    response = client.get(url)
+    assert str(response.status_code) in document["paths"][path]["get"]["responses"]
+    errors = list(validator_for(document, path, response.status_code, response.mimetype)
+                  .iter_errors(response.get_json()))
+    assert not errors, [f"{list(e.absolute_path)}: {e.message}" for e in errors[:5]]

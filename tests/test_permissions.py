@@ -12,6 +12,7 @@ from flask import url_for
 from app.database import write_transaction
 from app.extensions import db
 from app.initiatives.change_sets import propose_change
+from app.initiatives.dossiers import save_dossier
 from app.initiatives.follow_ups import issue_follow_up
 from app.initiatives.reports import file_report
 from app.models import RejectReason, Theme
@@ -26,6 +27,16 @@ ALLOWED = {
     "admin": {"admin"},
     "owner": set(),  # the account that sent it (tests/test_my_contributions.py); none here did
 }
+
+
+DOSSIER, DOSSIER_TO_DELETE = "dossier-des-droits", "a-supprimer"
+
+
+def make_dossiers(initiative_id: int) -> None:
+    """The dossiers the routes name (in the caller's transaction)."""
+    for slug in (DOSSIER, DOSSIER_TO_DELETE):
+        save_dossier(None, {"slug": slug, "title": "Droits", "initiatives": [initiative_id]},
+                     None)
 
 
 @dataclass
@@ -74,6 +85,11 @@ RULES = {
     "moderation.review_change_set": ("scoped", lambda o: {"change_set_id": o.change_set}),
     "moderation.decide_change": ("scoped", lambda o: {"change_set_id": o.change_set}),
     "moderation.decide_report": ("scoped", lambda o: {"report_id": o.report}),
+    "moderation.dossiers": ("moderator", lambda o: {}),
+    "moderation.new_dossier": ("moderator", lambda o: {}),
+    "moderation.edit_dossier": ("moderator", lambda o: {"slug": DOSSIER}),
+    # A dossier of its own: the matrix deletes it for each role let in.
+    "moderation.remove_dossier": ("moderator", lambda o: {"slug": DOSSIER_TO_DELETE}),
 }
 # Signing out ends the session: it goes last.
 ORDER = sorted(RULES, key=lambda endpoint: endpoint == "accounts.logout")
@@ -106,6 +122,7 @@ def objects(accounts, fast_forms) -> Objects:
         token = issue_follow_up(pending)
         reason = RejectReason(label="Hors sujet", text="Hors sujet.")
         db.session.add(reason)
+        make_dossiers(published.id)
     theme = db.session.scalars(db.select(Theme)).first()
     return Objects(pending.id, published.id, change_set.id, report.id,
                    accounts.moderator_33.id, accounts.moderator_33.scopes[0].id, theme.id,

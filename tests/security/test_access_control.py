@@ -17,11 +17,11 @@ from app.exchange.services import FORMATS
 from app.exchange.sources import parse_source
 from app.extensions import db
 from app.initiatives.change_sets import propose_change
-from app.initiatives.dossiers import save_dossier
 from app.initiatives.follow_ups import issue_follow_up
 from app.initiatives.reports import file_report
 from app.models import RejectReason, Theme
 from tests.factories import SECRET_EMAIL, login, make_initiative
+from tests.test_permissions import DOSSIER, make_dossiers
 from tests.test_permissions import RULES as ROLE_MATRIX_RULES
 from tests.test_permissions import Objects as RoleMatrixObjects
 
@@ -43,9 +43,6 @@ CALLERS = ("anonymous", "contributor", "moderator_out")
 @dataclass
 class Objects(RoleMatrixObjects):
     upload: str  # the token of a file an admin uploaded for import
-
-
-DOSSIER = "dossier-des-droits"
 
 
 def initiative(o):
@@ -85,10 +82,6 @@ RULES = {
     "public.dossier": ("public", lambda o: {"slug": DOSSIER}),
     "api.dossiers": ("public", lambda o: {}),
     "api.dossier": ("public", lambda o: {"slug": DOSSIER}),
-    "moderation.dossiers": ("moderator", lambda o: {}),
-    "moderation.new_dossier": ("moderator", lambda o: {}),
-    "moderation.edit_dossier": ("moderator", lambda o: {"slug": DOSSIER}),
-    "moderation.remove_dossier": ("moderator", lambda o: {"slug": "a-supprimer"}),
     "exchange.export_page": ("public", lambda o: {}),
     "exchange.export": ("public", lambda o: {"fmt": "csv"}),
     "exchange.open_in_umap": ("public", lambda o: {}),
@@ -123,9 +116,7 @@ def objects(app, accounts, fast_forms) -> Objects:
         token = issue_follow_up(pending)
         reason = RejectReason(label="Hors sujet", text="Hors sujet.")
         db.session.add(reason)
-        for slug in (DOSSIER, "a-supprimer"):  # the second one for the deletion
-            save_dossier(None, {"slug": slug, "title": "Droits", "initiatives": [published.id]},
-                         None)
+        make_dossiers(published.id)
         upload = staging.store(parse_source(b"name,commune\nAtelier,Cluny\n", "a.csv", 1000),
                                accounts.admin.id)
     theme = db.session.scalars(db.select(Theme)).first()
