@@ -70,8 +70,9 @@ class ServerThread(threading.Thread):
 
 
 def site_app(folder: Path, *, seed: bool = True, **overrides):
-    """The app on a new migrated SQLite file in `folder` (with the seed initiatives), its
+    """The app on a new migrated SQLite file in `folder` (with the seed and its dossiers), its
     tiles from the stub tile server; the catalogues compiled."""
+    from app.initiatives.dossier_seed import load_seed_dossiers
     from app.initiatives.seed import load_seed
 
     compile_catalogues()
@@ -80,8 +81,10 @@ def site_app(folder: Path, *, seed: bool = True, **overrides):
     with app.app_context():
         upgrade()
         if seed:
-            with write_transaction():
+            with write_transaction():  # as `flask seed` does
                 load_seed(Path(app.config["SEED_PATH"]))
+                load_seed_dossiers(Path(app.config["SEED_DOSSIERS_PATH"]),
+                                   Path(app.config["SEED_CORPUS_PATH"]))
     return app
 
 

@@ -13,6 +13,8 @@ PAGES = {
     "territory": ("/territoires/35", "layer"),
     "epci": ("/territoires/epci/200041333", "layer"),
     "commune": ("/territoires/commune/79202", "layer"),
+    "dossiers": ("/dossiers", None),
+    "dossier": ("/dossiers/table-ronde-2020", "layer"),
     "about": ("/a-propos", None),
     "export": ("/export", None),
     "embed": ("/embed", "layer"),
