@@ -6,7 +6,7 @@ initiative removes their links. Their creation, changes and deletion join the au
 of admin actions.
 
 Revision ID: d7c3e1a5b9f4
-Revises: c7e2a4f9d1b3
+Revises: d7e2b9a4c6f1
 Create Date: 2026-12-05 23:05:00.000000
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd7c3e1a5b9f4'
-down_revision = 'c7e2a4f9d1b3'
+down_revision = 'd7e2b9a4c6f1'
 branch_labels = None
 depends_on = None
 
