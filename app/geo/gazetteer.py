@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import shapely
 
 from app.geo.distances import box_around, distance_m, outline_distance_m
+from app.geo.outside_gazetteer import outside_epci
 from app.text import fold
 
 if TYPE_CHECKING:
@@ -231,7 +232,8 @@ class Gazetteer:
 
     def epci(self, code: str) -> dict | None:
         """Return an EPCI as {code, name, type, departements}, or None; its communes'
-        départements come most communes first (the first is where its breadcrumbs go)."""
+        départements come most communes first (the first is where its breadcrumbs go).
+        The EPTs of the Grand Paris, which the source lacks, come from outside_gazetteer."""
         rows = self._connection().execute(
             "SELECT e.code, e.name, e.type, c.departement FROM epcis AS e"
             " JOIN communes AS c ON c.epci = e.code WHERE e.code = ?"
@@ -239,7 +241,7 @@ class Gazetteer:
             ((code or "").strip(),),
         ).fetchall()
         if not rows:
-            return None
+            return outside_epci(code)
         code, name, type_, _departement = rows[0]
         return {"code": code, "name": name, "type": type_,
                 "departements": [row[3] for row in rows]}
