@@ -45,6 +45,7 @@ def check(module, number: str, checksum_message: str) -> None:
         raise ValueError(checksum_message) from None
 
 
-def identifier_text(siren_: str | None, siret_: str | None, rna: str | None) -> str:
+def identifier_text(siren: str | None = None, siret: str | None = None,
+                    rna: str | None = None) -> str:
     """The one identifier a form shows for an actor: its SIRET, else SIREN, else RNA."""
-    return siret_ or siren_ or rna or ""
+    return siret or siren or rna or ""

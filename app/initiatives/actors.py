@@ -78,6 +78,10 @@ def clean_partner(item: Any) -> dict[str, Any] | None:
 
 
 def clean_actor_identifier(value: Any) -> dict[str, str]:
+    """A new actor's identifiers from its SIRET, SIREN or RNA (or as a change set keeps
+    them: already split); raise ValueError."""
+    if isinstance(value, Mapping):
+        return clean_identifier(value.get("siret") or value.get("siren") or value.get("rna"))
     return clean_identifier(value)
 
 

@@ -18,7 +18,8 @@ from app.text import N_
 
 # What a correction may change: the public fields and the place (the territory follows).
 CHANGEABLE = (
-    "name", "summary", "description", "kind", "actor_name", "actor_type", "website",
+    "name", "summary", "description", "kind", "actor_name", "actor_type", "lead_actor_id",
+    "actor_identifier", "website",
     "public_contact", "started_on", "ended_on", "research_partnership", "insee", "lon", "lat",
     "location_precision", "themes", "tags", "sources", *PLACE_DETAIL_FIELDS,
 )

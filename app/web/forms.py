@@ -96,7 +96,14 @@ class InitiativeForm(PlaceDetailsFields, WithSources):
     kind = SelectField(_l("Nature"), choices=options(KIND_LABELS), validate_choice=False)
     themes = CheckboxList(_l("Thèmes"), choices=[], validate_choice=False)
     tags = StringField(_l("Mots-clés (séparés par des virgules)"), render_kw={"maxlength": 300})
-    actor_name = text(_l("Porteur ou porteuse (structure)"), "actor_name")
+    # Typed, the name finds the actor of that name (app.initiatives.actors); chosen among the
+    # suggestions (static/js/actors.js), the hidden actor_choice names it exactly (never
+    # filled from the record: a name typed later must not keep an old choice).
+    actor_name = text(_l("Porteur ou porteuse (structure)"), "actor_name",
+                      list="actor-options", autocomplete="off", **{"data-actor-input": ""})
+    actor_choice = HiddenField()
+    actor_identifier = StringField(_l("SIRET, SIREN ou numéro RNA (facultatif)"),
+                                   render_kw={"maxlength": 20, "autocomplete": "off"})
     actor_type = SelectField(_l("Type de porteur"), validate_choice=False, choices=options(
         [("", _l("— Non précisé —")), *ACTOR_TYPE_LABELS.items()]))
     commune = StringField(_l("Commune"), render_kw={

@@ -42,6 +42,8 @@ FIELD_LABELS = {
     "support_modes": _l("Modalités d'accompagnement"),
     "booking_url": _l("Lien de prise de rendez-vous"),
     "accessibility_url": _l("Fiche d'accessibilité"),
+    "lead_actor_id": _l("Porteur choisi (n°)"),
+    "actor_identifier": _l("SIRET, SIREN ou RNA du porteur"),
 }
 ACTION_LABELS = {
     "create": _l("Création"), "update": _l("Modification"), "publish": _l("Publication"),
@@ -50,8 +52,9 @@ ACTION_LABELS = {
     "erase": _l("Effacement"),
 }
 CODE_LABELS = {"status": STATUS_LABELS, "location_precision": LOCATION_PRECISION_LABELS}
-# Derived from the commune: the commune's own line says it all.
-DERIVED = ("commune_name", "epci", "departement", "region")
+# Derived from the commune (the commune's own line says it all), and the chosen actor's id
+# (its name's line does).
+DERIVED = ("commune_name", "epci", "departement", "region", "lead_actor_id")
 
 
 @dataclass
@@ -92,6 +95,8 @@ def shown(field: str, value: Any) -> str:
         return str(_l("oui") if value else _l("non"))
     if field == "sources":
         return " ; ".join(source_line(source) for source in value)
+    if field == "actor_identifier":
+        return ", ".join(str(part) for part in value.values())
     if field == "partners":
         return " ; ".join(f"{p['name']} ({p['role']})" if p.get("role") else p["name"]
                           for p in value)

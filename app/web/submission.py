@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from app.geo.gazetteer import Commune
 from app.geo.territory import current_gazetteer
+from app.initiatives.actor_identifiers import identifier_text
 from app.initiatives.duplicates import find_duplicates
 from app.initiatives.fields import MAX_LENGTHS, InvalidInitiative
 from app.initiatives.geojson import iso
@@ -19,11 +20,15 @@ from app.web.i18n import translate
 from app.web.markdown import render_markdown
 from app.web.place_form import place_form_data, place_form_values
 
-VALUE_FIELDS = ("name", "summary", "description", "kind", "actor_name", "actor_type", "website",
+VALUE_FIELDS = ("name", "summary", "description", "kind", "actor_name", "actor_type",
+                "actor_identifier", "website",
                 "public_contact", "started_on", "ended_on", "research_partnership", "themes",
                 "tags", "insee", "lon", "lat", "sources")
+# The actor chosen among the suggestions, a new actor's identifier: given, or nothing.
+OPTIONAL_FIELDS = ("lead_actor_id", "actor_identifier")
 # Errors about the place all show next to the commune field (the point is a hidden field).
-ERROR_FIELDS = {"location": "commune", "insee": "commune", "lon": "commune", "lat": "commune"}
+ERROR_FIELDS = {"lead_actor_id": "actor_name", "location": "commune", "insee": "commune",
+                "lon": "commune", "lat": "commune"}
 COMMUNE_CHOICES = 8
 
 
@@ -45,6 +50,10 @@ def form_values(form) -> dict[str, Any]:
     """The initiative values typed in a form, with the point's precision; nothing else."""
     data = {name: form[name].data for name in VALUE_FIELDS}
     data.update(place_form_values(form))
+    data["lead_actor_id"] = form.actor_choice.data
+    for name in OPTIONAL_FIELDS:  # left out when blank: no change to what is stored
+        if not (data[name] or "").strip():
+            del data[name]
     if "private_email" in form:
         data["private_email"] = form.private_email.data
     data["location_precision"] = "address" if data["lon"] and data["lat"] else "commune"
@@ -141,8 +150,9 @@ def possible_duplicates(values: CleanValues, *, exclude_id: int | None = None,
 
 def initiative_form_data(initiative: Initiative) -> dict[str, Any]:
     """An initiative's values as a form shows them (the pin only when it was placed by hand)."""
+    # A new actor's identifier starts blank: the current one would name the current actor.
     data = {name: getattr(initiative, name) for name in VALUE_FIELDS
-            if name not in ("themes", "tags", "lon", "lat", "sources")}
+            if name not in ("themes", "tags", "lon", "lat", "sources", "actor_identifier")}
     data.update(themes=[t.slug for t in initiative.themes],
                 sources=[source.as_dict() for source in initiative.sources],
                 tags=", ".join(t.name for t in initiative.tags),
@@ -159,6 +169,9 @@ def change_set_form_data(change_set: ChangeSet) -> dict[str, Any]:
     changes = dict(change_set.changes)
     if "tags" in changes:
         changes["tags"] = ", ".join(changes["tags"])
+    if isinstance(changes.get("actor_identifier"), dict):
+        changes["actor_identifier"] = identifier_text(**changes["actor_identifier"])
+    changes.pop("lead_actor_id", None)  # the form names it again by the actor's name
     return {**initiative_form_data(change_set.initiative), **changes,
             "message": change_set.message, "private_email": change_set.proposer_email}
 
