@@ -76,8 +76,11 @@ def build_geodata_command(out: Path | None) -> None:
 
 @click.command("export")
 @click.option("--format", "format_name", required=True,
-              type=click.Choice(["geojson", "umap", "csv", "gpkg"]))
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
+              type=click.Choice(["geojson", "umap", "csv", "gpkg", "mediation-num",
+                                 "data-inclusion"]))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="The file; for data-inclusion, a folder for structures.json and "
+                   "services.json.")
 @click.option("--base-url", default=None, help="Root of the public pages (default PUBLIC_URL).")
 @filter_options
 def export_command(format_name: str, output: Path, base_url: str | None, **filters) -> None:
@@ -86,9 +89,14 @@ def export_command(format_name: str, output: Path, base_url: str | None, **filte
     Written a batch at a time into a temporary file beside it, renamed once complete: memory
     stays flat at any size, and a failure leaves no half-written file under the name.
     """
-    from app.exchange.cli_support import export_filters
+    from app.exchange.cli_support import export_filters, write_standard_export
     from app.exchange.services import export_chunks
 
+    if format_name in ("mediation-num", "data-inclusion"):
+        for line in write_standard_export(format_name, export_filters(filters),
+                                          site_url(base_url), output):
+            click.echo(line)
+        return
     partial = output.with_name(f".{output.name}.partial")
     try:
         with partial.open("wb") as handle:

@@ -1,7 +1,7 @@
-"""Exports and imports: GeoJSON, uMap, CSV, GeoPackage."""
+"""Exports and imports: GeoJSON, uMap, CSV, GeoPackage, and the national standards."""
 
 from flask import Blueprint
 
 bp = Blueprint("exchange", __name__)
 
-from app.exchange import routes  # noqa: E402, F401
+from app.exchange import routes, standard_routes  # noqa: E402, F401

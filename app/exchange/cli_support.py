@@ -58,6 +58,7 @@ FILTER_OPTIONS = (
     click.option("--region", default="", help="Région code."),
     click.option("--bbox", default="", help="minlon,minlat,maxlon,maxlat"),
     click.option("--status", default="active", help="active, archived or all."),
+    click.option("--telephone", is_flag=True, help="Only those with a phone number."),
 )
 
 
@@ -70,7 +71,7 @@ def filter_options(command):
 
 def export_filters(options: dict) -> Filters:
     """The filters given as options, checked like the API checks its parameters."""
-    args = MultiDict([(key, value) for key, values in options.items()
+    args = MultiDict([(key, "1" if value is True else value) for key, values in options.items()
                       for value in (values if isinstance(values, tuple) else [values]) if value])
     try:
         filters = parse_filters(args)
@@ -83,3 +84,24 @@ def export_filters(options: dict) -> Filters:
 def site_url(base_url: str | None) -> str:
     """Our public root for absolute links: --base-url, else PUBLIC_URL, else the dev server."""
     return (base_url or current_app.config.get("PUBLIC_URL") or DEV_SERVER).rstrip("/")
+
+
+def write_standard_export(format_name: str, filters: Filters, site: str,
+                          output: Path) -> list[str]:
+    """Write an export in a national standard; the lines saying what was written and left
+    out (the médiation numérique CSV is a file, data·inclusion a folder of two)."""
+    from app.exchange.data_inclusion import data_inclusion_json
+    from app.exchange.mediation_num import mediation_csv
+
+    if format_name == "mediation-num":
+        written = {output: mediation_csv(filters)}
+    else:
+        output.mkdir(parents=True, exist_ok=True)
+        written = {output / f"{kind}.json": data_inclusion_json(kind, filters, site)
+                   for kind in ("structures", "services")}
+    lines = []
+    for path, (body, exclusions) in written.items():
+        path.write_bytes(body)
+        lines.append(f"Wrote {path}: {exclusions.kept} kept, {exclusions.left_out} left out.")
+        lines.extend(f"  {count} {reason}" for reason, count in exclusions.reasons.most_common())
+    return lines

@@ -18,6 +18,7 @@ from app.exchange import rows as r
 from app.exchange.mapping import check_mapping, theme_lookup
 from app.exchange.neighbours import Neighbours, WebsiteIndex
 from app.exchange.sources import Source
+from app.exchange.standard_imports import KINDS as STANDARD_KINDS
 from app.extensions import db
 from app.geo.territory import current_gazetteer
 from app.initiatives.changes import changed_values
@@ -83,7 +84,8 @@ def dry_run(source: Source, mapping: dict[str, str], options: ImportOptions,
     check_mapping(source, mapping)
     ctx = r.RowContext(
         source=source, mapping=mapping, themes=theme_lookup(list(load_themes().values())),
-        gazetteer=current_gazetteer(), default_kind=options.default_kind,
+        gazetteer=current_gazetteer(),
+        default_kind=STANDARD_KINDS.get(source.format, options.default_kind),
         shapes_to_points=options.shapes_to_points,
         source_key=r.source_key(options.source_label or source.filename),
         site_host=urlsplit(options.site).netloc,

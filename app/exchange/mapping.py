@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.exchange.errors import ImportFileError
 from app.exchange.sources import Source
+from app.exchange.standard_imports import adjust_mapping
 from app.initiatives.geojson import ThemeInfo
 from app.models import ACTOR_TYPES, KINDS
 from app.text import fold
@@ -28,6 +29,7 @@ TARGETS = {
     "lon": _l("Longitude"), "lat": _l("Latitude"), "insee": _l("Code INSEE de la commune"),
     "commune": _l("Nom de la commune"), "postcode": _l("Code postal"),
     "id": _l("Identifiant dans la source"),
+    "actor_identifier": _l("SIRET, SIREN ou RNA du porteur"),
     "street_address": _l("Adresse (numéro et rue)"), "phone": _l("Téléphone"),
     "emails": _l("E-mails du lieu"), "opening_hours": _l("Horaires d'ouverture"),
     "services": _l("Services"), "publics": _l("Publics"), "fees": _l("Frais"),
@@ -65,6 +67,8 @@ SYNONYMS = {
     "id": ("uid", "id", "identifiant", "ref", "reference"),
     # The national standards' columns (médiation numérique, data·inclusion) are synonyms:
     # their files map themselves.
+    "actor_identifier": ("actor identifier", "pivot", "siret", "actor siret", "siren",
+                         "actor siren", "rna", "actor rna"),
     "street_address": ("street address", "adresse", "address", "adresse postale"),
     "phone": ("phone", "telephone", "tel", "numero de telephone"),
     "emails": ("emails", "courriels", "courriel", "email", "e mail", "mail"),
@@ -97,7 +101,7 @@ def guess_mapping(source: Source) -> dict[str, str]:
         column = guess_column(target, folded, set(mapping.values()))
         if column:
             mapping[target] = column
-    return mapping
+    return adjust_mapping(source.format, mapping)
 
 
 def guess_column(target: str, folded: dict[str, str], taken: set[str]) -> str | None:

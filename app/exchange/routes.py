@@ -24,6 +24,7 @@ from app.exchange.mapping import TARGETS, guess_mapping
 from app.exchange.report_text import totals
 from app.exchange.services import FORMATS
 from app.exchange.sources import Source, parse_source
+from app.exchange.standard_routes import standard_reports
 from app.filters import FilterError, parse_filters
 from app.initiatives import geojson
 from app.initiatives.fields import InvalidInitiative
@@ -32,7 +33,9 @@ from app.web.limits import accepts_large_bodies
 from app.web.permissions import may_import
 from app.web.urls import umap_link
 
-PUBLIC_ENDPOINTS = ("exchange.export", "exchange.export_page", "exchange.open_in_umap")
+PUBLIC_ENDPOINTS = ("exchange.export", "exchange.export_page", "exchange.open_in_umap",
+                    "exchange.export_mediation_num", "exchange.export_di_structures",
+                    "exchange.export_di_services")
 
 
 @bp.errorhandler(FilterError)
@@ -52,7 +55,9 @@ def export_page():
     filters = parse_filters(request.args)
     geojson.check_themes(filters)
     args = request.args.to_dict(flat=False)
-    return render_template("exchange/export.html", args=args, formats=list(FORMATS))
+    return render_template("exchange/export.html", args=args, formats=list(FORMATS),
+                           standards=standard_reports(filters,
+                                                      geojson.site_root(request.url_root)))
 
 
 @bp.get("/export/initiatives.<fmt>")

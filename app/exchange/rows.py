@@ -9,6 +9,7 @@ from app.exchange import mapping as m
 from app.exchange.errors import report_language
 from app.exchange.placing import PlaceProblem, find_commune, geometry_point
 from app.exchange.sources import RawRow, Source
+from app.exchange.standard_imports import STANDARD_FORMATS, THEMES, VOCABULARIES, known_words
 from app.geo.gazetteer import Gazetteer
 from app.initiatives.fields import InvalidInitiative
 from app.initiatives.umap_markup import umap_to_markdown
@@ -101,10 +102,25 @@ def read_sources(row: RawRow, ctx: RowContext, values: RowValues) -> None:
 def read_details(row: RawRow, ctx: RowContext, values: RowValues) -> None:
     """The place details as the file gives them (lists or joined text); the rules read
     codes, labels and both standards' words, and check them later."""
+    standard = ctx.source.format in STANDARD_FORMATS
     for target in PLACE_DETAIL_FIELDS:
         value = mapped(row, ctx, target)
+        if standard and target in VOCABULARIES and value not in (None, ""):
+            value = known_words(target, value)
         if value not in (None, "", []):
             values.data[target] = value if isinstance(value, list) else m.text(value)
+    read_pivot(row, ctx, values)
+    if not ctx.mapping.get("themes") and ctx.source.format in THEMES:
+        values.data["themes"] = THEMES[ctx.source.format]
+
+
+def read_pivot(row: RawRow, ctx: RowContext, values: RowValues) -> None:
+    """The lead actor's SIRET, SIREN or RNA; in the standards the place itself is the
+    structure the pivot names, so it lends the actor its name when the file gives none."""
+    identifier = m.text(mapped(row, ctx, "actor_identifier"))
+    if identifier:
+        values.data["actor_identifier"] = identifier
+        values.data.setdefault("actor_name", values.data.get("name"))
 
 
 def read_choices(row: RawRow, ctx: RowContext, values: RowValues) -> None:

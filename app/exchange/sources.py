@@ -13,6 +13,7 @@ import orjson
 
 from app.exchange.csv_format import decode, read_csv
 from app.exchange.errors import ImportFileError, too_many_rows
+from app.exchange.standard_imports import is_data_inclusion, standard_format
 from app.exchange.umap import umap_layers
 
 GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon",
@@ -63,7 +64,7 @@ def parse_source(data: bytes, filename: str, max_bytes: int,
         columns, rows = read_csv(data, max_rows)
         raw = [RawRow(line, f"ligne {line}", values, problem=problem)
                for line, values, problem in rows]
-        return Source("csv", filename, raw, columns[:MAX_COLUMNS])
+        return Source(standard_format(columns) or "csv", filename, raw, columns[:MAX_COLUMNS])
     return json_source(load_json(data), filename, max_rows)
 
 
@@ -88,6 +89,11 @@ def json_source(document, filename: str, max_rows: int | None = None) -> Source:
             rows += feature_rows(layer.features, f"calque « {layer.name} », ",
                                  layer.label_key, start=len(rows) + 1)
         return with_columns(Source("umap", filename, rows))
+    if is_data_inclusion(document):
+        check_row_count(len(document), max_rows)
+        return with_columns(Source("data-inclusion", filename, [
+            RawRow(number, f"objet {number}", item) for number, item in
+            enumerate(document, start=1)]))
     features = geojson_features(document)
     check_row_count(len(features), max_rows)
     return with_columns(Source("geojson", filename, feature_rows(features)))
