@@ -214,3 +214,22 @@ def test_csv_and_geojson_imports_read_the_details_back(client, themes):
         assert imported.emails == ["accueil@example.org", "numerique@example.org"], fmt
         assert (imported.opening_hours, imported.street_address) == (HOURS,
                                                                      "12 rue de la Paix")
+
+
+def test_geopackage_carries_the_details(client, themes, tmp_path):
+    import geopandas
+
+    place()
+    data = client.get("/export/initiatives.gpkg").data
+    (tmp_path / "export.gpkg").write_bytes(data)
+    row = geopandas.read_file(tmp_path / "export.gpkg", layer="initiatives").iloc[0]
+    assert row["phone"] == "+33385591234" and row["opening_hours"] == HOURS
+    assert row["services"] == "demarches-en-ligne, outils-du-quotidien"
+
+
+def test_export_page_says_in_english_why_entries_are_left_out(client, themes):
+    make_initiative("Jardin partagé", status="published", private_email=None)
+    page = client.get("/export?lang=en").text
+    section = page[page.index('id="standards-heading"'):]
+    assert "In the national standards" in section and "not a digital mediation place" in section
+    assert "1 left out" in section
