@@ -53,7 +53,3 @@ def test_feed_title_says_it_keeps_those_with_a_phone(client, themes):
     assert "avec un contact téléphonique" in feed
     assert "Jardin partagé" not in feed
 
-
-def test_popup_script_writes_phones_as_tel_links(client):
-    script = client.get("/static/js/map.js").text
-    assert 'link.href = "tel:" + phone' in script and "props.phone" in script
