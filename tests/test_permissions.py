@@ -85,6 +85,7 @@ RULES = {
     "moderation.review_change_set": ("scoped", lambda o: {"change_set_id": o.change_set}),
     "moderation.decide_change": ("scoped", lambda o: {"change_set_id": o.change_set}),
     "moderation.decide_report": ("scoped", lambda o: {"report_id": o.report}),
+    "moderation.lineage": ("scoped", lambda o: {"initiative_id": o.pending}),
     "moderation.dossiers": ("moderator", lambda o: {}),
     "moderation.new_dossier": ("moderator", lambda o: {}),
     "moderation.edit_dossier": ("moderator", lambda o: {"slug": DOSSIER}),

@@ -74,6 +74,12 @@ def feature_schemas() -> dict:
         "updated_at": {"type": "string", "format": "date-time"},
         **place_detail_schemas(),
     }
+    linked = {"type": "array", "items": ref("NamedInitiative")}
+    lineage = {  # in the detail of one initiative only
+        "inspired_by": {**linked, "description": _(
+            "Une initiative seule : celles dont elle s'est inspirée ou qu'elle a copiées.")},
+        "inspired": {**linked, "description": _(
+            "Une initiative seule : celles qui se sont inspirées d'elle.")}}
     point = obj({"type": {"const": "Point"}, "coordinates": {
         "type": "array", "minItems": 2, "maxItems": 2, "prefixItems": [
             {"type": "number", "minimum": -180, "maximum": 180},
@@ -83,7 +89,8 @@ def feature_schemas() -> dict:
         "Point": point,
         "Feature": obj({"type": {"const": "Feature"}, "id": {"type": "integer"},
                         "geometry": ref("Point"), "properties": obj(
-                            {**properties, "distance_m": distance}, required=list(properties))}),
+                            {**properties, "distance_m": distance, **lineage},
+                            required=list(properties))}),
         "Link": obj({"rel": TEXT, "type": TEXT, "href": {"type": "string", "format": "uri"}}),
         "FeatureCollection": obj({
             "type": {"const": "FeatureCollection"},

@@ -1,5 +1,6 @@
 """API endpoints (HTTP only: the rules live in the services)."""
 
+import orjson
 import sqlalchemy as sa
 from flask import jsonify, render_template, request
 from flask_login import current_user
@@ -13,6 +14,8 @@ from app.caching.responses import conditional
 from app.extensions import db
 from app.initiatives import geojson, stored_features
 from app.initiatives.fingerprints import fingerprint
+from app.initiatives.lineage import lineage_of
+from app.initiatives.paths import initiative_path
 from app.models import Initiative
 from app.web.http import content_conditional, json_response
 from app.web.permissions import is_admin
@@ -59,7 +62,20 @@ def initiative(initiative_id: int):
     if found is None:
         raise ApiError(404, "not_found", f"No public initiative with id {initiative_id}.")
     feature, updated_at = found
-    return collection.feature_response(feature, updated_at, geojson.site_root(request.url_root))
+    return collection.feature_response(with_lineage(feature, initiative_id), updated_at,
+                                       geojson.site_root(request.url_root))
+
+
+def with_lineage(feature: bytes, initiative_id: int) -> bytes:
+    """The stored feature with the public initiatives it was inspired by and inspired, each
+    {id, name, url} (relative here: made absolute with the feature's own url)."""
+    found = lineage_of(initiative_id)
+    data = orjson.loads(feature)
+    for name, others in (("inspired_by", found.inspired_by), ("inspired", found.inspired)):
+        data["properties"][name] = [
+            {"id": other.id, "name": other.name, "url": initiative_path(other.id, other.name)}
+            for other in others]
+    return orjson.dumps(data)
 
 
 @bp.get("/themes")

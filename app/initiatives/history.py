@@ -46,6 +46,7 @@ def snapshot(initiative: Initiative) -> dict[str, Any]:
     values["tags"] = [tag.name for tag in initiative.tags]
     values["sources"] = [source.as_dict() for source in initiative.sources]
     values["partners"] = [link.as_dict() for link in initiative.partner_links]
+    values["inspired_by"] = [other.id for other in initiative.inspirations]
     return values
 
 

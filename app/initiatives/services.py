@@ -66,6 +66,7 @@ class NewInitiatives:
                 initiative.tags = []
             if "sources" not in values:
                 initiative.sources = []
+            initiative.inspirations = []  # none yet: its snapshot then loads nothing
             if "partners" not in values:
                 initiative.partner_links = []
         if self.status == "published":

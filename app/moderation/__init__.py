@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("moderation", __name__)
 
-from app.moderation import dossier_routes, routes  # noqa: E402, F401
+from app.moderation import dossier_routes, lineage_routes, routes  # noqa: E402, F401

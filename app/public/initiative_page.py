@@ -17,6 +17,7 @@ from app.geo.territory import current_gazetteer
 from app.initiatives.dossiers import DOSSIERS_TEXT
 from app.initiatives.fingerprints import THEME_TEXT
 from app.initiatives.geojson import PUBLIC_STATUSES
+from app.initiatives.lineage import lineage_text
 from app.initiatives.stored_features import STORED
 from app.models import Initiative, Theme
 from app.models.initiative import initiative_themes
@@ -53,7 +54,8 @@ class PageStamp:
 
 
 # The row's own fields move updated_at; its stored feature holds its tags' names; the themes'
-# labels, colours and order are read beside them, and so are the dossiers holding it. One
+# labels, colours and order are read beside them, and so are the dossiers holding it and its
+# lineage both ways. One
 # query, by the primary key.
 PAGE_STAMP = sa.select(
     Initiative.id, Initiative.name, Initiative.updated_at, Initiative.published_at, STORED,
@@ -62,6 +64,7 @@ PAGE_STAMP = sa.select(
     .where(initiative_themes.c.initiative_id == Initiative.id)
     .scalar_subquery(),
     DOSSIERS_TEXT,
+    lineage_text(),
 ).where(Initiative.id == sa.bindparam("initiative_id"), Initiative.status.in_(PUBLIC_STATUSES))
 
 
@@ -71,10 +74,11 @@ def page_stamp(initiative_id: int) -> PageStamp | None:
         row = connection.execute(PAGE_STAMP, {"initiative_id": initiative_id}).one_or_none()
     if row is None:
         return None
-    id_, name, updated_at, published_at, feature, themes, dossiers = row
+    id_, name, updated_at, published_at, feature, themes, dossiers, lineage = row
     digest = hours = None
     if feature is not None:
-        shown = f"{updated_at}|{published_at}|{themes}|{dossiers}".encode() + bytes(feature)
+        shown = (f"{updated_at}|{published_at}|{themes}|{dossiers}|{lineage}".encode()
+                 + bytes(feature))
         digest = hashlib.blake2b(shown, digest_size=16).hexdigest()
         hours = orjson.loads(bytes(feature))["properties"].get("opening_hours")
     return PageStamp(id_, name, digest, hours)

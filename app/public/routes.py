@@ -10,6 +10,7 @@ from app.caching.pages import cached_page
 from app.config import setting
 from app.initiatives.dossiers import dossiers_of
 from app.initiatives.licence import DATA_LICENCE
+from app.initiatives.lineage import lineage_of
 from app.initiatives.paths import initiative_slug
 from app.public import bp
 from app.public.browse import browse, canonical_redirect
@@ -106,7 +107,7 @@ def initiative_page(initiative_id: int) -> str:
         "public/initiative.html", initiative=found,
         description=render_markdown(found.description),
         territory=territory_links(found), json_ld=json_ld(found), place=place_view(found),
-        dossiers=dossiers_of(found.id),
+        dossiers=dossiers_of(found.id), lineage=lineage_of(found.id),
         map=initiative_map(found, _("Localisation de l'initiative")),
     )
 

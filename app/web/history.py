@@ -35,6 +35,7 @@ FIELD_LABELS = {
     "external_id": _l("Identifiant externe"), "status": _l("Statut"),
     "last_verified_on": _l("Vérifiée le"), "themes": _l("Thèmes"), "tags": _l("Mots-clés"),
     "sources": _l("Sources"), "partners": _l("Partenaires"),
+    "inspired_by": _l("Inspirée de (numéros)"),
     "street_address": _l("Adresse"), "postcode": _l("Code postal"),
     "phone": _l("Téléphone"), "emails": _l("E-mails du lieu"),
     "opening_hours": _l("Horaires d'ouverture"), "services": _l("Services"),
