@@ -85,6 +85,14 @@ def from_environment(instance_path: Path) -> dict:
         # JOBS_IN_PROCESS_SECONDS. Off by default: production runs `flask jobs run` from a timer.
         "JOBS_IN_PROCESS": env.get("JOBS_IN_PROCESS", "").strip().lower() in TRUE_WORDS,
         "JOBS_IN_PROCESS_SECONDS": float(env.get("JOBS_IN_PROCESS_SECONDS", 10)),
+        # Freshness: an entry not confirmed for STALE_AFTER_DAYS is marked "à vérifier"; its
+        # contact gets a reminder every REMINDER_INTERVAL_DAYS, and after REMINDERS_BEFORE_FLAG
+        # unanswered ones the moderators see it flagged. A reminder's links last
+        # REMINDER_LINK_DAYS.
+        "STALE_AFTER_DAYS": int(env.get("STALE_AFTER_DAYS", 365)),
+        "REMINDER_INTERVAL_DAYS": int(env.get("REMINDER_INTERVAL_DAYS", 30)),
+        "REMINDERS_BEFORE_FLAG": int(env.get("REMINDERS_BEFORE_FLAG", 3)),
+        "REMINDER_LINK_DAYS": int(env.get("REMINDER_LINK_DAYS", 60)),
         "SQLALCHEMY_ENGINE_OPTIONS": {},
         # A pooled PostgreSQL connection idle longer than this is checked before use (those
         # used more recently are not: a round trip saved per request).

@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 from app.extensions import db
 from app.geo.gazetteer import GazetteerMissing
 from app.geo.territory import current_gazetteer
-from app.models import ACTOR_TYPES, KINDS, Dossier
+from app.models import ACTOR_TYPES, KINDS, LIFE_STATUSES, Dossier
 from app.models.dossier import SLUG_PATTERN
 from app.text import fold
 
@@ -25,6 +25,12 @@ DOSSIER_SLUG = re.compile(SLUG_PATTERN)
 DEFAULT_RADIUS_KM = 20
 MAX_RADIUS_KM = 200
 RADIUS_PARAMS = ("rayon", "radius_km")
+# Freshness and life status: English values, the French words of the URLs accepted too.
+FRESHNESS = ("stale", "current")
+FRESHNESS_PARAMS = ("freshness", "fraicheur")
+LIFE_PARAMS = ("life", "vie")
+FRENCH_VALUES = {"a-verifier": "stale", "a-jour": "current", "perennisee": "permanent",
+                 "terminee": "ended"}
 
 
 class FilterError(ValueError):
@@ -54,6 +60,8 @@ class Filters:
     phone: bool = False  # only those with a phone number ("avec un contact téléphonique")
     dossier: str | None = None  # a dossier's slug: only its initiatives
     status: str = "active"
+    freshness: str = ""  # "stale": not confirmed for STALE_AFTER_DAYS; "current": the others
+    life: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
 
     @property
@@ -88,6 +96,8 @@ def parse_filters(args: MultiDict) -> Filters:
         phone=args.get("telephone") in ("1", "true", "on", "yes"),
         dossier=dossier_slug(args),
         status=status,
+        freshness=parse_freshness(args),
+        life=aliased_choices(args, LIFE_PARAMS, LIFE_STATUSES),
     )
 
 
@@ -105,6 +115,21 @@ def choices(args: MultiDict, name: str, allowed: tuple[str, ...]) -> tuple[str, 
     if unknown:
         raise FilterError(name, f"unknown {name} {unknown[0][:40]!r}; one of {', '.join(allowed)}.")
     return values
+
+
+def aliased_choices(args: MultiDict, names: tuple[str, ...],
+                    allowed: tuple[str, ...]) -> tuple[str, ...]:
+    """The values of a parameter that has a French name too, French values read as English."""
+    name = next((name for name in names if name in args), names[0])
+    raw = MultiDict([(name, FRENCH_VALUES.get(value.strip(), value.strip()))
+                     for value in multi(args, name)])
+    return choices(raw, name, allowed)
+
+
+def parse_freshness(args: MultiDict) -> str:
+    """One of FRESHNESS, or "" for all (none given, or both)."""
+    values = aliased_choices(args, FRESHNESS_PARAMS, FRESHNESS)
+    return values[0] if len(values) == 1 else ""
 
 
 def code(args: MultiDict, name: str) -> str | None:

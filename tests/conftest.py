@@ -189,3 +189,14 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def clock():
+    """The app's clock stopped at noon in Paris on 1 June 2026; move it with `.advance(days=)`."""
+    from datetime import UTC, datetime
+
+    from app.clock import frozen_at
+
+    with frozen_at(datetime(2026, 6, 1, 10, 0, tzinfo=UTC)) as hands:
+        yield hands

@@ -9,6 +9,7 @@ from sqlalchemy.sql import Select
 from app.extensions import db
 from app.filters import Filters
 from app.geo.distances import EARTH_RADIUS_M, box_around
+from app.initiatives.freshness import stale_clause
 from app.models import Actor, Dossier, DossierEntry, Initiative, InitiativePartner, Theme
 from app.models.initiative import initiative_themes
 
@@ -102,6 +103,11 @@ def select_initiatives(filters: Filters) -> Select:
         stmt = stmt.where(Initiative.phone.is_not(None))
     if filters.dossier:
         stmt = stmt.where(in_dossier(filters.dossier))
+    if filters.life:
+        stmt = stmt.where(Initiative.life_status.in_(filters.life))
+    if filters.freshness:
+        stale = stale_clause()
+        stmt = stmt.where(stale if filters.freshness == "stale" else sa.not_(stale))
     if filters.near:
         return stmt.order_by(near_distance(filters), Initiative.id)
     return stmt.order_by(Initiative.id)

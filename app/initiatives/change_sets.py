@@ -22,6 +22,7 @@ CHANGEABLE = (
     "actor_identifier", "website",
     "public_contact", "started_on", "ended_on", "research_partnership", "insee", "lon", "lat",
     "location_precision", "themes", "tags", "sources", *PLACE_DETAIL_FIELDS,
+    "life_status", "life_note",
 )
 DECISIONS = ("approve", "reject", "request_changes")
 MAX_MESSAGE = 2_000

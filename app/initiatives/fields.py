@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 
-from app.models import ACTOR_TYPES, KINDS, LOCATION_PRECISIONS
+from app.models import ACTOR_TYPES, KINDS, LIFE_STATUSES, LOCATION_PRECISIONS
 from app.models.place_details import PLACE_DETAIL_FIELDS
 from app.text import N_, message_of
 
@@ -23,6 +23,7 @@ MAX_LENGTHS = {
     "private_email": 254,
     "source": 500,
     "external_id": 200,
+    "life_note": 4_000,
 }
 TEXT_FIELDS = tuple(MAX_LENGTHS)
 # One line of text: a name ends up in e-mail subjects, where a line break ends the header.
@@ -33,7 +34,8 @@ MAX_LIST_ITEMS = 50  # themes or tags of one initiative
 # app.initiatives.actors).
 ACTOR_RULES = {"lead_actor_id": "clean_actor_id", "actor_identifier": "clean_actor_identifier",
                "partners": "clean_partners"}
-CHOICES = {"kind": KINDS, "actor_type": ACTOR_TYPES, "location_precision": LOCATION_PRECISIONS}
+CHOICES = {"kind": KINDS, "actor_type": ACTOR_TYPES, "location_precision": LOCATION_PRECISIONS,
+           "life_status": LIFE_STATUSES}
 
 
 class InvalidInitiative(ValueError):
@@ -167,6 +169,8 @@ def check_web_url(url: str) -> None:
 def clean_choice(field: str, value: Any) -> str | None:
     if value in (None, "") and field == "actor_type":
         return None
+    if value in (None, "") and field == "life_status":
+        return "active"
     if value not in CHOICES[field]:
         raise ValueError(N_("Valeur inconnue : %(value)s.", value=repr(str(value)[:40])))
     return value

@@ -36,6 +36,8 @@ SNAPSHOT_FIELDS = (
     "status",
     "last_verified_on",
     *PLACE_DETAIL_FIELDS,
+    "life_status",
+    "life_note",
 )
 
 

@@ -11,6 +11,7 @@ from app.models.admin_event import ADMIN_ACTIONS, AdminEvent
 from app.models.change_set import CHANGE_SET_STATUSES, ChangeSet
 from app.models.dossier import Dossier, DossierEntry, DossierSource
 from app.models.follow_up import FollowUp
+from app.models.freshness import LIFE_STATUSES
 from app.models.initiative import (
     ACTOR_TYPES,
     KINDS,
@@ -38,6 +39,7 @@ __all__ = [
     "CHANGE_SET_STATUSES",
     "JOB_OUTCOMES",
     "KINDS",
+    "LIFE_STATUSES",
     "LOCATION_PRECISIONS",
     "REPORT_KINDS",
     "REPORT_STATUSES",

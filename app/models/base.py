@@ -5,10 +5,12 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+from app import clock
+
 
 def utcnow() -> datetime:
-    """Return the current time in UTC (a callable for column defaults)."""
-    return datetime.now(UTC)
+    """Return the current time in UTC (a callable for column defaults); tests move it."""
+    return clock.now()
 
 
 def in_check(column: str, values: tuple[str, ...]) -> str:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models.actor import ACTOR_TYPES, ActorColumns
 from app.models.base import UTCDateTime, in_check, utcnow
+from app.models.freshness import FreshnessColumns
 from app.models.lineage import LineageLinks
 from app.models.place_details import PlaceDetailsColumns
 
@@ -82,7 +83,7 @@ class Tag(db.Model):
         return f"<Tag {self.name}>"
 
 
-class Initiative(ActorColumns, PlaceDetailsColumns, LineageLinks, db.Model):
+class Initiative(ActorColumns, PlaceDetailsColumns, LineageLinks, FreshnessColumns, db.Model):
     __tablename__ = "initiatives"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,4 +4,9 @@ from flask import Blueprint
 
 bp = Blueprint("moderation", __name__)
 
-from app.moderation import dossier_routes, lineage_routes, routes  # noqa: E402, F401
+from app.moderation import (  # noqa: E402, F401
+    dossier_routes,
+    lineage_routes,
+    routes,
+    stale_routes,
+)

@@ -77,3 +77,9 @@ class BulkForm(FlaskForm):
     reason = DecisionForm.reason
 
     set_reasons = DecisionForm.set_reasons
+
+
+class ConfirmForm(FlaskForm):
+    """A moderator's confirmation that an entry's facts are still true."""
+
+    version = VersionField()

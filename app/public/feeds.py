@@ -22,7 +22,13 @@ from app.initiatives.fingerprints import fingerprint
 from app.initiatives.licence import DATA_LICENCE
 from app.initiatives.plain_text import without_html
 from app.models import Actor, Initiative, Theme
-from app.web.labels import ACTOR_TYPE_LABELS, KIND_LABELS, STATUS_FILTER_LABELS
+from app.web.labels import (
+    ACTOR_TYPE_LABELS,
+    FRESHNESS_LABELS,
+    KIND_LABELS,
+    LIFE_LABELS,
+    STATUS_FILTER_LABELS,
+)
 from app.web.markdown import render_markdown
 from app.web.urls import absolute_url, page_url
 
@@ -124,7 +130,8 @@ def feed_title(filters: Filters) -> str:
     if filters.themes:
         parts.append(", ".join(theme_labels(filters.themes)))
     parts.extend(", ".join(str(labels[code]) for code in codes) for labels, codes in (
-        (KIND_LABELS, filters.kinds), (ACTOR_TYPE_LABELS, filters.actor_types)) if codes)
+        (KIND_LABELS, filters.kinds), (ACTOR_TYPE_LABELS, filters.actor_types),
+        (LIFE_LABELS, filters.life)) if codes)
     if filters.actor and (actor := db.session.get(Actor, filters.actor)):
         parts.append(actor.name)
     if filters.q:
@@ -137,6 +144,8 @@ def feed_title(filters: Filters) -> str:
         parts.append(_("avec un contact téléphonique"))
     if filters.dossier:
         parts.append(_("dossier « %(title)s »", title=dossier_title(filters.dossier)))
+    if filters.freshness:
+        parts.append(str(FRESHNESS_LABELS[filters.freshness]))
     if filters.status != "active":
         parts.append(str(STATUS_FILTER_LABELS[filters.status]))
     return xml_text(" — ".join(parts))

@@ -12,7 +12,13 @@ from app.geo.territory import current_gazetteer, territory_name
 from app.initiatives.taxonomy import all_themes
 from app.public.near import RADIUS_CHOICES, NearField
 from app.public.services import Facets
-from app.web.labels import ACTOR_TYPE_LABELS, KIND_LABELS, STATUS_FILTER_LABELS
+from app.web.labels import (
+    ACTOR_TYPE_LABELS,
+    FRESHNESS_LABELS,
+    KIND_LABELS,
+    LIFE_LABELS,
+    STATUS_FILTER_LABELS,
+)
 from app.web.maps import safe_colour
 
 
@@ -47,6 +53,8 @@ class FilterForm:
     research: bool
     phone: bool
     active_count: int
+    life: list[Choice] = ()
+    freshness: list[Choice] = ()
     near: NearField = NearField()
 
     @property
@@ -81,6 +89,10 @@ def filter_form(args: MultiDict, filters: Filters, facets: Facets,
         research=filters.research,
         phone=filters.phone,
         active_count=active_filter_count(filters),
+        life=[Choice(code, str(label), code in filters.life)
+              for code, label in LIFE_LABELS.items()],
+        freshness=[Choice(code, str(label), code == filters.freshness)
+                   for code, label in FRESHNESS_LABELS.items()],
         near=near or NearField(radius_km=filters.radius_km),
     )
 
@@ -142,6 +154,6 @@ def active_filter_count(filters: Filters) -> int:
     narrowing = [filters.q, filters.commune, filters.epci, filters.departement, filters.region,
                  filters.bbox, filters.near, filters.research, filters.phone,
                  filters.dossier,
-                 filters.status != "active"]
+                 filters.status != "active", filters.freshness]
     return (sum(1 for value in narrowing if value) + len(filters.themes) + len(filters.kinds)
-            + len(filters.actor_types))
+            + len(filters.actor_types) + len(filters.life))

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from app.caching.pages import cached_page
 from app.config import setting
 from app.initiatives.dossiers import dossiers_of
+from app.initiatives.freshness import stale_cutoff
 from app.initiatives.licence import DATA_LICENCE
 from app.initiatives.lineage import lineage_of
 from app.initiatives.paths import initiative_slug
@@ -93,8 +94,10 @@ def initiative(initiative_id: int, slug: str | None = None):
         return redirect(page_url(stamp) + query_string(request.args), 302)
     if stamp.digest is None:
         return initiative_page(initiative_id)
-    # Opening hours make the page change with the day and the hour ("ouvert maintenant").
-    return cached_page(("initiative", stamp.id, stamp.digest, *hours_state_key(stamp.hours)),
+    # Opening hours make the page change with the day and the hour ("ouvert maintenant"),
+    # the day's cutoff its "à vérifier" mark.
+    return cached_page(("initiative", stamp.id, stamp.digest, *hours_state_key(stamp.hours),
+                        stale_cutoff()),
                        lambda: initiative_page(initiative_id))
 
 

@@ -24,7 +24,7 @@ from wtforms import (
 
 from app.initiatives.fields import MAX_LENGTHS
 from app.initiatives.sources import MAX_SOURCES, SOURCE_LENGTHS
-from app.web.labels import ACTOR_TYPE_LABELS, KIND_LABELS
+from app.web.labels import ACTOR_TYPE_LABELS, KIND_LABELS, LIFE_LABELS
 from app.web.place_form import PlaceDetailsFields
 
 
@@ -117,6 +117,10 @@ class InitiativeForm(PlaceDetailsFields, WithSources):
     started_on = StringField(_l("Date de début"), render_kw={"type": "date"})
     ended_on = StringField(_l("Date de fin"), render_kw={"type": "date"})
     research_partnership = BooleanField(_l("Ouverte à un partenariat avec la recherche"))
+    life_status = SelectField(_l("Vie de l'initiative"), choices=options(LIFE_LABELS),
+                              validate_choice=False, default="active")
+    life_note = text(_l("Ce qui l'a fait durer, ou pourquoi elle s'est arrêtée et ce qu'elle a "
+                        "laissé"), "life_note", area=True, rows=3)
 
     theme_tree: list = []  # (top, its children's slugs), set with the choices
 

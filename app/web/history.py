@@ -16,6 +16,7 @@ from app.initiatives.phones import display_phone
 from app.initiatives.taxonomy import all_themes
 from app.models import ChangeSet, Initiative, Revision
 from app.web.labels import (
+    LIFE_LABELS,
     LOCATION_PRECISION_LABELS,
     STATUS_LABELS,
     actor_type_label,
@@ -45,6 +46,8 @@ FIELD_LABELS = {
     "accessibility_url": _l("Fiche d'accessibilité"),
     "lead_actor_id": _l("Porteur choisi (n°)"),
     "actor_identifier": _l("SIRET, SIREN ou RNA du porteur"),
+    "life_status": _l("Vie de l'initiative"),
+    "life_note": _l("Ce qui l'a fait durer ou arrêter"),
 }
 ACTION_LABELS = {
     "create": _l("Création"), "update": _l("Modification"), "publish": _l("Publication"),
@@ -52,7 +55,8 @@ ACTION_LABELS = {
     "request_changes": _l("Précisions demandées"), "merge": _l("Fusion"),
     "erase": _l("Effacement"),
 }
-CODE_LABELS = {"status": STATUS_LABELS, "location_precision": LOCATION_PRECISION_LABELS}
+CODE_LABELS = {"status": STATUS_LABELS, "location_precision": LOCATION_PRECISION_LABELS,
+               "life_status": LIFE_LABELS}
 # Derived from the commune (the commune's own line says it all), and the chosen actor's id
 # (its name's line does).
 DERIVED = ("commune_name", "epci", "departement", "region", "lead_actor_id")

@@ -141,3 +141,16 @@ KIND_ICONS = {
                     "A3.5 3.5 0 015 13c.6 0 1.1.1 1.6.4A6 6 0 006 15.5V20zm21 0v-3.5"
                     "A3.5 3.5 0 0019 13c-.6 0-1.1.1-1.6.4.4.7.6 1.4.6 2.1V20z",
 }
+
+# Life status: what happened to an initiative after the crisis.
+LIFE_NAMES = {
+    "active": N_("En cours"),
+    "permanent": N_("Pérennisée"),
+    "ended": N_("Terminée"),
+}
+LIFE_LABELS = translated(LIFE_NAMES)
+
+FRESHNESS_LABELS = {
+    "stale": _l("À vérifier"),
+    "current": _l("Confirmées depuis moins d'un an"),
+}

@@ -32,6 +32,7 @@ from app.geo.maps import (
 )
 from app.geo.territory import current_gazetteer
 from app.initiatives.fields import clean_field
+from app.initiatives.freshness import stale_cutoff
 from app.initiatives.taxonomy import all_themes
 from app.models import Initiative, Theme
 from app.web.labels import KIND_ICONS, KIND_LABELS
@@ -105,6 +106,7 @@ def layer_config(filter_args: MultiDict, *, fit: bool, sync_view: bool,
         "fit": fit,
         "syncView": sync_view,
         "newTab": new_tab,  # the embed's links open in a new tab: say so to screen readers
+        "freshness": {"staleBefore": stale_cutoff().isoformat()},
         "text": map_texts(),
     }
 
@@ -125,6 +127,8 @@ def map_texts() -> dict[str, str]:
         "zoomOut": _("Zoom arrière"),
         "noTheme": _("Sans thème"),
         "newTab": _("(nouvel onglet)"),
+        "verified": _("Informations confirmées le {date}"),
+        "stale": _("à vérifier"),
     }
 
 

@@ -23,7 +23,7 @@ from app.web.place_form import place_form_data, place_form_values
 VALUE_FIELDS = ("name", "summary", "description", "kind", "actor_name", "actor_type",
                 "actor_identifier", "website",
                 "public_contact", "started_on", "ended_on", "research_partnership", "themes",
-                "tags", "insee", "lon", "lat", "sources")
+                "tags", "insee", "lon", "lat", "sources", "life_status", "life_note")
 # The actor chosen among the suggestions, a new actor's identifier: given, or nothing.
 OPTIONAL_FIELDS = ("lead_actor_id", "actor_identifier")
 # Errors about the place all show next to the commune field (the point is a hidden field).

@@ -10,11 +10,13 @@ from werkzeug.exceptions import default_exceptions
 from app.initiatives.dossiers import dossier_title
 from app.initiatives.moderation import waiting_count
 from app.notifications.sender import reply_address
+from app.web.freshness import freshness_of
 from app.web.i18n import language_links, remember_language
 from app.web.labels import (
     ACTOR_TYPE_LABELS,
     KIND_ICONS,
     KIND_LABELS,
+    LIFE_LABELS,
     role_label,
     status_label,
     territory_label,
@@ -46,6 +48,7 @@ def register_templating(app: Flask) -> None:
     app.add_template_global(role_label, "role_label")
     app.add_template_global(dossier_title, "dossier_title")
     app.add_template_global(lambda scope: territory_label(scope.level, scope.code), "scope_label")
+    app.add_template_global(freshness_of, "freshness_of")
     app.add_template_filter(safe_colour, "safe_colour")
     app.add_template_global(phone_link, "phone_link")
     app.add_template_global(PLACE_TERM_HEADINGS, "place_term_headings")
@@ -59,7 +62,8 @@ def layout_context() -> dict:
             "kind_icons": KIND_ICONS, "actor_type_labels": ACTOR_TYPE_LABELS,
             "http_default_descriptions": HTTP_DEFAULT_DESCRIPTIONS,
             "moderation_waiting": moderation_waiting, "may_import": may_import,
-            "is_admin": is_admin, "is_moderator": is_moderator}
+            "is_admin": is_admin, "is_moderator": is_moderator,
+            "life_labels": LIFE_LABELS}
 
 
 def moderation_waiting() -> int | None:

@@ -186,6 +186,19 @@
     return link;
   }
 
+  /* "Informations confirmées le …", marked "à vérifier" when older than the threshold: the
+   * server gives today and the cutoff day, so the mark is the page's and the list's. */
+  function freshnessNote(config, props) {
+    var day = props.last_verified_on;
+    if (!day || !config.freshness) { return null; }
+    var stale = day < config.freshness.staleBefore;  // ISO dates compare as text
+    var note = element("p", "initiative-popup__freshness" + (stale ? " initiative-popup__freshness--stale" : ""));
+    if (stale) { note.appendChild(element("span", "badge badge--stale", config.text.stale)); }
+    var shown = new Date(day + "T12:00:00Z").toLocaleDateString(config.locale, { year: "numeric", month: "long", day: "numeric" });
+    note.appendChild(document.createTextNode(config.text.verified.replace("{date}", shown)));
+    return note;
+  }
+
   function fillPopup(box, config, id, feature) {
     var props = (feature && feature.properties) || {};
     box.textContent = "";
@@ -194,6 +207,8 @@
     box.appendChild(element("p", "initiative-popup__meta", meta.join(" · ")));
     if (props.summary) { box.appendChild(element("p", "initiative-popup__summary", props.summary)); }
     if (props.phone) { box.appendChild(element("p", "initiative-popup__phone")).appendChild(phoneLink(props.phone)); }
+    var freshness = freshnessNote(config, props);
+    if (freshness) { box.appendChild(freshness); }
     var link = pageLink(config, "initiative-popup__link", config.text.open,
       pageHref(config, id, props.url));
     link.insertBefore(element("span", "visually-hidden", " – " + (props.name || "")),
