@@ -16,6 +16,7 @@ from app.extensions import db
 users_cli = AppGroup("users", help="Manage user accounts.")
 geodata_cli = AppGroup("geodata", help="Build the communes gazetteer.")
 mail_cli = AppGroup("mail", help="Send the e-mails waiting in the outbox.")
+reminders_cli = AppGroup("reminders", help="Re-confirmation reminders of stale entries.")
 jobs_cli = AppGroup("jobs", help="Run the periodic jobs (from a timer or cron in production).")
 
 
@@ -217,6 +218,15 @@ def send_mail_command(limit: int) -> None:
     click.echo(outcome.summary if outcome.status == "done" else f"Mail: {outcome.line()}")
 
 
+@reminders_cli.command("send")
+def send_reminders_command() -> None:
+    """Send the due reminders now: the `reminders` job of `flask jobs run`."""
+    from app.jobs.registry import job_named
+    from app.jobs.runner import run_job
+
+    click.echo(run_job(job_named("reminders"), force=True).line())
+
+
 @click.command("backup")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def backup_command(output: Path) -> None:
@@ -259,3 +269,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(geodata_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(reminders_cli)

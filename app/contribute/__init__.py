@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("contribute", __name__)
 
-from app.contribute import follow_up_routes, routes  # noqa: E402, F401
+from app.contribute import follow_up_routes, reminder_routes, routes  # noqa: E402, F401

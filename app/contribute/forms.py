@@ -55,3 +55,16 @@ class ReportForm(AntiAbuseMixin, FlaskForm):
                       validators=[InputRequired(message=_l("Choisissez le type de problème."))])
     message = TextAreaField(_l("Précisions (facultatif)"), render_kw={"maxlength": 2000, "rows": 4})
     private_email = private_email()
+
+
+class ReminderConfirmForm(FlaskForm):
+    """The button confirming a reminder's answer (a GET changes nothing: mail scanners)."""
+
+
+class EndedForm(FlaskForm):
+    """An initiative's end, told by its contact from a reminder."""
+
+    ended_on = StringField(_l("Date de fin"), render_kw={"type": "date"},
+                           validators=[InputRequired(message=_l("Indiquez la date de fin."))])
+    life_note = text(_l("Pourquoi elle s'est arrêtée, et ce qu'elle a laissé"), "life_note",
+                     area=True, rows=5)

@@ -4,6 +4,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from app.initiatives.reminders import send_reminders
 from app.notifications.sender import send_pending
 
 
@@ -25,6 +26,9 @@ def send_outbox(limit: int = 200) -> str:
 
 
 JOBS: tuple[Job, ...] = (
+    # Before the outbox, so that a run sends the reminders it writes.
+    Job("reminders", timedelta(days=1), send_reminders,
+        "Ask the contacts of stale entries to confirm them; flag the unanswered ones."),
     Job("outbox", timedelta(0), send_outbox, "Send the e-mails waiting in the outbox."),
 )
 
