@@ -123,3 +123,21 @@ def test_moderators_see_the_stale_entries_of_their_territory_and_confirm_them(
     forbidden = client.post(f"/moderation/initiatives/{bordeaux.id}/confirmer",
                             data={"version": bordeaux.version})
     assert forbidden.status_code == 403
+
+
+def test_life_status_and_note_are_in_the_api_and_the_exports(client, clock, accounts):
+    ended = make_initiative("Épicerie solidaire", status="published")
+    clock.advance(minutes=5)
+    with write_transaction():
+        update_initiative(ended, {"life_status": "ended", "ended_on": "2027-01-31",
+                                  "life_note": "Un réseau de bénévoles, resté actif."},
+                          author=accounts.moderator_71)
+    properties = client.get(f"/api/v1/initiatives/{ended.id}").json["properties"]
+    assert properties["life_status"] == "ended"
+    assert properties["life_note"] == "Un réseau de bénévoles, resté actif."
+    collection = client.get("/api/v1/initiatives?life=ended").json["features"]
+    assert [feature["properties"]["life_status"] for feature in collection] == ["ended"]
+    export = client.get("/export/initiatives.csv?vie=terminee").text
+    header, row = export.lstrip("\ufeff").splitlines()[:2]
+    assert "life_status,life_note" in header
+    assert "ended,\"Un réseau de bénévoles, resté actif.\"" in row

@@ -7,7 +7,7 @@ from app.api.params import DEFAULT_LIMIT, MAX_LIMIT
 from app.filters import DEFAULT_RADIUS_KM, MAX_RADIUS_KM
 from app.initiatives.licence import DATA_LICENCE
 from app.initiatives.place_vocabulary import VOCABULARIES
-from app.models import ACTOR_TYPES, KINDS, LOCATION_PRECISIONS
+from app.models import ACTOR_TYPES, KINDS, LIFE_STATUSES, LOCATION_PRECISIONS
 from app.models.dossier import SLUG_PATTERN
 
 REF = "#/components/schemas/"
@@ -69,6 +69,11 @@ def feature_schemas() -> dict:
             "description": _("Les sources de la fiche, dans l'ordre : titre, adresse, date, "
                              "passage cité mot pour mot, emplacement dans le document.")},
         "last_verified_on": MAYBE_DATE, "status": {"enum": ["published", "archived"]},
+        "life_status": {"enum": list(LIFE_STATUSES), "description": _(
+            "Vie de l'initiative : en cours (active), pérennisée (permanent) ou terminée "
+            "(ended).")},
+        "life_note": {"type": "string", "description": _(
+            "Ce qui l'a fait durer, ou pourquoi elle s'est arrêtée et ce qu'elle a laissé.")},
         "url": {"type": "string", "format": "uri",
                 "description": _("La page de l'initiative sur Maillage.")},
         "updated_at": {"type": "string", "format": "date-time"},
@@ -189,6 +194,12 @@ def filter_parameters() -> list[dict]:
         query("dossier", {"type": "string", "pattern": SLUG_PATTERN, "maxLength": 80},
               _("Slug d'un dossier (voir /dossiers) : ses initiatives ; un dossier inconnu "
                 "donne une erreur 400.")),
+        query("freshness", {"enum": ["stale", "current"]},
+              _("stale : non confirmées depuis plus d'un an (STALE_AFTER_DAYS), à vérifier ; "
+                "current : les autres (fraicheur=a-verifier|a-jour sur les pages).")),
+        query("life", {"type": "string"},
+              _("Vie de l'initiative, une ou plusieurs séparées par des virgules : active, "
+                "permanent (pérennisée), ended (terminée) ; vie=perennisee|terminee aussi.")),
         query("updated_since", {"type": "string", "format": "date-time"},
               _("Modifiées depuis cette date (ISO 8601, UTC si sans fuseau).")),
     ]

@@ -37,8 +37,11 @@ PUBLIC_COLUMNS = (
     Initiative.departement, Initiative.region, Initiative.website, Initiative.public_contact,
     raw(Initiative.started_on), raw(Initiative.ended_on), Initiative.research_partnership,
     Initiative.source, raw(Initiative.last_verified_on), Initiative.status,
-    raw(Initiative.updated_at),
+    raw(Initiative.updated_at), Initiative.life_status, Initiative.life_note,
 )
+# What the migrations older than the life columns read instead of them.
+WITHOUT_LIFE = (*PUBLIC_COLUMNS[:-2], sa.literal("active").label("life_status"),
+                sa.literal("").label("life_note"))
 PUBLIC_STATUSES = ("published", "archived")
 IN_LIST_MAX = 500
 # The lead actor's id and identifiers, none for an initiative without a lead actor.
@@ -73,10 +76,12 @@ def check_themes(filters: Filters) -> None:
         raise FilterError("theme", f"unknown theme {unknown[0][:60]!r}; see /api/v1/themes.")
 
 
-def load_rows(stmt: Select, connection: sa.Connection | None = None) -> list[sa.Row]:
+def load_rows(stmt: Select, connection: sa.Connection | None = None, *,
+              with_life: bool = True) -> list[sa.Row]:
     """The public columns of the statement's initiatives, run as Core (no ORM loading step)."""
     connection = connection or db.session.connection()
-    return connection.execute(stmt.with_only_columns(*PUBLIC_COLUMNS)).all()
+    columns = PUBLIC_COLUMNS if with_life else WITHOUT_LIFE
+    return connection.execute(stmt.with_only_columns(*columns)).all()
 
 
 def group_by_initiative(stmt: Select, link: sa.Column, ids: list[int],
@@ -188,16 +193,17 @@ class PublicRecords:
 
 def public_records(stmt: Select, connection: sa.Connection | None = None, *,
                    with_sources: bool = True, with_actors: bool = True,
-                   with_details: bool = True) -> PublicRecords:
+                   with_details: bool = True, with_life: bool = True) -> PublicRecords:
     """Load the statement's initiatives in seven queries: rows, theme links, tags, sources,
     lead actors, partners, place details.
 
-    Without sources, actors or details only for the migrations that ran before they existed.
+    Without sources, actors, details or life status only for the migrations that ran before
+    they existed.
     """
     from app.initiatives.actor_features import lead_actors, partners  # they build on this
 
     with gc_paused():
-        rows = load_rows(stmt, connection)
+        rows = load_rows(stmt, connection, with_life=with_life)
         ids = [row[0] for row in rows]
         themes = load_themes(connection)
         return PublicRecords(rows, themes, theme_ids_by_initiative(ids, themes, connection),
@@ -234,7 +240,7 @@ def feature(row, themes: list[ThemeInfo], tags: list[str], site: str,
     """
     (id_, name, summary, description, kind, actor_name, actor_type, lon, lat, precision,
      insee, commune, epci, departement, region, website, contact, started_on, ended_on,
-     research, source, verified_on, status, updated_at) = row
+     research, source, verified_on, status, updated_at, life_status, life_note) = row
     return {
         "type": "Feature",
         "id": id_,
@@ -252,6 +258,7 @@ def feature(row, themes: list[ThemeInfo], tags: list[str], site: str,
             "research_partnership": research, "source": source or "",
             "sources": list(sources),
             "last_verified_on": iso(verified_on), "status": status,
+            "life_status": life_status, "life_note": life_note or "",
             "url": site + initiative_path(id_, name), "updated_at": iso_utc(updated_at),
             **(details or EMPTY_DETAILS),
         },

@@ -35,12 +35,13 @@ initiatives_table = Initiative.__table__
 
 def build_features(connection: sa.Connection, ids: list[int], *,
                    with_sources: bool = True, with_actors: bool = True,
-                   with_details: bool = True) -> dict[int, bytes]:
+                   with_details: bool = True,
+                   with_life: bool = True) -> dict[int, bytes]:
     """The serialised features of those initiatives that are public, by id."""
     stmt = geojson.public_statement().where(Initiative.id.in_(ids))
     return serialised(geojson.public_records(stmt, connection, with_sources=with_sources,
                                              with_actors=with_actors,
-                                             with_details=with_details))
+                                             with_details=with_details, with_life=with_life))
 
 
 def serialised(records: geojson.PublicRecords) -> dict[int, bytes]:
@@ -57,10 +58,12 @@ def refresh_features(connection: sa.Connection, ids: Iterable[int], *,
     features without them (the later migrations build them all again), told by the schema;
     likewise those older than the place details' columns.
     """
-    with_actors = True
+    with_actors = with_life = True
     if with_sources is None:
         with_sources = sa.inspect(connection).has_table(InitiativeSource.__tablename__)
         with_actors = sa.inspect(connection).has_table(Actor.__tablename__)
+        with_life = "life_status" in {column["name"] for column in
+                                      sa.inspect(connection).get_columns("initiatives")}
     if with_details is None:
         with_details = has_place_details(connection)
     ordered = sorted(set(ids))
@@ -74,7 +77,8 @@ def refresh_features(connection: sa.Connection, ids: Iterable[int], *,
     for start in range(0, len(ordered), BATCH):
         batch = ordered[start:start + BATCH]
         built = build_features(connection, batch, with_sources=with_sources,
-                               with_actors=with_actors, with_details=with_details)
+                               with_actors=with_actors, with_details=with_details,
+                               with_life=with_life)
         connection.execute(update, [{"initiative_id": initiative_id,
                                      "feature": built.get(initiative_id)}
                                     for initiative_id in batch])
