@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from app.database import write_transaction
 from app.extensions import db
 from app.jobs.registry import job_named
 from app.jobs.runner import run_job
@@ -144,3 +145,22 @@ def test_flask_reminders_send_and_jobs_run_send_the_reminders(app, clock, stale,
     result = runner.invoke(args=["jobs", "run"])
     assert result.exit_code == 0 and "reminders: done" in result.output
     assert len(reminders_to()) == 2
+
+
+def test_without_a_private_email_the_lead_actors_address_gets_the_reminder(clock, client,
+                                                                           accounts):
+    by_actor = make_initiative("Plateforme d'entraide", status="published", private_email=None,
+                               actor_name="Mairie de Cluny", actor_type="commune")
+    nobody = make_initiative("Atelier vélo", status="published", private_email=None)
+    with write_transaction():
+        db.session.get(Initiative, by_actor.id).lead_actor.public_contact = "mairie@cluny.example"
+    clock.advance(days=400)
+    assert run_reminders() == "1 reminders queued, 0 entries flagged"
+    assert len(reminders_to("mairie@cluny.example")) == 1
+    for _ in range(4):
+        clock.advance(days=30)
+        run_reminders()
+    assert db.session.get(Initiative, nobody.id).stale_flagged_at is None  # never reminded
+    login(client, accounts.moderator_71)
+    page = client.get("/moderation/a-verifier").text
+    assert "Aucun contact connu" in page and ">Atelier vélo</a>" in page

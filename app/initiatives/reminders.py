@@ -17,8 +17,9 @@ from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSaf
 from app import clock
 from app.database import write_transaction
 from app.extensions import db
+from app.initiatives.fields import is_email
 from app.initiatives.freshness import clear_reminders, stale_clause
-from app.models import ChangeSet, Initiative
+from app.models import Actor, ChangeSet, Initiative
 from app.notifications.outbox import enqueue
 
 SALT = "maillage.reminder"
@@ -72,9 +73,20 @@ def initiative_of_token(token: str) -> tuple[Initiative, int]:
 
 
 def contact_of(initiative: Initiative) -> str | None:
-    """Who can confirm the entry: the proposer's private e-mail, else the lead actor's."""
-    actor = getattr(initiative, "lead_actor", None)  # the actors' records, once they exist
-    return initiative.private_email or getattr(actor, "contact_email", None) or None
+    """Who can confirm the entry: the proposer's private e-mail, else the lead actor's public
+    contact when it is an e-mail address."""
+    if initiative.private_email:
+        return initiative.private_email
+    actor = initiative.lead_actor
+    contact = (actor.public_contact or "").strip() if actor else ""
+    return contact if contact and is_email(contact) else None
+
+
+def has_contact() -> sa.ColumnElement[bool]:
+    """A condition keeping the entries whose contact_of may give an address."""
+    mailable_actors = sa.select(Actor.id).where(Actor.public_contact.contains("@"))
+    return sa.or_(Initiative.private_email.is_not(None),
+                  Initiative.lead_actor_id.in_(mailable_actors))
 
 
 def interval() -> timedelta:
@@ -91,10 +103,11 @@ def waiting_for_answer() -> sa.ColumnElement[bool]:
 
 
 def due_ids() -> list[int]:
-    """The published stale entries due for a reminder or a flag, oldest first."""
+    """The published stale entries with a contact due for a reminder or a flag, oldest
+    first (those nobody can be asked about wait in the moderators' queue as they are)."""
     stmt = (sa.select(Initiative.id)
             .where(Initiative.status == "published", Initiative.stale_flagged_at.is_(None),
-                   stale_clause(), waiting_for_answer())
+                   stale_clause(), has_contact(), waiting_for_answer())
             .order_by(Initiative.last_verified_on, Initiative.id).limit(BATCH))
     return list(db.session.scalars(stmt))
 
@@ -116,20 +129,23 @@ def send_reminders() -> str:
     for initiative_id in due_ids():
         with write_transaction():
             initiative = db.session.get(Initiative, initiative_id)
-            if remind_or_flag(initiative):
-                report.sent += 1
-            else:
-                report.flagged += 1
+            outcome = remind_or_flag(initiative)
+            report.sent += outcome is True
+            report.flagged += outcome is False
     return report.summary()
 
 
-def remind_or_flag(initiative: Initiative) -> bool:
-    """Send the next reminder (True) or, after the last one or without a contact, flag."""
+def remind_or_flag(initiative: Initiative) -> bool | None:
+    """Send the next reminder (True) or, after the last one, flag (False); None when the
+    contact is no address after all (tried again after the interval)."""
     address = contact_of(initiative)
     limit = current_app.config["REMINDERS_BEFORE_FLAG"]
-    if address is None or initiative.reminders_sent >= limit:
+    if initiative.reminders_sent >= limit:
         set_quietly(initiative, stale_flagged_at=clock.now())
         return False
+    if address is None:
+        set_quietly(initiative, last_reminder_at=clock.now())
+        return None
     number = initiative.reminders_sent + 1
     set_quietly(initiative, reminders_sent=number, last_reminder_at=clock.now())
     enqueue(address, "reminder", initiative=initiative, number=number, limit=limit,

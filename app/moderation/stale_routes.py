@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from app.database import as_integer, write_transaction
 from app.initiatives.freshness import confirm, stale_after_days, stale_entries
+from app.initiatives.reminders import contact_of
 from app.initiatives.scopes import scope_condition
 from app.models import Initiative
 from app.moderation import bp
@@ -17,9 +18,10 @@ from app.web.permissions import load_initiative, moderates, moderator_required
 @moderator_required
 def stale_queue():
     """The published entries of the moderator's territories nobody confirmed for long."""
-    return render_template("moderation/stale.html",
-                           entries=stale_entries(scope_condition(current_user)),
-                           days=stale_after_days(), form=ConfirmForm(formdata=None))
+    entries = stale_entries(scope_condition(current_user))
+    return render_template("moderation/stale.html", entries=entries, days=stale_after_days(),
+                           reachable={entry.id for entry in entries if contact_of(entry)},
+                           form=ConfirmForm(formdata=None))
 
 
 @bp.post("/initiatives/<int:initiative_id>/confirmer")
