@@ -8,7 +8,7 @@ import pytest
 from app.database import write_transaction
 from app.extensions import db
 from app.initiatives.services import update_initiative
-from app.models import Initiative, Revision
+from app.models import ChangeSet, Initiative, Revision
 from tests.factories import count, login, make_initiative
 
 pytestmark = pytest.mark.usefixtures("themes")
@@ -141,3 +141,18 @@ def test_life_status_and_note_are_in_the_api_and_the_exports(client, clock, acco
     header, row = export.lstrip("\ufeff").splitlines()[:2]
     assert "life_status,life_note" in header
     assert "ended,\"Un réseau de bénévoles, resté actif.\"" in row
+
+
+def test_the_correction_form_proposes_a_life_status_for_moderation(client, fast_forms):
+    from tests.factories import proposal_data
+
+    initiative = make_initiative(status="published")
+    response = client.post(f"/initiatives/{initiative.id}/correction", data=proposal_data(
+        name=initiative.name, summary="", themes=["gestion-de-crise"], website="",
+        message="Elle continue", life_status="permanent",
+        life_note="Reprise par le centre social."))
+    assert response.status_code == 302
+    change_set = db.session.scalar(db.select(ChangeSet))
+    assert change_set.changes == {"life_status": "permanent",
+                                  "life_note": "Reprise par le centre social."}
+    assert db.session.get(Initiative, initiative.id).life_status == "active"
