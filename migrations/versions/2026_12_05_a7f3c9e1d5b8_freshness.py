@@ -2,7 +2,7 @@
 confirmation date for every published entry (its publication day when it had none).
 
 Revision ID: a7f3c9e1d5b8
-Revises: d7c3e1a5b9f4
+Revises: e8b4d2f6a1c3
 Create Date: 2026-12-05 23:00:00.000000
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a7f3c9e1d5b8'
-down_revision = 'd7c3e1a5b9f4'
+down_revision = 'e8b4d2f6a1c3'
 branch_labels = None
 depends_on = None
 
