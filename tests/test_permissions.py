@@ -11,11 +11,12 @@ from flask import url_for
 
 from app.database import write_transaction
 from app.extensions import db
+from app.initiatives.actors import find_or_create_actor
 from app.initiatives.change_sets import propose_change
 from app.initiatives.dossiers import save_dossier
 from app.initiatives.follow_ups import issue_follow_up
 from app.initiatives.reports import file_report
-from app.models import RejectReason, Theme
+from app.models import Actor, RejectReason, Theme
 from tests.factories import login, make_initiative
 
 ROLES = ("anonymous", "contributor", "moderator_out", "moderator_in", "admin")
@@ -50,6 +51,14 @@ class Objects:
     theme: int
     reason: int
     token: str
+
+
+TEST_ACTOR = "Acteur de la matrice"
+
+
+def matrix_actor_id() -> int:
+    """The id of the actor the fixture made (ids are not reset between tests on SQLite)."""
+    return db.session.scalar(db.select(Actor.id).where(Actor.name == TEST_ACTOR))
 
 
 RULES = {
@@ -97,6 +106,9 @@ RULES = {
     "moderation.edit_dossier": ("moderator", lambda o: {"slug": DOSSIER}),
     # A dossier of its own: the matrix deletes it for each role let in.
     "moderation.remove_dossier": ("moderator", lambda o: {"slug": DOSSIER_TO_DELETE}),
+    "moderation.actors": ("moderator", lambda o: {}),
+    "moderation.edit_actor": ("moderator", lambda o: {"actor_id": matrix_actor_id()}),
+    "moderation.merge_actor": ("moderator", lambda o: {"actor_id": matrix_actor_id()}),
 }
 # Signing out ends the session: it goes last.
 ORDER = sorted(RULES, key=lambda endpoint: endpoint == "accounts.logout")
@@ -130,6 +142,7 @@ def objects(accounts, fast_forms) -> Objects:
         reason = RejectReason(label="Hors sujet", text="Hors sujet.")
         db.session.add(reason)
         make_dossiers(published.id)
+        find_or_create_actor(TEST_ACTOR, status="published")
     theme = db.session.scalars(db.select(Theme)).first()
     return Objects(pending.id, published.id, change_set.id, report.id,
                    accounts.moderator_33.id, accounts.moderator_33.scopes[0].id, theme.id,

@@ -5,6 +5,7 @@ from flask import Blueprint
 bp = Blueprint("moderation", __name__)
 
 from app.moderation import (  # noqa: E402, F401
+    actor_routes,
     dossier_routes,
     lineage_routes,
     routes,
