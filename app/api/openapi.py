@@ -7,7 +7,7 @@ from app.api.params import DEFAULT_LIMIT, MAX_LIMIT
 from app.filters import DEFAULT_RADIUS_KM, MAX_RADIUS_KM
 from app.initiatives.licence import DATA_LICENCE
 from app.initiatives.place_vocabulary import VOCABULARIES
-from app.models import ACTOR_TYPES, KINDS, LIFE_STATUSES, LOCATION_PRECISIONS
+from app.models import ACTOR_TYPES, KINDS, LIFE_STATUSES, LOCATION_PRECISIONS, SCOPES
 from app.models.dossier import SLUG_PATTERN
 
 REF = "#/components/schemas/"
@@ -61,6 +61,13 @@ def feature_schemas() -> dict:
         **actor_openapi.feature_properties(),
         "commune": MAYBE_TEXT, "insee": MAYBE_TEXT, "epci": MAYBE_TEXT,
         "departement": MAYBE_TEXT, "region": MAYBE_TEXT,
+        "scope": {"enum": list(SCOPES), "description": _(
+            "Portée : local (un point) ou tout un territoire (intercommunal, départemental, "
+            "régional, national), alors sans géométrie.")},
+        "territory": {**MAYBE_TEXT, "description": _(
+            "Hors local : le code du territoire couvert (SIREN de l'EPCI, code du "
+            "département ou de la région, FR pour la France).")},
+        "territory_name": {**MAYBE_TEXT, "description": _("Hors local : le nom du territoire.")},
         "location_precision": {"enum": list(LOCATION_PRECISIONS)},
         "website": {"type": ["string", "null"], "format": "uri"},
         "public_contact": MAYBE_TEXT, "started_on": MAYBE_DATE, "ended_on": MAYBE_DATE,
@@ -93,7 +100,11 @@ def feature_schemas() -> dict:
     return {
         "Point": point,
         "Feature": obj({"type": {"const": "Feature"}, "id": {"type": "integer"},
-                        "geometry": ref("Point"), "properties": obj(
+                        "geometry": {"oneOf": [ref("Point"), {"type": "null"}],
+                                     "description": _(
+                                         "Un point, ou null pour une fiche qui couvre tout un "
+                                         "territoire (RFC 7946, 3.2).")},
+                        "properties": obj(
                             {**properties, "distance_m": distance, **lineage},
                             required=list(properties))}),
         "Link": obj({"rel": TEXT, "type": TEXT, "href": {"type": "string", "format": "uri"}}),

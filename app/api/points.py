@@ -50,7 +50,8 @@ def map_point(initiative_id: int):
     return content_conditional({
         "type": "Feature",
         "id": initiative.id,
-        "geometry": {"type": "Point", "coordinates": [initiative.lon, initiative.lat]},
+        "geometry": None if initiative.lon is None else {
+            "type": "Point", "coordinates": [initiative.lon, initiative.lat]},
         "properties": {
             "name": initiative.name,
             "summary": initiative.summary,

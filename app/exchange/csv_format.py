@@ -12,7 +12,7 @@ from app.models.place_details import PLACE_DETAIL_FIELDS
 COLUMNS = (
     "uid", "name", "summary", "description", "kind", "kind_label", "themes", "theme", "tags",
     "actor_name", "actor_type", "actor_id", "actor_siren", "actor_siret", "actor_rna", "partners",
-    "commune", "insee", "epci", "departement", "region",
+    "commune", "insee", "epci", "departement", "region", "scope", "territory", "territory_name",
     "location_precision", "lon", "lat", "website", "public_contact", "started_on", "ended_on",
     "research_partnership", "source", "source_title", "source_url", "last_verified_on",
     "status", "url", "updated_at", *PLACE_DETAIL_FIELDS, "life_status", "life_note",

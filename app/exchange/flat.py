@@ -33,12 +33,15 @@ class ExportItem:
         return self.main_theme.colour if self.main_theme else NO_THEME_COLOUR
 
     @property
-    def lon(self) -> float:
-        return self.feature["geometry"]["coordinates"][0]
+    def lon(self) -> float | None:
+        """The point's longitude; None for a whole territory (no point)."""
+        geometry = self.feature["geometry"]
+        return geometry["coordinates"][0] if geometry else None
 
     @property
-    def lat(self) -> float:
-        return self.feature["geometry"]["coordinates"][1]
+    def lat(self) -> float | None:
+        geometry = self.feature["geometry"]
+        return geometry["coordinates"][1] if geometry else None
 
 
 def flat_properties(item: ExportItem) -> dict:

@@ -19,6 +19,7 @@ TEXT_COLUMNS = [c for c in COLUMNS if c not in ("uid", "lon", "lat", "research_p
 def geodataframe(items: list[ExportItem]):
     """The items as a GeoDataFrame in WGS 84, one typed column per public field."""
     import geopandas
+    import numpy
     import pandas
     import shapely
 
@@ -30,12 +31,15 @@ def geodataframe(items: list[ExportItem]):
     frame["actor_id"] = frame["actor_id"].astype("Int64")  # none without a lead actor
     frame["research_partnership"] = frame["research_partnership"].astype("bool")
     frame["updated_at"] = pandas.to_datetime(frame["updated_at"], utc=True)
-    points = shapely.points([[item.lon, item.lat] for item in items]) if items else []
+    coordinates = numpy.array([[item.lon, item.lat] for item in items], dtype=float)
+    points = shapely.points(coordinates) if items else numpy.array([], dtype=object)
+    points[numpy.isnan(coordinates[:, 0]) if items else []] = None  # a whole territory
     return geopandas.GeoDataFrame(frame, geometry=list(points), crs="EPSG:4326")
 
 
 def gpkg_export(batches: Iterable[list[ExportItem]], path: Path) -> None:
-    """Write a GeoPackage with one point layer, "initiatives", WRITE_ROWS at a time.
+    """Write a GeoPackage with one point layer, "initiatives", WRITE_ROWS at a time (the
+    whole-territory entries are its rows without geometry).
 
     The first write creates the layer and its column types; the others append to it. Each
     append is a slow transaction of its own, so the batches wait as compact frames until

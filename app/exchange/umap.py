@@ -16,6 +16,7 @@ import orjson
 
 from app.exchange.flat import NO_THEME, ExportItem
 from app.exchange.geojson_export import umap_feature
+from app.geo.scope_places import territory_centre
 from app.initiatives.licence import DATA_LICENCE
 
 FRANCE_CENTRE = (2.5, 46.6)
@@ -31,6 +32,15 @@ FILTERS = [("kind_label", "Nature"), ("theme", "Thème"), ("departement", "Dépa
 FEATURE_INDENT = b" " * 8
 CHUNK_BYTES = 1024 * 1024
 POPUP = "# {name}\n{summary}\n\n{description}\n\n[[{url}|Voir la fiche sur Maillage]]"
+# The entries that cover a whole territory have no point: uMap needs one, so they go in a
+# layer of their own, each at its territory's centre, marked as such (a file, not a page:
+# in French, like the theme layers' names).
+TERRITORY_LAYER = "Dans tout le territoire (repère au centre du territoire, pas un lieu)"
+TERRITORY_COLOUR = "#4D4D4D"
+TERRITORY_NOTICE = ("Couvre tout un territoire : {name} ({scope}). Le point n'est qu'un "
+                    "repère au centre du territoire, pas un lieu.")
+SCOPE_WORDS = {"intercommunal": "intercommunalité", "departemental": "département",
+               "regional": "région", "national": "France entière"}
 
 
 @dataclass(frozen=True)
@@ -42,11 +52,11 @@ class Layer:
     features: list
 
 
-def layer_options(name: str, colour: str, rank: int) -> dict:
+def layer_options(name: str, colour: str, rank: int, icon: str = "Drop") -> dict:
     """Settings of one theme layer: clustered markers in the theme's colour."""
     return {
         "name": name, "color": colour, "type": "Cluster", "cluster": {"radius": 60},
-        "iconClass": "Drop", "labelKey": "name", "displayOnLoad": True, "browsable": True,
+        "iconClass": icon, "labelKey": "name", "displayOnLoad": True, "browsable": True,
         "inCaption": True, "rank": rank, "remoteData": {}, "popupContentTemplate": POPUP,
         "fields": FIELDS,
         "filters": [{"widget": "Checkbox", "fieldKey": key} for key, _ in FILTERS],
@@ -70,8 +80,11 @@ class Bounds:
 class LayerSpool:
     """The features of one theme layer, written to a temporary file as they come."""
 
-    def __init__(self, item: ExportItem, file):
+    def __init__(self, item: ExportItem, file, *, territories: bool = False):
         self.theme, self.colour, self.file, self.count = item.main_theme, item.colour, file, 0
+        self.territories = territories  # the layer of the whole-territory entries
+        if territories:
+            self.theme, self.colour = None, TERRITORY_COLOUR
 
     def add(self, item: ExportItem) -> None:
         feature = orjson.dumps(umap_feature(item), option=orjson.OPT_INDENT_2)
@@ -88,22 +101,42 @@ class LayerSpool:
 def spool_layers(batches: Iterable[list[ExportItem]], files: ExitStack,
                  bounds: Bounds) -> list[LayerSpool]:
     """One spool per main theme, in the taxonomy's order, unthemed last."""
-    spools: dict[str, LayerSpool] = {}
+    spools: dict[str | None, LayerSpool] = {}
     for items in batches:
         for item in items:
-            bounds.add(item.lon, item.lat)
-            key = item.main_theme.slug if item.main_theme else ""
+            key = None if item.lon is None else item.main_theme.slug if item.main_theme else ""
+            if key is None:
+                item = at_territory_centre(item)
+            else:
+                bounds.add(item.lon, item.lat)
             if key not in spools:
-                spools[key] = LayerSpool(item, files.enter_context(tempfile.TemporaryFile()))
+                spools[key] = LayerSpool(item, files.enter_context(tempfile.TemporaryFile()),
+                                         territories=key is None)
             spools[key].add(item)
+    # The whole territories last, after the unthemed points.
     return sorted(spools.values(), key=lambda spool: (
-        spool.theme.position if spool.theme else math.inf))
+        spool.territories, spool.theme.position if spool.theme else math.inf))
+
+
+def at_territory_centre(item: ExportItem) -> ExportItem:
+    """A whole-territory entry drawn at its territory's centre, and saying so."""
+    properties = item.feature["properties"]
+    lon, lat = territory_centre(properties["scope"], properties["territory"]) or FRANCE_CENTRE
+    notice = TERRITORY_NOTICE.format(name=properties["territory_name"] or "",
+                                     scope=SCOPE_WORDS.get(properties["scope"], ""))
+    feature = {**item.feature, "geometry": {"type": "Point", "coordinates": [lon, lat]},
+               "properties": {**properties,
+                              "description": f"{notice}\n\n{properties['description']}"}}
+    return ExportItem(feature, item.themes)
 
 
 def theme_layer(spool: LayerSpool, rank: int) -> dict:
     """A layer whose features are a placeholder, replaced by the spooled ones when written."""
-    options = layer_options(spool.theme.label_fr if spool.theme else NO_THEME, spool.colour,
-                            rank)
+    if spool.territories:
+        options = layer_options(TERRITORY_LAYER, spool.colour, rank, icon="Circle")
+    else:
+        options = layer_options(spool.theme.label_fr if spool.theme else NO_THEME,
+                                spool.colour, rank)
     return {"type": "FeatureCollection", "features": [placeholder(rank)],
             "_umap_options": options, "properties": options}
 

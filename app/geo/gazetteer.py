@@ -246,6 +246,18 @@ class Gazetteer:
         return {"code": code, "name": name, "type": type_,
                 "departements": [row[3] for row in rows]}
 
+    def territory_outline(self, level: str, code: str) -> shapely.Geometry | None:
+        """The outline of a région, a département or an EPCI (its communes' union), or None."""
+        if level == "epci":
+            rows = self._connection().execute(
+                "SELECT outline FROM communes WHERE epci = ? AND outline IS NOT NULL", (code,))
+            outlines = [parse_outline(row[0]) for row in rows]
+            return shapely.union_all(outlines) if outlines else None
+        table = {"region": "regions", "departement": "departements"}[level]
+        row = self._connection().execute(
+            f"SELECT outline FROM {table} WHERE code = ?", (code,)).fetchone()  # noqa: S608
+        return shapely.from_wkb(row[0]) if row and row[0] else None
+
     def departement_outlines(self) -> geopandas.GeoDataFrame:
         """Return the simplified outlines of the départements (code, name, region, geometry)."""
         return self._frame("SELECT code, name, region, outline FROM departements ORDER BY code")

@@ -81,7 +81,7 @@ def compact_points(filters: Filters) -> bytes:
         main_theme_rank(rank_by_id).label("theme"),
         kind_index.label("kind"),
         *extra,
-    ).subquery()
+    ).where(Initiative.lon.is_not(None)).subquery()  # a whole territory has no marker
     count, *arrays = db.session.execute(sa.select(
         sa.func.count(), *(json_array(rows.c[name], rows.c.id) for name in names))).one()
     parts = [b'{"count":', str(count).encode(),

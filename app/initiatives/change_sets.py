@@ -21,8 +21,8 @@ CHANGEABLE = (
     "name", "summary", "description", "kind", "actor_name", "actor_type", "lead_actor_id",
     "actor_identifier", "website",
     "public_contact", "started_on", "ended_on", "research_partnership", "insee", "lon", "lat",
-    "location_precision", "themes", "tags", "sources", *PLACE_DETAIL_FIELDS,
-    "life_status", "life_note",
+    "location_precision", "scope", "territory", "themes", "tags", "sources",
+    *PLACE_DETAIL_FIELDS, "life_status", "life_note",
 )
 DECISIONS = ("approve", "reject", "request_changes")
 MAX_MESSAGE = 2_000

@@ -5,13 +5,14 @@ from typing import Any
 
 from app.initiatives.history import jsonable, snapshot
 from app.models import Initiative
+from app.models.scope import territory_code
 
 COORDINATES = ("lon", "lat")
 
 
 def changed_values(initiative: Initiative, values: Mapping[str, Any]) -> dict[str, Any]:
     """The values that differ from the stored record, JSON-ready."""
-    stored = snapshot(initiative)
+    stored = {**snapshot(initiative), "territory": territory_code(initiative)}
     # No point given (no pin placed) keeps the stored point; the external id names the record.
     values = {key: value for key, value in values.items() if key != "external_id"
               and not (key in COORDINATES and value is None)}

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 
-from app.models import ACTOR_TYPES, KINDS, LIFE_STATUSES, LOCATION_PRECISIONS
+from app.models import ACTOR_TYPES, KINDS, LIFE_STATUSES, LOCATION_PRECISIONS, SCOPES
 from app.models.place_details import PLACE_DETAIL_FIELDS
 from app.text import N_, message_of
 
@@ -35,7 +35,7 @@ MAX_LIST_ITEMS = 50  # themes or tags of one initiative
 ACTOR_RULES = {"lead_actor_id": "clean_actor_id", "actor_identifier": "clean_actor_identifier",
                "partners": "clean_partners"}
 CHOICES = {"kind": KINDS, "actor_type": ACTOR_TYPES, "location_precision": LOCATION_PRECISIONS,
-           "life_status": LIFE_STATUSES}
+           "life_status": LIFE_STATUSES, "scope": SCOPES}
 
 
 class InvalidInitiative(ValueError):
@@ -55,12 +55,29 @@ def clean(data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
         for field in ("name", "kind"):
             if not cleaned.get(field) and field not in errors:
                 errors[field] = N_("Ce champ est obligatoire.")
-        has_point = cleaned.get("lon") is not None and cleaned.get("lat") is not None
-        if not has_point and not cleaned.get("insee") and "lon" not in errors:
-            errors["location"] = N_("Indiquez une commune ou un point sur la carte.")
+    errors.update(place_errors(cleaned, errors, partial=partial))
     if errors:
         raise InvalidInitiative(errors)
     return cleaned
+
+
+def place_errors(cleaned: dict[str, Any], errors: dict[str, str], *,
+                 partial: bool) -> dict[str, str]:
+    """The messages for a place that is missing, or a point given to a whole territory."""
+    has_point = cleaned.get("lon") is not None and cleaned.get("lat") is not None
+    scope = cleaned.get("scope") or "local"
+    if scope == "local":
+        if not partial and not has_point and not cleaned.get("insee") and "lon" not in errors:
+            return {"location": N_("Indiquez une commune ou un point sur la carte.")}
+        return {}
+    if has_point or cleaned.get("insee"):
+        return {"location": N_("Une entrée qui couvre tout un territoire n'a ni point ni "
+                               "commune : retirez-les, ou choisissez la portée « locale ».")}
+    if scope != "national" and not cleaned.get("territory") and "territory" not in errors \
+            and not partial:
+        return {"territory": N_("Indiquez le territoire couvert (code de l'EPCI, du "
+                                "département ou de la région).")}
+    return {}
 
 
 def clean_fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -115,6 +132,8 @@ def clean_field(field: str, value: Any) -> Any:
         return bool(value)
     if field == "insee":
         return clean_insee(value)
+    if field == "territory":
+        return clean_territory(value)
     if field in ("themes", "tags"):
         return clean_list(value)
     if field == "sources":
@@ -207,6 +226,17 @@ def clean_insee(value: Any) -> str | None:
     code = str(value).strip().upper()
     if len(code) != 5 or not code.isalnum():
         raise ValueError(N_("Code INSEE invalide (5 caractères)."))
+    return code
+
+
+def clean_territory(value: Any) -> str | None:
+    """A territory's code as given (an EPCI's SIREN, a département's or région's code, FR)."""
+    if value in (None, ""):
+        return None
+    code = str(value).strip().upper()
+    if len(code) > 9 or not code.isalnum():
+        raise ValueError(N_("Code de territoire invalide (9 caractères au plus, "
+                            "lettres et chiffres)."))
     return code
 
 

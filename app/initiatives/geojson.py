@@ -14,6 +14,7 @@ from sqlalchemy.sql import Select
 
 from app.extensions import db
 from app.filters import FilterError, Filters
+from app.geo.scope_places import scope_properties
 from app.initiatives.memory import gc_paused
 from app.initiatives.paths import initiative_path
 from app.initiatives.umap_markup import markdown_to_umap
@@ -244,8 +245,10 @@ def feature(row, themes: list[ThemeInfo], tags: list[str], site: str,
     return {
         "type": "Feature",
         "id": id_,
-        "geometry": {"type": "Point", "coordinates": [round(lon, COORD_DECIMALS),
-                                                      round(lat, COORD_DECIMALS)]},
+        # A whole territory has no point: a null geometry (RFC 7946, 3.2), never a fake pin.
+        "geometry": None if lon is None or lat is None else {
+            "type": "Point", "coordinates": [round(lon, COORD_DECIMALS),
+                                             round(lat, COORD_DECIMALS)]},
         "properties": {
             "uid": id_, "name": name, "description": markdown_to_umap(description),
             "summary": summary or "", "kind": kind,
@@ -253,6 +256,7 @@ def feature(row, themes: list[ThemeInfo], tags: list[str], site: str,
             "actor_name": actor_name or "", "actor_type": actor_type,
             **(actor or NO_ACTOR), "partners": list(partners), "commune": commune,
             "insee": insee, "epci": epci, "departement": departement, "region": region,
+            **scope_properties(lon, epci, departement, region),
             "location_precision": precision, "website": website, "public_contact": contact,
             "started_on": iso(started_on), "ended_on": iso(ended_on),
             "research_partnership": research, "source": source or "",

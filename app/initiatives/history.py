@@ -17,6 +17,7 @@ SNAPSHOT_FIELDS = (
     "actor_name",
     "actor_type",
     "lead_actor_id",
+    "scope",
     "lon",
     "lat",
     "location_precision",

@@ -11,13 +11,14 @@ from app.initiatives.fields import InvalidInitiative, check_period
 from app.initiatives.history import SNAPSHOT_FIELDS, record, snapshot
 from app.initiatives.scopes import check_change
 from app.initiatives.sources import source_rows
-from app.initiatives.values import CleanValues, cleaned
+from app.initiatives.values import PLACE_KEYS, CleanValues, cleaned
 from app.models import Initiative, Revision, Tag, Theme, User
 from app.models.base import utcnow
+from app.models.scope import territory_code
 from app.text import N_, fold
 
 # Fields set as given; the place (point and territory) is derived, the status decided.
-PLACE_FIELDS = ("lon", "lat", "insee", "commune_name", "epci", "departement", "region")
+PLACE_FIELDS = ("scope", "lon", "lat", "insee", "commune_name", "epci", "departement", "region")
 # The lead actor is set by app.initiatives.actors, which follows merges and copies its name.
 SCALAR_FIELDS = tuple(
     field for field in SNAPSHOT_FIELDS if field not in (*PLACE_FIELDS, "status", "lead_actor_id")
@@ -106,7 +107,7 @@ def apply_values(initiative: Initiative, values: CleanValues, *,
     for field in SCALAR_FIELDS:
         if field in values:
             setattr(initiative, field, values[field])
-    if {"insee", "lon", "lat"} & values.keys():
+    if PLACE_KEYS & values.keys():
         for field, value in values.place.items():
             setattr(initiative, field, value)
     if "themes" in values:
@@ -143,6 +144,20 @@ def tags_by_name(names: list[str]) -> list[Tag]:
     return sorted(tags, key=lambda tag: tag.name)
 
 
+def in_current_scope(values: CleanValues, initiative: Initiative) -> CleanValues:
+    """Values that move a place, completed with the initiative's scope and territory when
+    they do not say them (a new point for a local entry, a new scope at the same level)."""
+    if not PLACE_KEYS & values.keys():
+        return values
+    missing = {}
+    if "scope" not in values:
+        missing["scope"] = initiative.scope
+    scope = values.get("scope") or missing.get("scope")
+    if "territory" not in values and scope != "local":
+        missing["territory"] = territory_code(initiative, scope)
+    return values.with_fields(**missing) if missing else values
+
+
 class StaleInitiative(Exception):
     """Raised when the initiative changed since the version the caller saw."""
 
@@ -163,7 +178,7 @@ def update_initiative(
     """
     if expected_version is not None and expected_version != initiative.version:
         raise StaleInitiative(initiative.id)
-    values = cleaned(data, partial=True)
+    values = in_current_scope(cleaned(data, partial=True), initiative)
     check_period(values, initiative)  # a date changed alone must still fit the other one
     check_change(author, initiative, values)
     before = snapshot(initiative)

@@ -10,11 +10,12 @@ from typing import Any
 
 from app.geo.gazetteer import Commune
 from app.geo.point_checks import MisplacedPoint
+from app.geo.scope_places import UnknownTerritory, scope_place
 from app.geo.territory import UnknownCommune, locate, place_of
-from app.initiatives.fields import InvalidInitiative, clean, clean_fields
+from app.initiatives.fields import InvalidInitiative, clean, clean_fields, place_errors
 from app.text import message_of
 
-PLACE_KEYS = frozenset(("insee", "lon", "lat"))
+PLACE_KEYS = frozenset(("insee", "lon", "lat", "scope", "territory"))
 
 
 class CleanValues(Mapping[str, Any]):
@@ -38,7 +39,9 @@ class CleanValues(Mapping[str, Any]):
         other mistakes of a form or an imported row.
         """
         values = cls(clean(dict(data), partial=partial), complete=not partial, commune=commune)
-        if PLACE_KEYS & values.keys():
+        # A new territory alone belongs to the scope of the record it changes: placed then.
+        territory_alone = partial and "scope" not in values and "territory" in values
+        if PLACE_KEYS & values.keys() and not territory_alone:
             values.place  # noqa: B018 (looked up once, kept for writing)
         return values
 
@@ -55,15 +58,28 @@ class CleanValues(Mapping[str, Any]):
     def place(self) -> dict[str, Any]:
         """The point and territory of these values, looked up once; raise InvalidInitiative."""
         if self._place is None:
-            lon, lat = self.get("lon"), self.get("lat")
-            try:
-                self._place = place_of(self._commune, lon, lat) if self._commune else \
-                    locate(self.get("insee"), lon, lat)
-            except UnknownCommune as error:
-                raise InvalidInitiative({"insee": message_of(error)}) from None
-            except MisplacedPoint as error:
-                raise InvalidInitiative({"location": message_of(error)}) from None
+            self._place = self._find_place()
         return self._place
+
+    def _find_place(self) -> dict[str, Any]:
+        """A local entry's point and territory, or a whole territory's codes and no point."""
+        scope = self.get("scope") or "local"
+        if scope != "local":
+            if errors := place_errors(self._values, {}, partial=True):
+                raise InvalidInitiative(errors)
+            try:
+                return scope_place(scope, self.get("territory"))
+            except UnknownTerritory as error:
+                raise InvalidInitiative({"territory": message_of(error)}) from None
+        lon, lat = self.get("lon"), self.get("lat")
+        try:
+            place = place_of(self._commune, lon, lat) if self._commune else \
+                locate(self.get("insee"), lon, lat)
+        except UnknownCommune as error:
+            raise InvalidInitiative({"insee": message_of(error)}) from None
+        except MisplacedPoint as error:
+            raise InvalidInitiative({"location": message_of(error)}) from None
+        return {"scope": "local", **place}
 
     def with_fields(self, **fields: Any) -> "CleanValues":
         """These values and more, each checked by its own rule; the place found is kept."""

@@ -26,6 +26,7 @@ from app.models.outbox import OutboxMessage
 from app.models.reject_reason import RejectReason
 from app.models.report import REPORT_KINDS, REPORT_STATUSES, Report
 from app.models.revision import Revision
+from app.models.scope import SCOPES
 from app.models.source import InitiativeSource
 from app.models.staged_import import StagedImport
 from app.models.used_stamp import UsedStamp
@@ -45,6 +46,7 @@ __all__ = [
     "REPORT_STATUSES",
     "ROLES",
     "SCOPE_LEVELS",
+    "SCOPES",
     "STATUSES",
     "Actor",
     "ActorEvent",

@@ -12,6 +12,7 @@ from app.models.base import UTCDateTime, in_check, utcnow
 from app.models.freshness import FreshnessColumns
 from app.models.lineage import LineageLinks
 from app.models.place_details import PlaceDetailsColumns
+from app.models.scope import ScopeColumns
 
 if TYPE_CHECKING:
     from app.models.source import InitiativeSource
@@ -83,7 +84,8 @@ class Tag(db.Model):
         return f"<Tag {self.name}>"
 
 
-class Initiative(ActorColumns, PlaceDetailsColumns, LineageLinks, FreshnessColumns, db.Model):
+class Initiative(ActorColumns, PlaceDetailsColumns, LineageLinks, FreshnessColumns,
+                 ScopeColumns, db.Model):
     __tablename__ = "initiatives"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -94,8 +96,9 @@ class Initiative(ActorColumns, PlaceDetailsColumns, LineageLinks, FreshnessColum
     actor_name: Mapped[str] = mapped_column(sa.String(200), default="")
     actor_type: Mapped[str | None] = mapped_column(sa.String(30), index=True)
 
-    lon: Mapped[float] = mapped_column(sa.Float)
-    lat: Mapped[float] = mapped_column(sa.Float)
+    # NULL for an initiative whose scope is a whole territory (app.models.scope).
+    lon: Mapped[float | None] = mapped_column(sa.Float)
+    lat: Mapped[float | None] = mapped_column(sa.Float)
     location_precision: Mapped[str] = mapped_column(sa.String(20), default="commune")
     insee: Mapped[str | None] = mapped_column(sa.String(5), index=True)
     commune_name: Mapped[str | None] = mapped_column(sa.String(120))

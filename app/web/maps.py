@@ -30,11 +30,13 @@ from app.geo.maps import (
     inert_json,
     render_parts,
 )
+from app.geo.scope_places import territory_box, territory_outline
 from app.geo.territory import current_gazetteer
 from app.initiatives.fields import clean_field
 from app.initiatives.freshness import stale_cutoff
 from app.initiatives.taxonomy import all_themes
 from app.models import Initiative, Theme
+from app.models.scope import territory_code
 from app.web.labels import KIND_ICONS, KIND_LABELS
 
 HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -146,10 +148,30 @@ def initiatives_map(filter_args: MultiDict, label: str, *, bounds=None, fit: boo
 
 
 def initiative_map(initiative: Initiative, label: str) -> RenderedMap:
-    """A small map centred on one initiative, its point in its main theme's colour."""
+    """A small map centred on one initiative, its point in its main theme's colour; for a
+    whole territory, its outline (France: the map of France), never a pin."""
     main_theme: Theme | None = initiative.themes[0] if initiative.themes else None
     colour = safe_colour(main_theme.colour if main_theme else None)
+    if initiative.lon is None or initiative.lat is None:
+        return territory_map(initiative.scope, territory_code(initiative), colour, label,
+                             map_assets(), tiles())
     return point_map(initiative.lat, initiative.lon, colour, label, map_assets(), tiles())
+
+
+@functools.lru_cache(maxsize=256)
+def territory_map(scope: str, code: str | None, colour: str, label: str, assets: MapAssets,
+                  tiles_: Tiles) -> RenderedMap:
+    """The rendered map of a territory's outline, fitted to it, kept like point_map's."""
+    page_map = base_map(assets, tiles_, label)
+    outline = territory_outline(scope, code)
+    box = territory_box(scope, code)
+    if outline is not None:
+        style = {"color": colour, "weight": 2, "fillColor": colour, "fillOpacity": 0.15}
+        folium.GeoJson({"type": "Feature", "geometry": outline, "properties": {}},
+                       style_function=lambda _feature: style, interactive=False,
+                       ).add_to(page_map)
+    page_map.fit_bounds([[box[1], box[0]], [box[3], box[2]]] if box else FRANCE_BOUNDS)
+    return render_parts(page_map)
 
 
 @functools.lru_cache(maxsize=1024)

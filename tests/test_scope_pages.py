@@ -1,0 +1,29 @@
+"""Whole-territory entries on the pages and in the exports (issue 15.3)."""
+
+from tests.factories import sign_in
+from tests.test_scope_api import mixed  # noqa: F401 (a fixture)
+
+PUBLIC_URLS = ("/", "/initiatives", "/embed", "/territoires/22", "/territoires/region/53",
+               "/territoires/", "/initiatives.atom", "/initiatives?near=71137",
+               "/export/initiatives.geojson", "/export/initiatives.umap",
+               "/export/initiatives.csv", "/export/initiatives.gpkg")
+
+
+def test_every_page_and_export_answers_with_whole_territories(client, mixed):  # noqa: F811
+    ids = [initiative.id for initiative in mixed]
+    urls = [*PUBLIC_URLS, *(f"/initiatives/{i}" for i in ids)]
+    failed = {url: status for url in urls
+              if (status := client.get(url, follow_redirects=True).status_code) >= 400}
+    sign_in(client, "admin")
+    urls = ["/moderation", *(f"/moderation/initiatives/{i}" for i in ids),
+            *(f"/moderation/initiatives/{i}/edit" for i in ids)]
+    failed |= {url: status for url in urls
+               if (status := client.get(url, follow_redirects=True).status_code) >= 400}
+    assert not failed, sorted(failed.items())
+
+
+def test_the_page_of_a_whole_territory_draws_its_outline_and_no_pin(client, mixed):  # noqa: F811
+    page = client.get(f"/initiatives/{mixed[1].id}", follow_redirects=True).get_data(True)
+    assert "geo_json" in page and "circle_marker" not in page
+    page = client.get(f"/initiatives/{mixed[0].id}", follow_redirects=True).get_data(True)
+    assert "circle_marker" in page
