@@ -19,7 +19,7 @@ its GiST index accepts: only the NOT NULLs go.
 Downgrading refuses while non-local entries exist: they have no point to go back to.
 
 Revision ID: 27371f083d1a
-Revises: b7d2e6a1c9f4
+Revises: c7e2a4f9d1b3
 Create Date: 2026-12-05 23:00:00.000000
 
 """
@@ -31,7 +31,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '27371f083d1a'
-down_revision = 'b7d2e6a1c9f4'
+down_revision = 'c7e2a4f9d1b3'
 branch_labels = None
 depends_on = None
 
