@@ -56,6 +56,12 @@ def test_an_epci_across_departements_keeps_neither_departement_nor_region(app):
     assert columns(initiative)[4:7] == ("200054781", None, "11")
 
 
+def test_an_etablissement_public_territorial_is_an_intercommunality(app):
+    # Grand-Orly Seine Bièvre: an EPT of the Métropole du Grand Paris, in 91 and 94.
+    initiative = territory_entry("intercommunal", "200058014")
+    assert columns(initiative)[4:7] == ("200058014", None, "11")
+
+
 @pytest.mark.parametrize(("scope", "territory", "field", "words"), [
     ("departemental", None, "territory", "Indiquez le territoire"),
     ("departemental", "00", "territory", "Département inconnu"),

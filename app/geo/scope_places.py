@@ -5,6 +5,7 @@ import functools
 import shapely
 import shapely.geometry
 
+from app.geo.epts import intercommunality, intercommunality_outline
 from app.geo.gazetteer import Gazetteer, GazetteerMissing, get_gazetteer
 from app.geo.territory import current_gazetteer
 from app.models.scope import SCOPE_TERRITORY_COLUMNS, scope_of
@@ -50,7 +51,7 @@ def territory_codes(gazetteer: Gazetteer, scope: str, code: str) -> dict[str, st
         return {"region": code}
     if scope == "departemental" and (found := gazetteer.departement(code)):
         return {"departement": found["code"], "region": found["region"]}
-    if scope == "intercommunal" and (epci := gazetteer.epci(code)):
+    if scope == "intercommunal" and (epci := intercommunality(gazetteer, code)):
         regions = {gazetteer.departement(code)["region"] for code in epci["departements"]}
         return {"epci": epci["code"],
                 "departement": epci["departements"][0] if len(epci["departements"]) == 1
@@ -90,7 +91,7 @@ def territory_label(scope: str, code: str) -> str:
     except GazetteerMissing:
         return code
     found = {"regional": gazetteer.region, "departemental": gazetteer.departement,
-             "intercommunal": gazetteer.epci}[scope](code)
+             "intercommunal": lambda code: intercommunality(gazetteer, code)}[scope](code)
     return found["name"] if found else code
 
 
@@ -111,7 +112,7 @@ def territory_shape(path: str, scope: str, code: str) -> tuple[tuple, tuple] | N
     """The bounds and an inner point of a territory, computed once per process."""
     if scope == "national":
         return FRANCE_BOUNDS, FRANCE_CENTRE
-    outline = get_gazetteer(path).territory_outline(LEVELS[scope], code)
+    outline = outline_of(get_gazetteer(path), scope, code)
     if outline is None:
         return None
     inner = outline.point_on_surface()
@@ -128,7 +129,14 @@ def territory_outline(scope: str, code: str | None) -> dict | None:
 
 @functools.lru_cache(maxsize=256)
 def simplified_outline(path: str, scope: str, code: str) -> dict | None:
-    outline = get_gazetteer(path).territory_outline(LEVELS[scope], code)
+    outline = outline_of(get_gazetteer(path), scope, code)
     if outline is None:
         return None
     return shapely.geometry.mapping(outline.simplify(OUTLINE_TOLERANCE))
+
+
+def outline_of(gazetteer: Gazetteer, scope: str, code: str) -> shapely.Geometry | None:
+    """The outline of a région, a département, an EPCI or an EPT."""
+    if scope == "intercommunal":
+        return intercommunality_outline(gazetteer, code)
+    return gazetteer.territory_outline(LEVELS[scope], code)
