@@ -19,6 +19,7 @@ from app.public.feeds import feed_response
 from app.public.initiative_page import json_ld, page_stamp, territory_links
 from app.public.near import distance_label, map_bounds
 from app.public.query import filter_args, read_filters
+from app.public.scope_panel import whole_territory_sections, wider_sections
 from app.public.services import public_initiative, result_page
 from app.web.labels import SORT_LABELS
 from app.web.maps import initiative_map, initiatives_map
@@ -37,7 +38,17 @@ def index():
     rendered = initiatives_map(state.args, _("Carte des initiatives"),
                                bounds=map_bounds(state.filters),
                                fit=state.narrowed and not state.filters.near, sync_view=True)
-    return render_template("public/index.html", state=state, map=rendered)
+    return render_template("public/index.html", state=state, map=rendered,
+                           scope_sections=whole_territory_sections(state.filters))
+
+
+@bp.get("/carte/territoires")
+def whole_territories():
+    """The whole-territory entries meeting the filters and the map's view (bbox): the list
+    the map's panel swaps in as the view moves (an HTML fragment)."""
+    filters = read_filters(request.args)
+    return render_template("public/_scope_panel_body.html",
+                           sections=whole_territory_sections(filters))
 
 
 @bp.get("/initiatives")
@@ -52,6 +63,7 @@ def initiatives():
     sort = request.args.get("sort") if request.args.get("sort") in sorts else default
     page = result_page(state.filters, sort, request.args.get("page", 1, type=int))
     return render_template("public/list.html", state=state, page=page, sort=sort,
+                           wider=wider_sections(state.filters),
                            sorts=sorts, distance_label=distance_label,
                            page_link=lambda number: request.path
                            + query_string(state.args, sort=sort, page=number))

@@ -12,6 +12,7 @@ from app.geo.gazetteer import Gazetteer, GazetteerMissing
 from app.geo.maps import RenderedMap
 from app.geo.territory import current_gazetteer
 from app.public.browse import Browse, browse
+from app.public.scope_panel import whole_territory_sections
 from app.public.services import counted_key, counts_per_area, result_page
 from app.web.maps import initiatives_map
 
@@ -115,6 +116,7 @@ def render_territory(territory: Territory):
     listing = result_page(state.filters, "name", 1) if territory.level == "commune" else None
     return render_template("public/territory.html", territory=territory, state=state,
                            map=rendered, legend=legend, listing=listing,
+                           scope_sections=whole_territory_sections(state.filters),
                            areas=[] if listing else area_rows(territory, counts))
 
 

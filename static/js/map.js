@@ -492,7 +492,9 @@
       var centre = map.getCenter();
       var hash = "#map=" + map.getZoom() + "/" + centre.lat.toFixed(4) + "/" + centre.lng.toFixed(4);
       window.history.replaceState(null, "", hash);
-      document.dispatchEvent(new CustomEvent("maillage:view", { detail: { hash: hash } }));
+      var b = map.getBounds();
+      document.dispatchEvent(new CustomEvent("maillage:view", { detail: { hash: hash, bounds: {
+        west: b.getWest(), south: b.getSouth(), east: b.getEast(), north: b.getNorth() } } }));
     });
     return Boolean(view);
   }

@@ -54,6 +54,7 @@ RULES = {
     **ROLE_MATRIX_RULES,
     # Public pages, data and files (declared so on purpose).
     "public.index": ("public", lambda o: {}),
+    "public.whole_territories": ("public", lambda o: {}),
     "public.initiatives": ("public", lambda o: {}),
     "public.initiative": ("public", lambda o: {**initiative(o), "slug": "initiative"}),
     "public.embed": ("public", lambda o: {}),
