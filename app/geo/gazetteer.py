@@ -258,6 +258,10 @@ class Gazetteer:
             f"SELECT outline FROM {table} WHERE code = ?", (code,)).fetchone()  # noqa: S608
         return shapely.from_wkb(row[0]) if row and row[0] else None
 
+    def epci_names(self) -> list[tuple[str, str]]:
+        """Every EPCI as (SIREN, name), in SIREN order."""
+        return self._connection().execute("SELECT code, name FROM epcis ORDER BY code").fetchall()
+
     def departement_outlines(self) -> geopandas.GeoDataFrame:
         """Return the simplified outlines of the départements (code, name, region, geometry)."""
         return self._frame("SELECT code, name, region, outline FROM departements ORDER BY code")

@@ -5,11 +5,11 @@ import functools
 import shapely
 import shapely.geometry
 
-from app.geo.epts import intercommunality, intercommunality_outline
+from app.geo.epts import EPTS, intercommunality, intercommunality_outline
 from app.geo.gazetteer import Gazetteer, GazetteerMissing, get_gazetteer
 from app.geo.territory import current_gazetteer
 from app.models.scope import SCOPE_TERRITORY_COLUMNS, scope_of
-from app.text import N_
+from app.text import N_, fold
 
 NATIONAL_CODES = ("", "FR", "FRA", "FRANCE")
 # Metropolitan France's box and a point inside it: where "all of France" is drawn.
@@ -140,3 +140,37 @@ def outline_of(gazetteer: Gazetteer, scope: str, code: str) -> shapely.Geometry 
     if scope == "intercommunal":
         return intercommunality_outline(gazetteer, code)
     return gazetteer.territory_outline(LEVELS[scope], code)
+
+
+def territory_text(scope: str, code: str | None) -> str:
+    """A territory as a form shows it: "22 — Côtes-d'Armor"; empty when local or France."""
+    if scope in (None, "local", "national") or not code:
+        return ""
+    return f"{code} — {territory_label(scope, code)}"
+
+
+def territory_from_text(scope: str, text: str | None) -> str | None:
+    """The code of the territory typed in a form: a code ("22", "22 — Côtes-d'Armor") or a
+    name of this scope's level ("Côtes-d'Armor", "Bretagne"); as typed when not found."""
+    typed = (text or "").strip()
+    code = typed.split(" ", 1)[0].strip(" —-")
+    if scope == "national" or not typed or any(char.isdigit() for char in code):
+        return code or None
+    try:
+        gazetteer = current_gazetteer()
+    except GazetteerMissing:
+        return typed
+    return named(gazetteer, scope, fold(typed)) or typed
+
+
+def named(gazetteer: Gazetteer, scope: str, key: str) -> str | None:
+    """The code of the territory of this level whose name is the folded key, if one is."""
+    if scope == "regional":
+        rows = [(r["code"], r["name"]) for r in gazetteer.regions()]
+    elif scope == "departemental":
+        rows = [(d["code"], d["name"]) for d in gazetteer.departements()]
+    else:
+        rows = [(code, name) for code, (name, _communes) in EPTS.items()] + \
+            gazetteer.epci_names()
+    found = [code for code, name in rows if fold(name) == key]
+    return found[0] if len(found) == 1 else None

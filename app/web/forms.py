@@ -26,6 +26,7 @@ from app.initiatives.fields import MAX_LENGTHS
 from app.initiatives.sources import MAX_SOURCES, SOURCE_LENGTHS
 from app.web.labels import ACTOR_TYPE_LABELS, KIND_LABELS, LIFE_LABELS
 from app.web.place_form import PlaceDetailsFields
+from app.web.scope_labels import SCOPE_CHOICES
 
 
 def options(labels) -> list[SelectChoice]:
@@ -106,6 +107,10 @@ class InitiativeForm(PlaceDetailsFields, WithSources):
                                    render_kw={"maxlength": 20, "autocomplete": "off"})
     actor_type = SelectField(_l("Type de porteur"), validate_choice=False, choices=options(
         [("", _l("— Non précisé —")), *ACTOR_TYPE_LABELS.items()]))
+    scope = RadioField(_l("Portée"), choices=options(SCOPE_CHOICES), default="local",
+                       validate_choice=False)
+    territory = StringField(_l("Territoire couvert"), render_kw={
+        "maxlength": 160, "autocomplete": "off", "list": "territory-options"})
     commune = StringField(_l("Commune"), render_kw={
         "maxlength": 120, "autocomplete": "off", "data-commune-input": ""})
     insee = HiddenField()

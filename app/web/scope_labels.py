@@ -2,7 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 
+from app.geo.gazetteer import GazetteerMissing
 from app.geo.scope_places import territory_label
+from app.geo.territory import current_gazetteer
 from app.models.scope import territory_code
 from app.web.labels import N_, translated
 
@@ -46,3 +48,13 @@ def territory_name_of(initiative) -> str:
     if initiative.scope in (None, "local"):
         return ""
     return territory_label(initiative.scope, territory_code(initiative) or "FR")
+
+
+def territory_options(scope: str) -> list[str]:
+    """What the territory field suggests at a scope: "22 — Côtes-d'Armor", "53 — Bretagne"."""
+    try:
+        gazetteer = current_gazetteer()
+    except GazetteerMissing:
+        return []
+    found = gazetteer.regions() if scope == "regional" else gazetteer.departements()
+    return [f"{item['code']} — {item['name']}" for item in found]

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from app.geo.gazetteer import Commune
+from app.geo.scope_places import territory_from_text, territory_text
 from app.geo.territory import current_gazetteer
 from app.initiatives.actor_identifiers import identifier_text
 from app.initiatives.duplicates import find_duplicates
@@ -14,6 +15,7 @@ from app.initiatives.fields import MAX_LENGTHS, InvalidInitiative
 from app.initiatives.geojson import iso
 from app.initiatives.values import CleanValues
 from app.models import ChangeSet, Initiative
+from app.models.scope import territory_code
 from app.text import fold
 from app.web.forms import options
 from app.web.i18n import translate
@@ -23,12 +25,12 @@ from app.web.place_form import place_form_data, place_form_values
 VALUE_FIELDS = ("name", "summary", "description", "kind", "actor_name", "actor_type",
                 "actor_identifier", "website",
                 "public_contact", "started_on", "ended_on", "research_partnership", "themes",
-                "tags", "insee", "lon", "lat", "sources", "life_status", "life_note")
+                "tags", "insee", "lon", "lat", "sources", "life_status", "life_note", "scope")
 # The actor chosen among the suggestions, a new actor's identifier: given, or nothing.
 OPTIONAL_FIELDS = ("lead_actor_id", "actor_identifier")
 # Errors about the place all show next to the commune field (the point is a hidden field).
 ERROR_FIELDS = {"lead_actor_id": "actor_name", "location": "commune", "insee": "commune",
-                "lon": "commune", "lat": "commune"}
+                "lon": "commune", "lat": "commune", "territory": "territory", "scope": "scope"}
 COMMUNE_CHOICES = 8
 
 
@@ -57,6 +59,10 @@ def form_values(form) -> dict[str, Any]:
     if "private_email" in form:
         data["private_email"] = form.private_email.data
     data["location_precision"] = "address" if data["lon"] and data["lat"] else "commune"
+    data["scope"] = data["scope"] or "local"
+    if data["scope"] != "local":  # a whole territory: what the commune part held goes
+        data.update(lon=None, lat=None, insee=None, location_precision="territory",
+                    territory=territory_from_text(data["scope"], form.territory.data))
     return data
 
 
@@ -159,6 +165,7 @@ def initiative_form_data(initiative: Initiative) -> dict[str, Any]:
                 commune=initiative.commune_name or "", started_on=iso(initiative.started_on) or "",
                 ended_on=iso(initiative.ended_on) or "")
     data.update(place_form_data(initiative))
+    data["territory"] = territory_text(initiative.scope, territory_code(initiative))
     if initiative.location_precision == "address":
         data.update(lon=str(initiative.lon), lat=str(initiative.lat))
     return data

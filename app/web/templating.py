@@ -24,7 +24,12 @@ from app.web.labels import (
 from app.web.maps import safe_colour
 from app.web.permissions import is_admin, is_moderator, may_import
 from app.web.place_details import PLACE_TERM_HEADINGS, phone_link
-from app.web.scope_labels import scope_name, section_title, territory_name_of
+from app.web.scope_labels import (
+    scope_name,
+    section_title,
+    territory_name_of,
+    territory_options,
+)
 from app.web.security import csp_nonce
 from app.web.urls import absolute_url, actor_url, page_url, umap_link
 
@@ -53,6 +58,7 @@ def register_templating(app: Flask) -> None:
     app.add_template_global(scope_name, "scope_name")
     app.add_template_global(section_title, "section_title")
     app.add_template_global(territory_name_of, "territory_name_of")
+    app.add_template_global(territory_options, "territory_options")
     app.add_template_filter(safe_colour, "safe_colour")
     app.add_template_global(phone_link, "phone_link")
     app.add_template_global(PLACE_TERM_HEADINGS, "place_term_headings")
