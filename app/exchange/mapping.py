@@ -11,9 +11,10 @@ from app.exchange.errors import ImportFileError
 from app.exchange.sources import Source
 from app.exchange.standard_imports import adjust_mapping
 from app.initiatives.geojson import ThemeInfo
-from app.models import ACTOR_TYPES, KINDS
+from app.models import ACTOR_TYPES, KINDS, SCOPES
 from app.text import fold
 from app.web.labels import ACTOR_TYPE_NAMES, KIND_NAMES
+from app.web.scope_labels import SCOPE_NAMES
 
 TARGETS = {
     "name": _l("Nom"), "description": _l("Description"), "summary": _l("Résumé"),
@@ -28,6 +29,8 @@ TARGETS = {
     "last_verified_on": _l("Dernière vérification"),
     "lon": _l("Longitude"), "lat": _l("Latitude"), "insee": _l("Code INSEE de la commune"),
     "commune": _l("Nom de la commune"), "postcode": _l("Code postal"),
+    "scope": _l("Portée (locale, intercommunale, départementale, régionale, nationale)"),
+    "territory": _l("Territoire couvert (SIREN de l'EPCI, code du département ou de la région)"),
     "id": _l("Identifiant dans la source"),
     "actor_identifier": _l("SIRET, SIREN ou RNA du porteur"),
     "street_address": _l("Adresse (numéro et rue)"), "phone": _l("Téléphone"),
@@ -64,6 +67,8 @@ SYNONYMS = {
               "com insee", "citycode", "code insee commune"),
     "commune": ("commune", "ville", "city", "nom commune", "localite", "municipality"),
     "postcode": ("code postal", "cp", "postcode", "zip", "zipcode", "postal code"),
+    "scope": ("scope", "portee", "echelle"),
+    "territory": ("territory", "territoire", "code territoire"),
     "id": ("uid", "id", "identifiant", "ref", "reference"),
     # The national standards' columns (médiation numérique, data·inclusion) are synonyms:
     # their files map themselves.
@@ -187,6 +192,7 @@ def named_themes(cell: str, names: ThemeNames) -> list[tuple[str | None, str]]:
 
 KIND_LOOKUP = by_folded({kind: [KIND_NAMES[kind]] for kind in KINDS})
 ACTOR_TYPE_LOOKUP = by_folded({key: [ACTOR_TYPE_NAMES[key]] for key in ACTOR_TYPES})
+SCOPE_LOOKUP = by_folded({key: [SCOPE_NAMES[key]] for key in SCOPES})
 
 
 def parse_date(value) -> str:
@@ -230,7 +236,7 @@ def check_mapping(source: Source, mapping: dict[str, str]) -> None:
     if ("lat" in mapping) != ("lon" in mapping):
         raise ImportFileError("Une colonne de latitude sans colonne de longitude (ou "
                               f"l'inverse). Colonnes du fichier : {columns}.")
-    if not {"lat", "insee", "commune", "postcode"} & mapping.keys():
+    if not {"lat", "insee", "commune", "postcode", "scope"} & mapping.keys():
         raise ImportFileError(
             "Aucune colonne de coordonnées (latitude et longitude) ni de commune (code INSEE, "
             f"nom, code postal). Colonnes du fichier : {columns}.")

@@ -153,6 +153,11 @@ def read_choices(row: RawRow, ctx: RowContext, values: RowValues) -> None:
 def place(row: RawRow, ctx: RowContext, values: RowValues) -> dict:
     """The point (from the geometry or lon/lat columns) or the commune of a row."""
     insee, name, postcode = (m.text(mapped(row, ctx, t)) for t in ("insee", "commune", "postcode"))
+    scope = m.text(mapped(row, ctx, "scope"))
+    scope = m.SCOPE_LOOKUP.get(fold(scope), scope) if scope else "local"
+    if scope != "local":  # a whole territory: its code, and no point (the rules say if one is)
+        return {"scope": scope, "territory": m.text(mapped(row, ctx, "territory")) or None,
+                "location_precision": "territory"}
     if ctx.source.has_geometry and row.geometry is not None:
         lon, lat = geometry_point(row.geometry, ctx.shapes_to_points)
         return {"lon": lon, "lat": lat, "location_precision": "address",
