@@ -19,7 +19,7 @@ its GiST index accepts: only the NOT NULLs go.
 Downgrading refuses while non-local entries exist: they have no point to go back to.
 
 Revision ID: 27371f083d1a
-Revises: c7e2a4f9d1b3
+Revises: d7c3e1a5b9f4
 Create Date: 2026-12-05 23:00:00.000000
 
 """
@@ -31,7 +31,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '27371f083d1a'
-down_revision = 'c7e2a4f9d1b3'
+down_revision = 'd7c3e1a5b9f4'
 branch_labels = None
 depends_on = None
 
