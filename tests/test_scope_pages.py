@@ -27,3 +27,10 @@ def test_the_page_of_a_whole_territory_draws_its_outline_and_no_pin(client, mixe
     assert "geo_json" in page and "circle_marker" not in page
     page = client.get(f"/initiatives/{mixed[0].id}", follow_redirects=True).get_data(True)
     assert "circle_marker" in page
+
+
+def test_the_page_of_a_whole_territory_says_it_has_no_place(client, mixed):  # noqa: F811
+    page = client.get(f"/initiatives/{mixed[1].id}", follow_redirects=True).get_data(True)
+    assert "Pas de lieu : l'initiative couvre tout ce territoire (portée départementale " \
+        ": Côtes-d&#39;Armor)." in page
+    assert '"latitude": null' not in page and '"AdministrativeArea"' in page

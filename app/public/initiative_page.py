@@ -22,6 +22,7 @@ from app.initiatives.stored_features import STORED
 from app.models import Initiative, Theme
 from app.models.initiative import initiative_themes
 from app.web.place_details import opening_specifications
+from app.web.scope_labels import territory_name_of
 from app.web.urls import page_url
 
 # Per worker: a territory's links, for each locale (a few hundred bytes each).
@@ -153,6 +154,10 @@ def json_ld(initiative: Initiative) -> dict:
              "openingHoursSpecification": opening_specifications(initiative.opening_hours)}
     reach = {key: value for key, value in reach.items() if value}
     place = {"@type": "Place", "geo": geo, "address": address, **reach}
+    if initiative.lon is None:  # a whole territory: no coordinates, its area by name
+        geo = place = {"@type": "AdministrativeArea", "name": territory_name_of(initiative)}
+        data["areaServed"] = place
+        kind = "" if kind == "Place" else kind
     if kind == "Place":
         data.update(geo=geo, address=address, **reach)
     else:

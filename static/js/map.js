@@ -485,6 +485,13 @@
     status.textContent = formatCount(text, count, config.locale);
   }
 
+  /* The view's box, for what lists the entries meeting it (the whole-territory panel). */
+  function tellBounds(map) {
+    var b = map.getBounds();
+    document.dispatchEvent(new CustomEvent("maillage:bounds", { detail: {
+      west: b.getWest(), south: b.getSouth(), east: b.getEast(), north: b.getNorth() } }));
+  }
+
   function syncView(map) {
     var view = hashView();
     if (view) { map.setView(view.center, view.zoom, { animate: false }); }
@@ -492,10 +499,10 @@
       var centre = map.getCenter();
       var hash = "#map=" + map.getZoom() + "/" + centre.lat.toFixed(4) + "/" + centre.lng.toFixed(4);
       window.history.replaceState(null, "", hash);
-      var b = map.getBounds();
-      document.dispatchEvent(new CustomEvent("maillage:view", { detail: { hash: hash, bounds: {
-        west: b.getWest(), south: b.getSouth(), east: b.getEast(), north: b.getNorth() } } }));
+      document.dispatchEvent(new CustomEvent("maillage:view", { detail: { hash: hash } }));
+      tellBounds(map);
     });
+    map.whenReady(function () { tellBounds(map); });  // a view from the address: no move
     return Boolean(view);
   }
 

@@ -32,8 +32,8 @@
       .catch(function () { panel.setAttribute("data-state", "error"); });
   }
 
-  document.addEventListener("maillage:view", function (event) {
-    var b = event.detail && event.detail.bounds;
+  document.addEventListener("maillage:bounds", function (event) {
+    var b = event.detail;
     if (!b) { return; }
     var bbox = [clamp(b.west, 180), clamp(b.south, 90), clamp(b.east, 180), clamp(b.north, 90)]
       .map(function (value) { return value.toFixed(4); }).join(",");
