@@ -5,8 +5,9 @@ import functools
 import shapely
 import shapely.geometry
 
-from app.geo.epts import EPTS, intercommunality, intercommunality_outline
+from app.geo.epts import intercommunality_outline
 from app.geo.gazetteer import Gazetteer, GazetteerMissing, get_gazetteer
+from app.geo.outside_gazetteer import EPTS
 from app.geo.territory import current_gazetteer
 from app.models.scope import SCOPE_TERRITORY_COLUMNS, scope_of
 from app.text import N_, fold
@@ -51,7 +52,7 @@ def territory_codes(gazetteer: Gazetteer, scope: str, code: str) -> dict[str, st
         return {"region": code}
     if scope == "departemental" and (found := gazetteer.departement(code)):
         return {"departement": found["code"], "region": found["region"]}
-    if scope == "intercommunal" and (epci := intercommunality(gazetteer, code)):
+    if scope == "intercommunal" and (epci := gazetteer.epci(code)):
         regions = {gazetteer.departement(code)["region"] for code in epci["departements"]}
         return {"epci": epci["code"],
                 "departement": epci["departements"][0] if len(epci["departements"]) == 1
@@ -91,7 +92,7 @@ def territory_label(scope: str, code: str) -> str:
     except GazetteerMissing:
         return code
     found = {"regional": gazetteer.region, "departemental": gazetteer.departement,
-             "intercommunal": lambda code: intercommunality(gazetteer, code)}[scope](code)
+             "intercommunal": gazetteer.epci}[scope](code)
     return found["name"] if found else code
 
 
@@ -170,7 +171,7 @@ def named(gazetteer: Gazetteer, scope: str, key: str) -> str | None:
     elif scope == "departemental":
         rows = [(d["code"], d["name"]) for d in gazetteer.departements()]
     else:
-        rows = [(code, name) for code, (name, _communes) in EPTS.items()] + \
+        rows = [(code, ept["name"]) for code, ept in EPTS.items()] + \
             gazetteer.epci_names()
     found = [code for code, name in rows if fold(name) == key]
     return found[0] if len(found) == 1 else None

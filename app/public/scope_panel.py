@@ -13,7 +13,6 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.filters import Filters
-from app.geo.epts import intercommunality
 from app.geo.gazetteer import Gazetteer, GazetteerMissing
 from app.geo.scope_places import territory_box, territory_label
 from app.geo.spatial import select_initiatives
@@ -108,7 +107,7 @@ def meets(row, area: Area, gazetteer: Gazetteer | None) -> bool:
     if row.epci in area.epcis:
         return True
     # An EPCI and a département or région: they meet where its communes are.
-    found = intercommunality(gazetteer, row.epci) if gazetteer and not area.epcis else None
+    found = gazetteer.epci(row.epci) if gazetteer and not area.epcis else None
     return bool(found and set(found["departements"]) & area.departements)
 
 
