@@ -19,7 +19,7 @@ its GiST index accepts: only the NOT NULLs go.
 Downgrading refuses while non-local entries exist: they have no point to go back to.
 
 Revision ID: 27371f083d1a
-Revises: d7c3e1a5b9f4
+Revises: a7f3c9e1d5b8
 Create Date: 2026-12-05 23:00:00.000000
 
 """
@@ -31,7 +31,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '27371f083d1a'
-down_revision = 'd7c3e1a5b9f4'
+down_revision = 'a7f3c9e1d5b8'
 branch_labels = None
 depends_on = None
 
