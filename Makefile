@@ -10,7 +10,7 @@ GAZETTEER := geodata/build/gazetteer.sqlite
 INSTALLED := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast setup database geodata bench lint check clean translations messages browser-deps
+.PHONY: run test test-fast setup database geodata bench lint check clean translations messages browser-deps pdf-deps
 
 # Development mode (--debug, without the interactive debugger): links follow the request's
 # host, so no PUBLIC_URL is needed. Production sets PUBLIC_URL or refuses to start (README).
@@ -33,7 +33,7 @@ XDIST = $(if $(filter postgres%,$(DATABASE_URL)),,-n auto)
 test-fast: setup
 	$(BIN)/python -m pytest -m "not browser and not slow" $(XDIST) $(PYTEST_ARGS)
 
-setup: $(INSTALLED) $(GAZETTEER) translations
+setup: $(INSTALLED) $(GAZETTEER) translations pdf-deps
 
 database: setup
 	$(FLASK) --debug db upgrade
@@ -76,6 +76,13 @@ browser-deps: $(AXE)
 
 $(AXE):
 	npm install --prefix build/npm --no-audit --no-fund --silent axe-core@4
+
+# Printed directories: WeasyPrint draws with Debian's Pango and the DejaVu fonts.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+
+pdf-deps:
+	@dpkg -s $(PDF_PACKAGES) >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(PDF_PACKAGES); }
 
 # Benchmarks: every standard scale up to SIZE (1000, 10000, 100000) on SQLite and PostGIS;
 # writes BENCHMARKS.md. BENCH_ARGS adds options, e.g. BENCH_ARGS=--profile.

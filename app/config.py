@@ -81,6 +81,8 @@ def from_environment(instance_path: Path) -> dict:
         "IMPORT_MAX_BYTES": int(env.get("IMPORT_MAX_BYTES", 32 * 1024 * 1024)),
         "IMPORT_MAX_ROWS": int(env.get("IMPORT_MAX_ROWS", 100_000)),
         "IMPORT_TTL_SECONDS": int(env.get("IMPORT_TTL_SECONDS", 3600)),
+        # Printed directories (PDF): beyond this many entries the visitor is asked to narrow.
+        "PDF_MAX_ENTRIES": int(env.get("PDF_MAX_ENTRIES", 1000)),
         # Development (`make run`): a thread of the server runs the periodic jobs every
         # JOBS_IN_PROCESS_SECONDS. Off by default: production runs `flask jobs run` from a timer.
         "JOBS_IN_PROCESS": env.get("JOBS_IN_PROCESS", "").strip().lower() in TRUE_WORDS,

@@ -7,7 +7,7 @@ from werkzeug.http import is_resource_modified
 from werkzeug.wsgi import wrap_file
 
 from app.caching.bounded import BoundedCache, app_cache, byte_size
-from app.caching.page_files import page_files
+from app.caching.page_files import StoredPage, page_files
 from app.initiatives.fingerprints import Fingerprint
 from app.web.http import GEOJSON
 
@@ -74,13 +74,35 @@ def conditional_file(fp: Fingerprint, key: str,
     files = page_files()
     stored = files.open(key) if files is not None else None
     if stored is not None:
-        response = Response(wrap_file(request.environ, stored.file), headers=stored.headers,
-                            content_type=stored.content_type, direct_passthrough=True)
-        response.content_length = stored.length
-        return with_validators(response, fp, max_age)
+        return with_validators(sent_file(stored), fp, max_age)
     chunks, headers = stream()
     if files is not None:
         chunks = files.tee(key, GEOJSON, headers, chunks)
     response = Response(stream_with_context(chunks), mimetype=GEOJSON, headers=headers)
     return with_validators(response, fp, max_age)
 
+
+
+def conditional_built_file(fp: Fingerprint, key: str, build: Callable[[], tuple[bytes, dict]],
+                           mimetype: str, max_age: int = 60) -> Response:
+    """conditional_file() for a body built whole before it is sent (a PDF): the first fetch
+    builds it and keeps it in the page files, the next ones (any worker) send that file."""
+    if not is_resource_modified(request.environ, etag=fp.etag, last_modified=fp.last_modified):
+        return with_validators(Response(status=304), fp, max_age)
+    files = page_files()
+    stored = files.open(key) if files is not None else None
+    if stored is not None:
+        return with_validators(sent_file(stored), fp, max_age)
+    body, headers = build()
+    if files is not None:
+        for _chunk in files.tee(key, mimetype, headers, [body]):
+            pass  # the file is written by a thread of its own
+    return with_validators(Response(body, mimetype=mimetype, headers=headers), fp, max_age)
+
+
+def sent_file(stored: StoredPage) -> Response:
+    """A page file's body, handed to the server to send (sendfile where it can)."""
+    response = Response(wrap_file(request.environ, stored.file), headers=stored.headers,
+                        content_type=stored.content_type, direct_passthrough=True)
+    response.content_length = stored.length
+    return response

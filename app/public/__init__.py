@@ -4,4 +4,11 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from app.public import actors, assets, dossier_pages, routes, territories  # noqa: E402, F401
+from app.public import (  # noqa: E402, F401
+    actors,
+    assets,
+    directory_routes,
+    dossier_pages,
+    routes,
+    territories,
+)

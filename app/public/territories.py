@@ -91,6 +91,7 @@ def departement(code: str):
         outlines=commune_areas(gazetteer, found["code"]), key="insee",
         column=Initiative.insee, area_url=commune_page, bounds=bounds_of(outline),
         parents=region_crumbs(gazetteer, found["region"]),
+        directory=url_for("public.departement_directory", code=found["code"]),
     ))
 
 
@@ -116,6 +117,7 @@ def epci(siren: str):
         outlines=outlines, key="insee", column=Initiative.insee, area_url=commune_page,
         bounds=bounds_of(outlines),
         parents=departement_crumbs(gazetteer, found["departements"][0]),
+        directory=url_for("public.epci_directory", siren=found["code"]),
     ))
 
 
@@ -136,6 +138,7 @@ def commune(insee: str):
         filters={"commune": found.insee}, outlines=outline, key="insee",
         column=Initiative.insee, area_url=commune_page,
         bounds=bounds_of(outline) or bounds_around(found.lon, found.lat), parents=parents,
+        directory=url_for("public.commune_directory", insee=found.insee),
     ))
 
 

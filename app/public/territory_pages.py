@@ -41,6 +41,7 @@ class Territory:
     area_url: object  # code -> URL of an area's page
     bounds: list | None = None
     parents: list[tuple[str, str]] = field(default_factory=list)
+    directory: str | None = None  # its printed directory (PDF), for communes to départements
 
     @property
     def per_commune(self) -> bool:
