@@ -8,10 +8,18 @@ from benchmarks import PROJECT_ROOT, RESULTS_DIR, load, machine, postgres, repor
 from benchmarks.context import Context, Settings
 from benchmarks.figures import Run
 from benchmarks.generate import Generator, load_communes
-from benchmarks.scenarios import bbox, collection, exchange, map_page, single, submissions
+from benchmarks.scenarios import (
+    bbox,
+    collection,
+    directory,
+    exchange,
+    map_page,
+    single,
+    submissions,
+)
 from benchmarks.server import Server, status_kb
 
-READING = (collection, bbox, single, map_page)
+READING = (collection, bbox, single, map_page, directory)
 ERRORS_LOG = RESULTS_DIR / "errors.log"
 
 

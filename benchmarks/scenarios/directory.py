@@ -1,0 +1,77 @@
+"""Scenario: a printed directory (PDF) of 500 entries, cold then kept.
+
+The entries are the 500 westernmost initiatives (a `bbox` filter on the list's directory,
+`/initiatives/annuaire.pdf`), fewer when the scale has fewer. Cold is the first fetch (no page
+file for this version yet: the server renders it with WeasyPrint), once in the standard
+layout and once in large print; kept is the next fetch, sent from the page file.
+Floors: a directory of a single entry, cold (what any PDF costs: the engine, the cover, the
+map), for time; the idle worker's resident memory, for memory. Target (issue 18): under 10 s
+for 500 entries.
+"""
+
+from urllib.parse import urlencode
+
+import sqlalchemy as sa
+
+from benchmarks.client import get
+from benchmarks.context import Context
+from benchmarks.figures import Target
+from benchmarks.server import PeakMemory
+
+NAME = "printed directory"
+PATH = "/initiatives/annuaire.pdf"
+ENTRIES = 500
+# A bbox edge a hair beyond the last point kept, so it is inside whatever the rounding.
+EPSILON = 1e-7
+
+
+def west_bbox(ctx: Context, count: int) -> tuple[str, int]:
+    """The bbox of the `count` westernmost published initiatives, and how many it holds."""
+    from app.extensions import db
+    from app.models import Initiative
+
+    with ctx.app.app_context():
+        lons = db.session.scalars(sa.select(Initiative.lon).where(
+            Initiative.status == "published", Initiative.lon.is_not(None))
+            .order_by(Initiative.lon).limit(count)).all()
+    if not lons:
+        return "", 0
+    return f"-180,-90,{lons[-1] + EPSILON},90", len(lons)
+
+
+def timed(ctx: Context, query: dict) -> tuple[float | None, str]:
+    """Seconds to fetch a directory, and what went wrong if it did."""
+    answer = get(ctx.base_url, f"{PATH}?{urlencode(query)}")
+    if answer.status != 200 or not answer.body.startswith(b"%PDF"):
+        return None, f"answered {answer.status}: {answer.body[:120]!r}"
+    return answer.seconds, ""
+
+
+def ms(seconds: float | None) -> float | None:
+    return None if seconds is None else seconds * 1000
+
+
+def measure(ctx: Context) -> None:
+    if not ctx.available(NAME, f"{PATH}?bbox=0,0,0,0"):
+        return
+    bbox, count = west_bbox(ctx, ENTRIES)
+    one_bbox, _one = west_bbox(ctx, 1)
+    if not count:
+        ctx.missing(NAME, "no published initiative to print")
+        return
+    floor, problem = timed(ctx, {"bbox": one_bbox})
+    with PeakMemory(ctx.server) as memory:
+        cold, problem = timed(ctx, {"bbox": bbox}) if not problem else (None, problem)
+        large, _ = timed(ctx, {"bbox": bbox, "gros": "1"})
+    kept, _ = timed(ctx, {"bbox": bbox})
+    note = f"{count} entries (the westernmost), A4; " + (problem or "no error")
+    target = Target("value", 10_000, text="< 10 s for 500 entries")
+    ctx.add(NAME, f"{count} entries, cold", ms(cold), "ms", floor=ms(floor),
+            floor_label="directory of one entry, cold", target=target, note=note)
+    ctx.add(NAME, f"{count} entries, large print, cold", ms(large), "ms", floor=ms(floor),
+            floor_label="directory of one entry, cold", target=target, note=note)
+    ctx.add(NAME, f"{count} entries, kept (page file)", ms(kept), "ms", floor=ms(floor),
+            floor_label="directory of one entry, cold", note=note)
+    ctx.add(NAME, f"{count} entries: worker peak memory", memory.peak_mb, "MB",
+            floor=ctx.shared.get("idle"), floor_label="idle worker after start", note=note)
+    ctx.memory(NAME, f"{count}-entry PDFs", memory.peak_mb, memory.reset)
