@@ -30,8 +30,8 @@ def arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=3,
                         help="repetitions of warm fetches, bbox rounds, page loads (default 3)")
     parser.add_argument("--only", nargs="+", default=(), metavar="SCENARIO",
-                        choices=("collection", "bbox", "single", "map_page", "directory",
-                                 "exchange", "submissions"),
+                        choices=("collection", "bbox", "single", "map_page", "page_weight",
+                                 "directory", "exchange", "submissions"),
                         help="run only these scenarios")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--report-only", action="store_true",

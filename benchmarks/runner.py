@@ -14,12 +14,13 @@ from benchmarks.scenarios import (
     directory,
     exchange,
     map_page,
+    page_weight,
     single,
     submissions,
 )
 from benchmarks.server import Server, status_kb
 
-READING = (collection, bbox, single, map_page, directory)
+READING = (collection, bbox, single, map_page, page_weight, directory)
 ERRORS_LOG = RESULTS_DIR / "errors.log"
 
 
