@@ -34,7 +34,9 @@ def entries(app, themes, tmp_path):
                                   public_contact="03 85 59 12 34",
                                   website="https://repair.example.org"),
         "school": make_initiative("Cours en ligne de Cluny", status="published",
-                                  themes=["mediation-numerique"]),
+                                  themes=["mediation-numerique"], phone="03 85 00 00 01",
+                                  street_address="1 place du Marché", postcode="71250",
+                                  opening_hours="Mo-Fr 09:00-12:00"),
         "macon": make_initiative("Épicerie solidaire de Mâcon", status="published",
                                  insee=MACON, themes=["aide-alimentaire"]),
         "bordeaux": make_initiative("Atelier vélo de Bordeaux", status="published",
@@ -112,17 +114,21 @@ def test_entries_are_grouped_by_top_category_and_numbered_through(client, entrie
     assert spaced.index("Solidarité et entraide") < spaced.index("Inclusion numérique")
 
 
-def test_entry_shows_phone_website_commune_and_date(client, entries):
+def test_entry_shows_phone_address_hours_website_and_date(client, entries):
     body = client.get("/territoires/commune/71137/annuaire.pdf").get_data()
     text = re.sub(r"\s+", " ", pdf_text(body))
+    # A phone from the public contact, written in words as a phone before the phone field.
     assert "Téléphone : 03 85 59 12 34" in text
     assert "Site web : https://repair.example.org" in text
     assert "Commune : Cluny (71)" in text
     assert "Mise à jour le" in text
+    assert "Téléphone : 03 85 00 00 01" in text
+    assert "Adresse : 1 place du Marché, 71250 Cluny" in text
+    assert re.search(r"Horaires : .*09:00–12:00", text)
     links = {annotation.get_object()["/A"].get("/URI")
              for page in PdfReader(io.BytesIO(body)).pages
              for annotation in page.get("/Annots") or []}
-    assert "tel:+33385591234" in links
+    assert {"tel:+33385591234", "tel:+33385000001"} <= links
 
 
 def font_sizes(body: bytes, page_number: int) -> dict[str, float]:

@@ -1,7 +1,6 @@
 """Printed directories: the entries of a territory or a list, numbered by category, with
 their overview map and QR codes, ready for the PDF template."""
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -14,15 +13,14 @@ from app.filters import Filters
 from app.geo.overview_map import MapPoint, overview_svg
 from app.geo.spatial import select_initiatives
 from app.initiatives.licence import DATA_LICENCE
+from app.initiatives.phones import normalise_phone
 from app.models import Initiative, Theme
 from app.text import fold
 from app.web.pdf import qr_data_uri
+from app.web.place_details import address_line, week_hours
 from app.web.urls import absolute_url
 
 DEFAULT_MAX_ENTRIES = 1000
-# A phone number as people type it: "03 85 59 12 34", "+33 3.85.59.12.34", "(0)3 85 …".
-PHONE = re.compile(r"\+?[0-9][0-9 .()/-]{7,18}[0-9]")
-PHONE_DIGITS = range(9, 14)
 
 
 @dataclass(frozen=True)
@@ -33,8 +31,9 @@ class Entry:
     initiative: Initiative
     url: str  # its page's absolute URL, which the QR code encodes
     qr: str  # data: URI
-    phone: str | None
-    hours: str | None
+    phone: str | None  # E.164
+    address: str  # street, postcode and commune; "" when it has no street nor postcode
+    hours: list[tuple[str, str]]  # (day, opening times) for the seven days from printing
 
 
 @dataclass(frozen=True)
@@ -108,31 +107,18 @@ def entry(number: int, initiative: Initiative) -> Entry:
     the canonical one): a shorter address is a smaller code, read more easily from paper."""
     url = absolute_url("public.initiative", initiative_id=initiative.id)
     return Entry(number, initiative, url, qr_data_uri(url), phone_of(initiative),
-                 getattr(initiative, "opening_hours", None) or None)
+                 address_line(initiative), week_hours(initiative.opening_hours))
 
 
 def phone_of(initiative: Initiative) -> str | None:
-    """The entry's phone: its own field once it has one, else a public contact that is a
-    phone number (not an e-mail or a web address)."""
-    # `phone` and `opening_hours` come with the national schemas' fields (issue 17).
-    own = getattr(initiative, "phone", None)
-    if own:
-        return own
-    contact = (initiative.public_contact or "").strip()
-    found = PHONE.fullmatch(contact)
-    if found and len(re.sub(r"\D", "", contact)) in PHONE_DIGITS:
-        return contact
-    return None
-
-
-def tel_uri(phone: str) -> str:
-    """A tel: link of a French number as typed ("03 85 59 12 34" → "tel:+33385591234")."""
-    digits = re.sub(r"[^0-9+]", "", phone.replace("(0)", ""))
-    if digits.startswith("00"):
-        digits = "+" + digits[2:]
-    elif digits.startswith("0"):
-        digits = "+33" + digits[1:]
-    return "tel:" + digits
+    """The entry's phone in E.164: its own, else a public contact that is a phone number
+    (entries from before the phone field put it there)."""
+    if initiative.phone:
+        return initiative.phone
+    try:
+        return normalise_phone(initiative.public_contact or "")
+    except ValueError:  # an e-mail, a web address, a name, nothing
+        return None
 
 
 def entry_points(sections: list[Section]) -> list[MapPoint]:

@@ -20,7 +20,6 @@ from app.public.directory import (
     build_directory,
     directory_entries,
     max_entries,
-    tel_uri,
 )
 from app.public.feeds import feed_title
 from app.public.near import page_filters
@@ -133,7 +132,7 @@ def directory_pdf(title: str, filters: Filters, outlines: Outlines, layout: Layo
     area, neighbours = outlines()
     directory = build_directory(title, directory_entries(filters), area, neighbours, layout,
                                 online)
-    html = render_template("public/directory.html", directory=directory, tel_uri=tel_uri)
+    html = render_template("public/directory.html", directory=directory)
     return render_pdf(html)
 
 
