@@ -261,3 +261,24 @@ def test_fetcher_serves_static_files_and_data_only(app):
                 f"file://{app.static_folder}/../pyproject.toml", "ftp://example.org/f"):
         with pytest.raises(RefusedURL):
             fetcher.fetch(url)
+
+
+def test_dossier_directory_prints_its_public_initiatives(client, entries):
+    from app.initiatives.dossiers import save_dossier
+
+    ids = [entries[key][0] for key in ("bordeaux", "school", "pending")]
+    with write_transaction():
+        save_dossier(None, {"slug": "ateliers", "title": "Ateliers et cours",
+                            "initiatives": ids}, None)
+    response = client.get("/dossiers/ateliers/annuaire.pdf")
+    assert response.status_code == 200
+    disposition = response.headers["Content-Disposition"]
+    assert disposition == 'inline; filename="annuaire-ateliers-et-cours.pdf"'
+    body = response.get_data()
+    text = pdf_text(body)
+    numbered(text, [entries["bordeaux"][1], entries["school"][1]])
+    assert entries["pending"][1] not in text and entries["repair"][1] not in text
+    assert qr_codes(body) == {page_url(entries[key][0]) for key in ("bordeaux", "school")}
+    page = client.get("/dossiers/ateliers").get_data(as_text=True)
+    assert 'href="/dossiers/ateliers/annuaire.pdf"' in page
+    assert client.get("/dossiers/nothing/annuaire.pdf").status_code == 404

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from datetime import date
 
-from flask import render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
@@ -12,6 +12,7 @@ from app.caching.responses import conditional_built_file
 from app.extensions import db
 from app.filters import Filters
 from app.geo.spatial import select_initiatives
+from app.initiatives.dossiers import dossier_by_slug
 from app.initiatives.fingerprints import fingerprint
 from app.initiatives.paths import initiative_slug
 from app.public import bp
@@ -38,6 +39,7 @@ from app.web.urls import absolute_url, query_string
 # Browsers and proxies may keep a directory an hour; the ETag then tells it is current.
 PDF_MAX_AGE = 3600
 TRUE_VALUES = ("1", "oui", "true", "on")
+DOSSIER_SLUG_MAX = 80  # as the dossier's page: a longer slug names none
 # What draws a territory: (its outline or None, its neighbours' outlines), built only when
 # the PDF is, not when it comes from the cache.
 Outlines = Callable[[], tuple[object, list]]
@@ -89,6 +91,20 @@ def departement_directory(code: str):
     return directory_response(f"{found['name']} ({found['code']})",
                               {"departement": found["code"]}, outlines,
                               absolute_url("public.departement", code=found["code"]))
+
+
+@bp.get("/dossiers/<slug>/annuaire.pdf")
+def dossier_directory(slug: str):
+    """The printed directory of a dossier (its initiatives by category, as any directory)."""
+    found = dossier_by_slug(slug) if len(slug) <= DOSSIER_SLUG_MAX else None
+    if found is None:
+        abort(404, _("Aucun dossier ne porte l'identifiant « %(slug)s ».", slug=slug[:80]))
+
+    def outlines():
+        return None, list(departement_areas(gazetteer_or_503()).geometry)
+
+    return directory_response(found.title, {"dossier": found.slug}, outlines,
+                              absolute_url("public.dossier", slug=found.slug))
 
 
 @bp.get("/initiatives/annuaire.pdf")

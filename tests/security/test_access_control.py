@@ -85,6 +85,7 @@ RULES = {
     "api.map_names": ("public", lambda o: {}),  # names of public ones only: test_map_names
     "public.dossiers": ("public", lambda o: {}),
     "public.dossier": ("public", lambda o: {"slug": DOSSIER}),
+    "public.dossier_directory": ("public", lambda o: {"slug": DOSSIER}),
     "api.dossiers": ("public", lambda o: {}),
     "api.dossier": ("public", lambda o: {"slug": DOSSIER}),
     "exchange.export_page": ("public", lambda o: {}),
