@@ -121,7 +121,7 @@ def test_entry_shows_phone_address_hours_website_and_date(client, entries):
     assert "Téléphone : 03 85 59 12 34" in text
     assert "Site web : https://repair.example.org" in text
     assert "Commune : Cluny (71)" in text
-    assert "Mise à jour le" in text
+    assert re.search(r"(Informations confirmées|Mise à jour) le \d+ \w+ \d{4}", text)
     assert "Téléphone : 03 85 00 00 01" in text
     assert "Adresse : 1 place du Marché, 71250 Cluny" in text
     assert re.search(r"Horaires : .*09:00–12:00", text)
