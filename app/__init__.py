@@ -90,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.contribute import bp as contribute_bp
     from app.exchange import bp as exchange_bp
+    from app.following import bp as following_bp
     from app.moderation import bp as moderation_bp
     from app.public import bp as public_bp
 
@@ -98,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(moderation_bp, url_prefix="/moderation")
     app.register_blueprint(exchange_bp)
+    app.register_blueprint(following_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)
 

@@ -18,6 +18,7 @@ geodata_cli = AppGroup("geodata", help="Build the communes gazetteer.")
 mail_cli = AppGroup("mail", help="Send the e-mails waiting in the outbox.")
 reminders_cli = AppGroup("reminders", help="Re-confirmation reminders of stale entries.")
 jobs_cli = AppGroup("jobs", help="Run the periodic jobs (from a timer or cron in production).")
+follows_cli = AppGroup("follows", help="Followers by e-mail: digests and erasure requests.")
 
 
 @click.command("seed")
@@ -227,6 +228,26 @@ def send_reminders_command() -> None:
     click.echo(run_job(job_named("reminders"), force=True).line())
 
 
+@follows_cli.command("digests")
+def send_digests_command() -> None:
+    """Send the due digests now: the `digests` job of `flask jobs run`."""
+    from app.jobs.registry import job_named
+    from app.jobs.runner import run_job
+
+    click.echo(run_job(job_named("digests"), force=True).line())
+
+
+@follows_cli.command("erase")
+@click.argument("email")
+def erase_follower_command(email: str) -> None:
+    """An erasure request: delete an address, its follows and its messages."""
+    from app.notifications.follows import erase_address
+
+    with write_transaction():
+        erased = erase_address(email)
+    click.echo("Address erased." if erased else "No follower has this address.")
+
+
 @click.command("backup")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def backup_command(output: Path) -> None:
@@ -270,3 +291,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(mail_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(follows_cli)

@@ -2,20 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, TextAreaField
 from wtforms.validators import InputRequired
 
 from app.initiatives.fields import MAX_LENGTHS
+from app.web.anti_abuse import AntiAbuseMixin
 from app.web.forms import InitiativeForm, VersionField, options, private_email, text
 from app.web.labels import REPORT_LABELS
 
-
-class AntiAbuseMixin:
-    """A honeypot nobody sees and the signed time the form was shown."""
-
-    nickname = StringField(_l("Ne remplissez pas ce champ"),
-                           render_kw={"autocomplete": "off", "tabindex": "-1"})
-    stamp = HiddenField()
 
 class CorrectionFields:
     """Why the correction, and where to tell its proposer about the decision."""

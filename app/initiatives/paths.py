@@ -1,4 +1,7 @@
-"""The one slug and the one path of an initiative's public page (pages, redirect, API)."""
+"""The one slug and the one path of an initiative's public page (pages, redirect, API), and
+absolute links to the site's pages."""
+
+from flask import current_app, url_for
 
 from app.text import fold
 
@@ -26,3 +29,15 @@ def initiative_slug(name: str) -> str:
 def initiative_path(initiative_id: int, name: str) -> str:
     """The path of an initiative's public page, under the site's root."""
     return f"/initiatives/{initiative_id}-{initiative_slug(name)}"
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """An absolute link, on PUBLIC_URL when it is set: never on a Host header a client chose.
+
+    E-mails, feeds and exports outlive the request; in development (no PUBLIC_URL) the
+    request's host is the right one.
+    """
+    public_url = current_app.config.get("PUBLIC_URL")
+    if not public_url:
+        return url_for(endpoint, _external=True, **values)
+    return public_url.rstrip("/") + url_for(endpoint, **values)

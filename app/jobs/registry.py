@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from app.initiatives.reminders import send_reminders
+from app.notifications.digests import send_digests
 from app.notifications.sender import send_pending
 
 
@@ -29,6 +30,9 @@ JOBS: tuple[Job, ...] = (
     # Before the outbox, so that a run sends the reminders it writes.
     Job("reminders", timedelta(days=1), send_reminders,
         "Ask the contacts of stale entries to confirm them; flag the unanswered ones."),
+    # Every few minutes for the immediate follows; each follow keeps its own weekly rhythm.
+    Job("digests", timedelta(minutes=5), send_digests,
+        "Send the followers' digests (weekly or immediate); expire unconfirmed follows."),
     Job("outbox", timedelta(0), send_outbox, "Send the e-mails waiting in the outbox."),
 )
 

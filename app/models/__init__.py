@@ -10,6 +10,7 @@ from app.models.actor import (
 from app.models.admin_event import ADMIN_ACTIONS, AdminEvent
 from app.models.change_set import CHANGE_SET_STATUSES, ChangeSet
 from app.models.dossier import Dossier, DossierEntry, DossierSource
+from app.models.follow import FOLLOW_FREQUENCIES, FOLLOW_TARGETS, Follow, Follower
 from app.models.follow_up import FollowUp
 from app.models.freshness import LIFE_STATUSES
 from app.models.initiative import (
@@ -38,6 +39,8 @@ __all__ = [
     "ADMIN_ACTIONS",
     "ACTOR_TYPES",
     "CHANGE_SET_STATUSES",
+    "FOLLOW_FREQUENCIES",
+    "FOLLOW_TARGETS",
     "JOB_OUTCOMES",
     "KINDS",
     "LIFE_STATUSES",
@@ -55,7 +58,9 @@ __all__ = [
     "Dossier",
     "DossierEntry",
     "DossierSource",
+    "Follow",
     "FollowUp",
+    "Follower",
     "Initiative",
     "InitiativePartner",
     "InitiativeSource",

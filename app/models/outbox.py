@@ -22,6 +22,12 @@ class OutboxMessage(db.Model):
     initiative_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("initiatives.id", ondelete="CASCADE"), index=True
     )
+    # Headers of its own (a follower's List-Unsubscribe), added to the e-mail as they are.
+    headers: Mapped[dict[str, str] | None] = mapped_column(sa.JSON)
+    # A follower's messages go with the address when it is erased.
+    follower_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("followers.id", ondelete="CASCADE"), index=True
+    )
     status: Mapped[str] = mapped_column(sa.String(20), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(sa.Text)

@@ -21,6 +21,7 @@ from app.models import OutboxMessage
 from app.models.base import utcnow
 
 MAX_ATTEMPTS = 5
+LONGEST_LINE = 998  # RFC 5322 section 2.1.1
 DEFAULT_SENDER = "Maillage <ne-pas-repondre@maillage.localhost>"
 # Whatever a mail reader may take for the end of a header line (header injection).
 LINE_BREAKS = re.compile(r"\s*[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+\s*")
@@ -68,7 +69,13 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     email["Subject"] = single_line(message.subject)
     email["Date"] = formatdate(localtime=False)
     email["Message-ID"] = make_msgid(domain="maillage")
+    for name, value in (message.headers or {}).items():
+        email[name] = single_line(value)
     email.set_content(message.body)
+    if message.headers:
+        # A List-Unsubscribe URL is one long word: folded at 78 characters it would become
+        # an encoded word that mail clients do not read as <URL> (RFC 2369, RFC 8058).
+        email.policy = email.policy.clone(max_line_length=LONGEST_LINE)
     return email
 
 

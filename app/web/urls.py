@@ -7,8 +7,7 @@ from flask_babel import get_locale
 from werkzeug.datastructures import MultiDict
 
 from app.initiatives.actors import actor_slug
-from app.initiatives.geojson import site_root
-from app.initiatives.paths import initiative_slug
+from app.initiatives.paths import absolute_url, initiative_slug
 from app.models import Initiative
 
 
@@ -21,17 +20,6 @@ def query_string(args: MultiDict, **changes) -> str:
             merged.add(name, value)
     encoded = urlencode(list(merged.items(multi=True)))
     return f"?{encoded}" if encoded else ""
-
-
-def absolute_url(endpoint: str, **values) -> str:
-    """An absolute link, on PUBLIC_URL when it is set: never on a Host header a client chose.
-
-    E-mails, feeds and exports outlive the request; in development (no PUBLIC_URL) the
-    request's host is the right one.
-    """
-    if not current_app.config.get("PUBLIC_URL"):
-        return url_for(endpoint, _external=True, **values)
-    return site_root("") + url_for(endpoint, **values)
 
 
 def page_url(initiative: Initiative, _external: bool = False, **kwargs) -> str:
