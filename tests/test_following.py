@@ -284,8 +284,16 @@ def test_following_an_initiative_a_departement_or_a_region(client, mailbox, acco
     assert digest.count("Modifiée : Tiers-lieu de Cluny") == 3  # one section per follow
 
 
-@pytest.mark.parametrize("query", ["", "commune=00000", "theme=nope", "initiative=999999",
-                                   "commune=71137&region=27", "departement=%3Cscript%3E"])
+def test_without_a_target_the_page_says_how_to_choose_one(client):
+    for query in ("", f"?commune={CLUNY}&region=27"):
+        page = client.get(f"/suivre{query}")
+        assert page.status_code == 200 and 'href="/territoires/"' in page.text
+    assert client.post("/suivre", data={"email": ADDRESS}).status_code == 400
+    assert count(Follower) == 0
+
+
+@pytest.mark.parametrize("query", ["commune=00000", "theme=nope", "initiative=999999",
+                                   "departement=%3Cscript%3E"])
 def test_nothing_to_follow_is_a_404(client, themes, query):
     assert client.get(f"/suivre?{query}").status_code == 404
 
@@ -330,13 +338,14 @@ def test_territory_category_and_initiative_pages_offer_to_follow(client, account
     watched = publish_in_cluny("Tiers-lieu de Cluny", accounts)
     for path, query in ((f"/territoires/commune/{CLUNY}", f"commune={CLUNY}"),
                         ("/territoires/71", "departement=71"),
+                        ("/territoires/epci/200040293", "epci=200040293"),
                         ("/territoires/region/27", "region=27"),
                         ("/initiatives?theme=solidarite", "theme=solidarite"),
                         ("/?theme=solidarite", "theme=solidarite")):
         page = client.get(path)
         assert page.status_code == 200, path
         assert f'href="/suivre?{query}"' in page.text, path
-        assert ATOM_LINK.search(page.text).group(1) == query.replace("=", "=", 1), path
+        assert ATOM_LINK.search(page.text).group(1) == query, path
         assert client.get(f"/suivre?{query}").status_code == 200
     page = client.get(f"/initiatives/{watched.id}-tiers-lieu-de-cluny")
     assert f'href="/suivre?initiative={watched.id}"' in page.text

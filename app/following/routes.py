@@ -20,10 +20,9 @@ from app.web.anti_abuse import issue_stamp, submission_problem
 from app.web.limits import Quota
 
 
-def wanted_target():
+def wanted_target(wanted: tuple[str, str]):
     """The target the query string names, or a 404 page saying what can be followed."""
-    wanted = target_from(request.args)
-    target = find_target(*wanted) if wanted else None
+    target = find_target(*wanted)
     if target is None:
         abort(404, _("Rien à suivre ici : suivez une commune, une intercommunalité, un "
                      "département, une région, une catégorie ou une initiative depuis sa page."))
@@ -43,8 +42,12 @@ def quotas(email: str) -> tuple[Quota, Quota]:
 
 @bp.route("/suivre", methods=["GET", "POST"])
 def follow():
-    """The follow form: an address, how often; a confirmation link is sent to it."""
-    target = wanted_target()
+    """The follow form: an address, how often; a confirmation link is sent to it. Without
+    one thing named to follow, the page says how to choose it."""
+    wanted = target_from(request.args)
+    if wanted is None:
+        return render_template("following/choose.html"), 400 if request.method == "POST" else 200
+    target = wanted_target(wanted)
     form = FollowForm()
     if not form.is_submitted():
         form.stamp.data = issue_stamp()

@@ -11,7 +11,7 @@ from app.models import Follow, Follower
 
 CONFIRM, MANAGE, UNSUBSCRIBE = "confirm", "manage", "unsubscribe"
 DEFAULT_CONFIRM_DAYS = 7
-MAX_TOKEN_LENGTH = 400
+MAX_TOKEN_LENGTH = 4000  # a digest's link names each follow it is about
 
 
 def confirm_days() -> int:

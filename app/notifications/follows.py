@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import force_locale
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app.database import is_sqlite
 from app.extensions import db
@@ -21,20 +22,25 @@ from app.notifications.follow_links import CONFIRM, MANAGE, UNSUBSCRIBE, confirm
 from app.notifications.follow_targets import Target
 from app.notifications.outbox import enqueue
 
+INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
 
 def normalise(email: str) -> str:
     return email.strip().lower()
 
 
 def follower_of(email: str, language: str) -> Follower:
-    """The address's follower row, created when it follows nothing yet."""
-    follower = db.session.scalar(sa.select(Follower).where(Follower.email == normalise(email)))
-    if follower is None:
-        follower = Follower(email=normalise(email), secret=secrets.token_hex(16),
-                            language=language)
-        db.session.add(follower)
-        db.session.flush()
-    return follower
+    """The address's follower row, created when it follows nothing yet.
+
+    INSERT … ON CONFLICT DO NOTHING: of two forms sent at once with a new address, the
+    second inserts nothing and finds the first one's row instead of failing on the unique
+    address.
+    """
+    address = normalise(email)
+    insert = INSERTS[db.engine.dialect.name](Follower.__table__).values(
+        email=address, secret=secrets.token_hex(16), language=language, created_at=utcnow())
+    db.session.execute(insert.on_conflict_do_nothing(index_elements=["email"]))
+    return db.session.scalar(sa.select(Follower).where(Follower.email == address))
 
 
 def subscribe(email: str, target: Target, frequency: str, language: str = "fr") -> Follow:

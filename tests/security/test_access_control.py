@@ -36,6 +36,7 @@ ACCESS = {
     "scoped": set(),  # moderators of Saône-et-Loire (71), admins
     "admin": set(),
     "owner": set(),  # the account that sent the proposal or correction
+    "link_holder": set(),  # whoever holds a signed link e-mailed to a follower
 }
 CALLERS = ("anonymous", "contributor", "moderator_out")
 
@@ -91,6 +92,10 @@ RULES = {
     "exchange.export_page": ("public", lambda o: {}),
     "exchange.export": ("public", lambda o: {"fmt": "csv"}),
     "exchange.open_in_umap": ("public", lambda o: {}),
+    "following.follow": ("public", lambda o: {}),
+    "following.confirm": ("link_holder", lambda o: {"token": "not-a-signed-link"}),
+    "following.manage": ("link_holder", lambda o: {"token": "not-a-signed-link"}),
+    "following.unsubscribe": ("link_holder", lambda o: {"token": "not-a-signed-link"}),
     # Imports.
     "exchange.import_upload": ("importer", lambda o: {}),
     "exchange.import_mapping": ("uploader", lambda o: {"token": o.upload}),
