@@ -368,3 +368,24 @@ def test_the_privacy_notice_says_what_is_kept_of_followers_and_how_to_erase_it(c
         text = client.get(path).text
         assert "Conservé : votre adresse e-mail" in text and "Effacement" in text, path
     assert "Following by e-mail: your data" in client.get("/a-propos?lang=en").text
+
+
+def test_following_an_actor_tells_what_its_initiatives_became(client, mailbox, accounts):
+    from app.models import Actor
+
+    start = utcnow()
+    led = make_initiative("Repair café", actor_name="Ville de Cluny", actor_type="commune")
+    with write_transaction():
+        decide(led, "approve", moderator=accounts.national, expected_version=None)
+    actor = db.session.scalar(sa.select(Actor).where(Actor.name == "Ville de Cluny"))
+    page = client.get(f"/suivre?actor={actor.id}")
+    assert page.status_code == 200 and "l'acteur Ville de Cluny" in page.text
+    follow(client, f"actor={actor.id}", frequency="immediate")
+    client.post(link(delivered(mailbox)[-1], "/suivre/confirmer/"))
+    with write_transaction():
+        update_initiative(led, {"summary": "Le samedi matin."}, author=None)
+    make_initiative("Autre porteur", status="published", actor_name="Association Tiers")
+    assert send_digests(now=start + LATER) == "1 digest(s) sent"
+    digest = body(delivered(mailbox)[-1])
+    assert "Modifiée : Repair café" in digest and "Autre porteur" not in digest
+    assert f'href="/suivre?actor={actor.id}"' in client.get(f"/initiatives?actor={actor.id}").text

@@ -10,11 +10,11 @@ from app.filters import CODE, EPCI_CODE, Filters
 from app.geo.gazetteer import GazetteerMissing
 from app.geo.spatial import select_initiatives
 from app.geo.territory import current_gazetteer
-from app.models import FOLLOW_TARGETS, Initiative, Theme
+from app.models import FOLLOW_TARGETS, Actor, Initiative, Theme
 
 # The lists' filter parameter of each target; `initiative` has none (one page, not a list).
 FILTER_FIELDS = {"commune": "commune", "epci": "epci", "departement": "departement",
-                 "region": "region", "theme": "themes"}
+                 "region": "region", "theme": "themes", "actor": "actor"}
 MAX_CODE_LENGTH = 60
 
 
@@ -79,6 +79,12 @@ def theme(code: str) -> Target | None:
     return Target("theme", found.slug, found.label_fr, found.label_en) if found else None
 
 
+def actor(code: str) -> Target | None:
+    found = db.session.get(Actor, int(code)) if code.isdigit() and len(code) < 10 else None
+    return Target("actor", str(found.id), found.name) \
+        if found is not None and found.is_public else None
+
+
 def initiative(code: str) -> Target | None:
     found = db.session.get(Initiative, int(code)) if code.isdigit() and len(code) < 10 else None
     return Target("initiative", str(found.id), found.name) \
@@ -86,12 +92,12 @@ def initiative(code: str) -> Target | None:
 
 
 FINDERS = {"commune": commune, "epci": epci, "departement": departement, "region": region,
-           "theme": theme, "initiative": initiative}
+           "theme": theme, "actor": actor, "initiative": initiative}
 
 
 def covered_initiatives(kind: str, code: str) -> sa.Select:
     """The public initiatives (published or archived) a follow of this target covers."""
     if kind == "initiative":
         return select_initiatives(Filters(status="all")).where(Initiative.id == int(code))
-    value = (code,) if FILTER_FIELDS[kind] == "themes" else code
+    value = {"themes": (code,), "actor": int(code)}.get(FILTER_FIELDS[kind], code)
     return select_initiatives(Filters(status="all", **{FILTER_FIELDS[kind]: value}))
