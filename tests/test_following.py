@@ -389,3 +389,6 @@ def test_following_an_actor_tells_what_its_initiatives_became(client, mailbox, a
     digest = body(delivered(mailbox)[-1])
     assert "Modifiée : Repair café" in digest and "Autre porteur" not in digest
     assert f'href="/suivre?actor={actor.id}"' in client.get(f"/initiatives?actor={actor.id}").text
+    actor_page = client.get(f"/acteurs/{actor.id}", follow_redirects=True)
+    assert f'href="/suivre?actor={actor.id}"' in actor_page.text
+    assert ATOM_LINK.search(actor_page.text).group(1) == f"actor={actor.id}"
