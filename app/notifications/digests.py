@@ -142,8 +142,7 @@ def what_of(action: str, before: dict, after: dict) -> str | None:
         return "published"
     if action == "archive":
         return "archived"
-    if any(after.get(name) and after.get(name) != before.get(name)
-           for name in ("ended_on", "life_status")) and (
-            after.get("life_status") in (None, "ended")):
+    if after.get("life_status") == "ended" != before.get("life_status") or (
+            after.get("ended_on") and after.get("ended_on") != before.get("ended_on")):
         return "ended"
     return "changed"
