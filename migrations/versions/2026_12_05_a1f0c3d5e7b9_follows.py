@@ -2,7 +2,7 @@
 their follows, and the outbox's own headers (List-Unsubscribe) and follower.
 
 Revision ID: a1f0c3d5e7b9
-Revises: a7f3c9e1d5b8
+Revises: 27371f083d1a
 Create Date: 2026-12-05 23:00:00.000000
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a1f0c3d5e7b9'
-down_revision = 'a7f3c9e1d5b8'
+down_revision = '27371f083d1a'
 branch_labels = None
 depends_on = None
 
