@@ -54,7 +54,7 @@ def from_environment(instance_path: Path) -> dict:
         ),
         # How far outside its commune's outline an initiative's point may lie, in km.
         "POINT_TOLERANCE_KM": float(env.get("POINT_TOLERANCE_KM", 5)),
-        "SEED_PATH": str(PROJECT_ROOT / "geodata" / "seed_initiatives.geojson"),
+        "SEED_PATH": str(PROJECT_ROOT / "geodata" / "seed_corpus.geojson"),
         # The dossiers and, for their membership, the corpus naming each entry's dossiers.
         "SEED_DOSSIERS_PATH": str(PROJECT_ROOT / "geodata" / "seed_dossiers.json"),
         "SEED_CORPUS_PATH": str(PROJECT_ROOT / "geodata" / "seed_corpus.geojson"),
