@@ -178,6 +178,16 @@ def seeded(app):
         return load_seed(Path(app.config["SEED_PATH"]))
 
 
+@pytest.fixture
+def seeded_points(app):
+    """The first seed (53 entries, every one a point), for the tests that downgrade below
+    Initiative.scope, whose downgrade refuses entries without a point."""
+    from app.initiatives.seed import load_seed
+
+    with write_transaction():
+        return load_seed(Path(app.root_path).parent / "geodata" / "seed_initiatives.geojson")
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's headless Chromium, driven by Playwright: one for the whole run."""

@@ -46,7 +46,7 @@ def test_a_slug_keeps_whole_words_within_80_characters():
     assert initiative_path(7, "???") == "/initiatives/7-initiative"
 
 
-def test_migration_rewrites_stored_features_with_another_url(app, client, seeded):
+def test_migration_rewrites_stored_features_with_another_url(app, client, seeded_points):
     initiative_id = db.session.scalar(sa.select(sa.func.min(Initiative.id)))
     name = db.session.get(Initiative, initiative_id).name
     path = initiative_path(initiative_id, name).encode()

@@ -189,7 +189,7 @@ def test_sort_keys_follow_plain_sql_writes(seeded):
 
 @pytest.mark.filterwarnings("ignore:Did not recognize type 'geometry'")
 @pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
-def test_migration_fills_the_sort_keys_and_removes_them(seeded):
+def test_migration_fills_the_sort_keys_and_removes_them(seeded_points):
     db.session.remove()
     downgrade(revision="e5d2a1c9f3b7")
     columns = {c["name"] for c in sa.inspect(db.engine).get_columns("initiatives")}

@@ -77,7 +77,7 @@ def test_revisions_cannot_be_rewritten(app, seeded):
             connection.execute(sa.text("UPDATE revisions SET reason = 'rewritten history'"))
 
 
-def test_stored_feature_backfill_leaves_postgresql_fresh_statistics(app, seeded):
+def test_stored_feature_backfill_leaves_postgresql_fresh_statistics(app, seeded_points):
     """The backfill rewrites every row: without an ANALYZE the planner misjudges the table
     until autovacuum passes (a collection page read all 100,000 rows for 312 estimated)."""
     if db.engine.dialect.name != "postgresql":
@@ -98,7 +98,7 @@ def test_stored_feature_backfill_leaves_postgresql_fresh_statistics(app, seeded)
 
 
 @pytest.mark.slow
-def test_public_queries_use_their_indexes_right_after_the_backfill(app, seeded):
+def test_public_queries_use_their_indexes_right_after_the_backfill(app, seeded_points):
     spread_copies(400)
     db.session.commit()
     db.session.remove()
