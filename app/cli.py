@@ -32,7 +32,7 @@ def seed_command() -> None:
     with write_transaction():
         report = load_seed(Path(config["SEED_PATH"]))
         dossiers = load_seed_dossiers(Path(config["SEED_DOSSIERS_PATH"]),
-                                      Path(config["SEED_CORPUS_PATH"]))
+                                      Path(config["SEED_PATH"]))
     for line in report.lines():
         click.echo(line)
     click.echo(f"Dossiers: {dossiers.created} added, {dossiers.linked} initiatives linked.")

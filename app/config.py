@@ -55,9 +55,8 @@ def from_environment(instance_path: Path) -> dict:
         # How far outside its commune's outline an initiative's point may lie, in km.
         "POINT_TOLERANCE_KM": float(env.get("POINT_TOLERANCE_KM", 5)),
         "SEED_PATH": str(PROJECT_ROOT / "geodata" / "seed_corpus.geojson"),
-        # The dossiers and, for their membership, the corpus naming each entry's dossiers.
+        # The dossiers; their membership is read from the corpus at SEED_PATH.
         "SEED_DOSSIERS_PATH": str(PROJECT_ROOT / "geodata" / "seed_dossiers.json"),
-        "SEED_CORPUS_PATH": str(PROJECT_ROOT / "geodata" / "seed_corpus.geojson"),
         # Root of the public pages for absolute links (e-mails, exports, API); required in
         # production, where it also limits the Host headers served. The request's otherwise.
         "PUBLIC_URL": env.get("PUBLIC_URL"),

@@ -169,7 +169,7 @@ def test_openapi_documents_dossiers_and_their_filter(client, app):
 
 def test_seed_dossiers_link_the_seed_entries_present_once(app, seeded):
     config = app.config
-    paths = (Path(config["SEED_DOSSIERS_PATH"]), Path(config["SEED_CORPUS_PATH"]))
+    paths = (Path(config["SEED_DOSSIERS_PATH"]), Path(config["SEED_PATH"]))
     with write_transaction():
         report = load_seed_dossiers(*paths)
     slugs = set(db.session.scalars(sa.select(Dossier.slug)))

@@ -84,7 +84,7 @@ def site_app(folder: Path, *, seed: bool = True, **overrides):
             with write_transaction():  # as `flask seed` does
                 load_seed(Path(app.config["SEED_PATH"]))
                 load_seed_dossiers(Path(app.config["SEED_DOSSIERS_PATH"]),
-                                   Path(app.config["SEED_CORPUS_PATH"]))
+                                   Path(app.config["SEED_PATH"]))
     return app
 
 
