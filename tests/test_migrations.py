@@ -104,9 +104,11 @@ def test_public_queries_use_their_indexes_right_after_the_backfill(app, seeded_p
     db.session.remove()
     downgrade(revision="3b8e51c2a7d4")
     upgrade(revision="c41f7a9e0b52")
-    # The columns the public queries read, all there at that revision (later ones are not).
+    # The columns the public queries read that exist at that revision (later ones do not).
+    existing = {column["name"] for column in sa.inspect(db.engine).get_columns("initiatives")}
+    columns = [column for column in PUBLIC_COLUMNS if column.key in existing]
     plans = {args: explain(select_initiatives(parse_filters(MultiDict(args)))
-                           .with_only_columns(*PUBLIC_COLUMNS))
+                           .with_only_columns(*columns))
              for args in BACKFILL_PLANS}
     db.session.remove()
     upgrade()

@@ -16,12 +16,13 @@ from app.exchange import staging
 from app.exchange.services import FORMATS
 from app.exchange.sources import parse_source
 from app.extensions import db
+from app.initiatives.actors import find_or_create_actor
 from app.initiatives.change_sets import propose_change
 from app.initiatives.follow_ups import issue_follow_up
 from app.initiatives.reports import file_report
 from app.models import RejectReason, Theme
 from tests.factories import SECRET_EMAIL, login, make_initiative
-from tests.test_permissions import DOSSIER, make_dossiers
+from tests.test_permissions import DOSSIER, TEST_ACTOR, make_dossiers, matrix_actor_id
 from tests.test_permissions import RULES as ROLE_MATRIX_RULES
 from tests.test_permissions import Objects as RoleMatrixObjects
 
@@ -89,7 +90,14 @@ RULES = {
     "public.dossier_directory": ("public", lambda o: {"slug": DOSSIER}),
     "api.dossiers": ("public", lambda o: {}),
     "api.dossier": ("public", lambda o: {"slug": DOSSIER}),
+    "public.actors": ("public", lambda o: {}),
+    "public.actor": ("public", lambda o: {"actor_id": matrix_actor_id(), "slug": "acteur"}),
+    "api.actors": ("public", lambda o: {}),
+    "api.actor": ("public", lambda o: {"actor_id": matrix_actor_id()}),
     "exchange.export_page": ("public", lambda o: {}),
+    "exchange.export_mediation_num": ("public", lambda o: {}),
+    "exchange.export_di_structures": ("public", lambda o: {}),
+    "exchange.export_di_services": ("public", lambda o: {}),
     "exchange.export": ("public", lambda o: {"fmt": "csv"}),
     "exchange.open_in_umap": ("public", lambda o: {}),
     "following.follow": ("public", lambda o: {}),
@@ -128,6 +136,7 @@ def objects(app, accounts, fast_forms) -> Objects:
         reason = RejectReason(label="Hors sujet", text="Hors sujet.")
         db.session.add(reason)
         make_dossiers(published.id)
+        find_or_create_actor(TEST_ACTOR, status="published")
         upload = staging.store(parse_source(b"name,commune\nAtelier,Cluny\n", "a.csv", 1000),
                                accounts.admin.id)
     theme = db.session.scalars(db.select(Theme)).first()
