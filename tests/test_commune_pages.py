@@ -19,6 +19,15 @@ def published_in(insee: str) -> list[Initiative]:
         Initiative.insee == insee, Initiative.status == "published")))
 
 
+def covering_epci(epci: str) -> list[Initiative]:
+    """The published entries covering the whole intercommunality (no point, no commune)."""
+    found = list(db.session.scalars(sa.select(Initiative).where(
+        Initiative.epci == epci, Initiative.scope == "intercommunal",
+        Initiative.status == "published")))
+    assert found
+    return found
+
+
 def breadcrumbs(html: str) -> list[tuple[str, str]]:
     trail = html[html.index('class="breadcrumb"'):html.index("</nav>", html.index(
         'class="breadcrumb"'))]
@@ -31,10 +40,14 @@ def test_commune_page_maps_counts_and_lists_its_initiatives(client, seeded):
     assert response.status_code == 200
     assert "<h1>Parthenay (79202)</h1>" in html
     initiatives = published_in(PARTHENAY)
-    assert len(initiatives) == 3
-    assert '<p class="result-count" id="result-count">3 initiatives</p>' in html
+    assert len(initiatives) == 2
+    assert '<p class="result-count" id="result-count">2 initiatives</p>' in html
     for initiative in initiatives:
         assert f'/initiatives/{initiative.id}-{initiative_slug(initiative.name)}"' in html
+    # The entry covering the whole intercommunality, without a point, in its own section.
+    whole = html[html.index('id="scope-heading"'):]
+    for initiative in covering_epci(PARTHENAY_GATINE):
+        assert f'/initiatives/{initiative.id}-{initiative_slug(initiative.name)}"' in whole
     assert 'map-canvas" id="map_' in html and "/api/v1/map/points?commune=79202" in html
     assert breadcrumbs(html) == [
         ("/", "Carte"), ("/territoires/", "France"),
@@ -60,7 +73,9 @@ def test_commune_page_follows_a_new_initiative(client, seeded):
     make_initiative("Nouvelle à Parthenay", kind="place", insee=PARTHENAY, status="published",
                     private_email=None)
     html = client.get(f"/territoires/commune/{PARTHENAY}").get_data(as_text=True)
-    assert "4 initiatives" in html and "Nouvelle à Parthenay" in html
+    assert len(published_in(PARTHENAY)) == 3  # the two local seed entries and this one
+    assert '<p class="result-count" id="result-count">3 initiatives</p>' in html
+    assert "Nouvelle à Parthenay" in html
 
 
 def test_epci_page_counts_its_communes(client, seeded):
@@ -69,7 +84,15 @@ def test_epci_page_counts_its_communes(client, seeded):
     assert response.status_code == 200
     assert "<h1>Communauté de communes de Parthenay-Gâtine</h1>" in html
     assert (f'<tr><th scope="row"><a href="/territoires/commune/{PARTHENAY}">Parthenay</a></th>'
-            f'<td>{PARTHENAY}</td><td class="num">3</td></tr>') in html
+            f'<td>{PARTHENAY}</td><td class="num">{len(published_in(PARTHENAY))}</td></tr>') in html
+    # The communes' counts are their points; the page also counts and lists the entries
+    # covering the whole intercommunality.
+    whole = covering_epci(PARTHENAY_GATINE)
+    total = len(published_in(PARTHENAY)) + len(whole)
+    assert f'<p class="result-count" id="result-count">{total} initiatives</p>' in html
+    scope_section = html[html.index('id="scope-heading"'):]
+    for initiative in whole:
+        assert f'/initiatives/{initiative.id}-{initiative_slug(initiative.name)}"' in scope_section
     assert breadcrumbs(html)[1:4] == [
         ("/territoires/", "France"), ("/territoires/region/75", "Nouvelle-Aquitaine"),
         ("/territoires/79", "Deux-Sèvres (79)")]

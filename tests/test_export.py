@@ -3,13 +3,16 @@
 import csv
 import io
 import itertools
+import math
 from urllib.parse import parse_qs, urlsplit
 
 import orjson
 import pytest
+import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
 from app.exchange.csv_format import neutralise, unneutralise
+from app.extensions import db
 from tests.factories import make_initiative
 
 HOSTILE = ["=HYPERLINK(\"http://evil.example\",\"clic\")", "+1+1", "\t=1", "-2+3", "@SUM(A1)",
@@ -36,7 +39,16 @@ def test_geojson_export_is_rfc7946_with_lon_lat_order(client, seeded):
     lon, lat = cluny["geometry"]["coordinates"]
     assert cluny["geometry"]["type"] == "Point"
     assert 4.6 < lon < 4.7 and 46.4 < lat < 46.5
-    for feature in collection["features"]:
+    # A whole territory has no point: RFC 7946 says so with a null geometry, never a made-up
+    # one; the local entries are points, lon first, to six decimals at most.
+    points = [f for f in collection["features"] if f["properties"]["scope"] == "local"]
+    territories = [f for f in collection["features"] if f["properties"]["scope"] != "local"]
+    assert points and territories
+    assert all(f["geometry"] is None and f["properties"]["territory"] for f in territories)
+    for feature in points:
+        assert feature["geometry"]["type"] == "Point"
+        lon, lat = feature["geometry"]["coordinates"]
+        assert -6 < lon < 10 and 41 < lat < 52  # metropolitan France, lon first
         assert all(len(repr(v).split(".")[-1]) <= 6 for v in feature["geometry"]["coordinates"])
 
 
@@ -76,6 +88,9 @@ def test_export_leaves_out_unpublished_and_private(client, app):
 
 
 def test_umap_file_is_a_ready_map_with_one_layer_per_theme(client, seeded):
+    from app.exchange.umap import TERRITORY_LAYER
+    from app.models import Initiative, Theme
+
     document = orjson.loads(export(client, "umap"))
     assert document["type"] == "umap"
     properties = document["properties"]
@@ -84,7 +99,12 @@ def test_umap_file_is_a_ready_map_with_one_layer_per_theme(client, seeded):
     lon, lat = document["geometry"]["coordinates"]
     assert -5 < lon < 10 and 41 < lat < 52  # centred on France, lon first
     names = [layer["_umap_options"]["name"] for layer in document["layers"]]
-    assert names[0] == "Accès aux droits" and len(names) == len(set(names))
+    assert len(names) == len(set(names))
+    # The theme layers in the taxonomy's order, then the whole territories in a layer of
+    # their own (uMap needs a point: each sits at its territory's centre, and says so).
+    assert names[-1] == TERRITORY_LAYER
+    position = {theme.label_fr: theme.position for theme in db.session.scalars(sa.select(Theme))}
+    assert names[:-1] == sorted(names[:-1], key=lambda name: position.get(name, math.inf))
     for layer in document["layers"]:
         options = layer["_umap_options"]
         assert layer["type"] == "FeatureCollection" and layer["properties"] == options
@@ -93,7 +113,18 @@ def test_umap_file_is_a_ready_map_with_one_layer_per_theme(client, seeded):
         assert {f["fieldKey"] for f in options["filters"]} == {"kind_label", "theme",
                                                                 "departement"}
         assert {"kind_label", "theme", "departement"} <= {f["key"] for f in options["fields"]}
-        assert {f["properties"]["theme"] for f in layer["features"]} == {options["name"]}
+        assert all(f["geometry"]["type"] == "Point" for f in layer["features"])
+        if options["name"] != TERRITORY_LAYER:
+            assert {f["properties"]["theme"] for f in layer["features"]} == {options["name"]}
+            assert {f["properties"]["scope"] for f in layer["features"]} == {"local"}
+    territories = document["layers"][-1]["features"]
+    assert {f["properties"]["scope"] for f in territories} <= {
+        "intercommunal", "departemental", "regional", "national"}
+    assert all(f["properties"]["description"].startswith("Couvre tout un territoire")
+               for f in territories)
+    unplaced = db.session.scalar(sa.select(sa.func.count()).select_from(Initiative).where(
+        Initiative.lon.is_(None)))
+    assert len(territories) == unplaced > 0
     assert sum(len(layer["features"]) for layer in document["layers"]) == seeded.created
 
 

@@ -17,6 +17,24 @@ def published_count() -> int:
         sa.select(sa.func.count()).where(Initiative.status == "published"))
 
 
+def published(*, local_only: bool = False) -> list[Initiative]:
+    """The published initiatives (only those with a point, the map's, when local_only)."""
+    query = sa.select(Initiative).where(Initiative.status == "published")
+    if local_only:
+        query = query.where(Initiative.scope == "local")
+    return list(db.session.scalars(query.order_by(Initiative.id)))
+
+
+def with_category(initiatives: list[Initiative], slug: str) -> list[Initiative]:
+    """Those with this category, or a child of it when it is a top category."""
+    return [i for i in initiatives
+            if any(slug in (theme.slug, theme.top.slug) for theme in i.themes)]
+
+
+def with_kind(initiatives: list[Initiative], kind: str) -> list[Initiative]:
+    return [i for i in initiatives if i.kind == kind]
+
+
 def test_home_map_loads_every_asset_from_the_app(client, seeded):
     html = client.get("/").get_data(as_text=True)
     assert "/vendor/leaflet/leaflet.js" in html
@@ -58,8 +76,12 @@ def test_points_are_parallel_arrays_of_every_published_initiative(client, seeded
     response = client.get("/api/v1/map/points")
     data = response.get_json()
     assert response.status_code == 200
-    count = published_count()
-    assert data["count"] == count == 53
+    # Every published initiative with a point: the local ones. Those covering a whole
+    # territory have none and are listed in the map's side panel instead.
+    points = published(local_only=True)
+    count = len(points)
+    assert data["count"] == count == 18 < published_count()
+    assert data["id"] == [i.id for i in points]
     for name in ("id", "lon", "lat", "theme", "kind"):
         assert len(data[name]) == count
     assert set(data["kinds"]) == {"initiative", "field_site", "place", "resource", "organisation"}
@@ -98,7 +120,9 @@ def test_points_honour_theme_kind_and_search(client, seeded, themes):
     by_kind = client.get("/api/v1/map/points?kind=place").get_json()
     assert wanted in by_kind["id"] and all(by_kind["kinds"][k] == "place" for k in by_kind["kind"])
     by_theme = client.get("/api/v1/map/points?theme=gestion-de-crise").get_json()
-    assert wanted not in by_theme["id"] and by_theme["count"] == 8
+    crisis = with_category(published(local_only=True), "gestion-de-crise")
+    assert wanted not in by_theme["id"] and by_theme["id"] == [i.id for i in crisis]
+    assert by_theme["count"] == len(crisis) > 0
 
 
 def test_points_leave_out_pending_and_rejected_initiatives(client, themes):
@@ -175,31 +199,41 @@ def test_popup_fallback_route_gives_public_fields_only(client, themes):
 
 
 def test_filter_form_counts_initiatives_per_theme_and_kind(client, seeded):
+    # The form counts what the map shows: its points and the whole-territory entries of its
+    # side panel, i.e. every published initiative.
     html = client.get("/").get_data(as_text=True)
-    assert "Gestion de crise <span class=\"count\">(8)</span>" in html
-    assert "Ressource <span class=\"count\">(14)</span>" in html
+    crisis = len(with_category(published(), "gestion-de-crise"))
+    resources = len(with_kind(published(), "resource"))
+    assert crisis > len(with_category(published(local_only=True), "gestion-de-crise"))
+    assert f"Gestion de crise <span class=\"count\">({crisis})</span>" in html
+    assert f"Ressource <span class=\"count\">({resources})</span>" in html
 
 
 def test_filter_counts_kept_by_the_worker_follow_every_change(client, seeded, themes):
     from app.database import write_transaction
     from app.initiatives.services import update_initiative
 
-    assert "Gestion de crise <span class=\"count\">(8)</span>" in client.get("/").text
+    crisis = len(with_category(published(), "gestion-de-crise"))
+    resources = len(with_kind(published(), "resource"))
+    assert f"Gestion de crise <span class=\"count\">({crisis})</span>" in client.get("/").text
     added = make_initiative("Initiative de test", themes=["gestion-de-crise"], kind="resource",
                             status="published", insee=PARIS, summary="Résumé de test.",
                             private_email=None).id
     html = client.get("/").text
-    assert "Gestion de crise <span class=\"count\">(9)</span>" in html
-    assert "Ressource <span class=\"count\">(15)</span>" in html
+    assert f"Gestion de crise <span class=\"count\">({crisis + 1})</span>" in html
+    assert f"Ressource <span class=\"count\">({resources + 1})</span>" in html
     with write_transaction():
         update_initiative(db.session.get(Initiative, added), {"kind": "place"}, author=None)
-    assert "Ressource <span class=\"count\">(14)</span>" in client.get("/").text
+    assert f"Ressource <span class=\"count\">({resources})</span>" in client.get("/").text
 
 
 def test_theme_counts_ignore_the_theme_filter_itself(client, seeded):
     html = client.get("/?theme=gestion-de-crise").get_data(as_text=True)
-    assert "Recherche et connaissance <span class=\"count\">(17)</span>" in html
-    assert "8 initiatives" in html
+    research = len(with_category(published(), "recherche"))
+    crisis = len(with_category(published(), "gestion-de-crise"))
+    assert research > crisis
+    assert f"Recherche et connaissance <span class=\"count\">({research})</span>" in html
+    assert f"{crisis} initiatives" in html
 
 
 def test_typed_commune_becomes_its_insee_code_in_the_url(client, seeded):
@@ -240,9 +274,15 @@ def test_epci_filter_keeps_the_initiatives_of_that_intercommunality(client, seed
     grand_paris = "200054781"
     data = client.get(f"/api/v1/map/points?epci={grand_paris}").get_json()
     found = [db.session.get(Initiative, i) for i in data["id"]]
-    assert data["count"] == 8
+    assert data["id"] == [i.id for i in published(local_only=True) if i.epci == grand_paris]
+    assert data["count"] == len(found) == 3
     assert {i.epci for i in found} == {grand_paris}
     assert len({i.insee for i in found}) > 1
+    # An entry covering the whole intercommunality has no point: not among the map's points.
+    parthenay_gatine = "200041333"
+    whole = [i.id for i in published() if i.epci == parthenay_gatine and not i.is_local]
+    points = client.get(f"/api/v1/map/points?epci={parthenay_gatine}").get_json()["id"]
+    assert whole and points and not set(whole) & set(points)
     assert client.get("/api/v1/map/points?epci=12").status_code == 400
 
 

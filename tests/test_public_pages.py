@@ -15,6 +15,21 @@ from tests.page_parsers import json_ld_of, map_config_of
 
 pytestmark = pytest.mark.usefixtures("app")
 ROW_LINK = re.compile(r'<h3 class="result__title"><a href="/initiatives/(\d+)-[^"]+">')
+ENTRY_LINK = re.compile(r'<a href="/initiatives/(\d+)-[^"]+">')
+
+
+def published(*, local_only: bool = False) -> list[Initiative]:
+    """The published initiatives (only those with a point when local_only)."""
+    query = sa.select(Initiative).where(Initiative.status == "published")
+    if local_only:
+        query = query.where(Initiative.scope == "local")
+    return list(db.session.scalars(query))
+
+
+def with_category(initiatives: list[Initiative], slug: str) -> list[Initiative]:
+    """Those with this category, or a child of it when it is a top category."""
+    return [i for i in initiatives
+            if any(slug in (theme.slug, theme.top.slug) for theme in i.themes)]
 
 
 def listed_ids(client, query: str = "") -> list[int]:
@@ -30,18 +45,31 @@ def listed_ids(client, query: str = "") -> list[int]:
 
 
 def test_list_shows_the_same_initiatives_as_the_map(client, seeded):
+    # The map shows the local ones as points and those covering a whole territory in its
+    # side panel (the fragment the map's script loads); the list shows both.
     for query in ("", "theme=gestion-de-crise", "kind=resource&research=1", "q=crise"):
         on_map = client.get(f"/api/v1/map/points?{query}").get_json()["id"]
-        assert sorted(listed_ids(client, query)) == sorted(on_map), query
+        panel = client.get(f"/carte/territoires?{query}").get_data(as_text=True)
+        in_panel = [int(i) for i in ENTRY_LINK.findall(panel)]
+        assert on_map and not set(on_map) & set(in_panel), query
+        assert sorted(listed_ids(client, query)) == sorted(on_map + in_panel), query
+    assert len(listed_ids(client)) == len(published())
 
 
 def test_list_is_paginated_twenty_at_a_time(client, seeded):
+    total = len(published())  # the whole-territory entries are listed too
+    pages, on_last = divmod(total, 20)
+    if on_last:
+        pages += 1
+    else:
+        on_last = 20
+    assert pages >= 3
     first = client.get("/initiatives").get_data(as_text=True)
-    last = client.get("/initiatives?page=3").get_data(as_text=True)
+    last = client.get(f"/initiatives?page={pages}").get_data(as_text=True)
     assert len(ROW_LINK.findall(first)) == 20
-    assert len(ROW_LINK.findall(last)) == 13
-    assert 'aria-current="page"><span class="visually-hidden">Page </span>3' in last
-    assert '<ol class="result-list" start="41">' in last
+    assert len(ROW_LINK.findall(last)) == on_last
+    assert f'aria-current="page"><span class="visually-hidden">Page </span>{pages}' in last
+    assert f'<ol class="result-list" start="{20 * (pages - 1) + 1}">' in last
 
 
 def test_list_sorts_by_name_ignoring_accents_and_quotes(client, themes):
@@ -79,7 +107,8 @@ def test_list_works_without_javascript(client, seeded):
     html = client.get("/initiatives?theme=gestion-de-crise").get_data(as_text=True)
     assert '<form class="filters" method="get"' in html
     assert '<script src="/static/js/map.js"' not in html
-    assert "8 initiatives" in html
+    # Every published one of that category, those covering a whole territory included.
+    assert f"{len(with_category(published(), 'gestion-de-crise'))} initiatives" in html
 
 
 def test_initiative_id_alone_redirects_to_the_slug_url(client, themes):
@@ -193,7 +222,11 @@ def test_france_page_counts_and_shades_departements(client, seeded):
                      r'<td class="num">\d+</td>', html)
     assert "choropleth-area" in html and "Paris : " in html
     assert "L.geoJson(" in html and "MaillageMap.attach" in html
-    assert re.search(r'Recherche et connaissance</a></th><td class="num">17</td>', html)
+    # All of France: its counts take in the entries covering a whole territory too.
+    research = len(with_category(published(), "recherche"))
+    assert research > len(with_category(published(local_only=True), "recherche"))
+    assert f'Recherche et connaissance</a></th><td class="num">{research}</td>' in html
+    assert f"{len(published())} initiatives" in html
 
 
 def test_departement_page_shades_its_communes(client, seeded):

@@ -18,6 +18,9 @@ BOXES = {
 
 
 def in_box(initiative: Initiative, box) -> bool:
+    """Whether the initiative's point is in the box; a whole territory has no point."""
+    if initiative.lon is None or initiative.lat is None:
+        return False
     minlon, minlat, maxlon, maxlat = box
     return minlon <= initiative.lon <= maxlon and minlat <= initiative.lat <= maxlat
 
@@ -32,7 +35,11 @@ def test_bbox_query_returns_exactly_the_initiatives_inside(app, seeded, name):
     everything = db.session.scalars(sa.select(Initiative)).all()
     expected = sorted(i.id for i in everything if in_box(i, box))
     bbox = ",".join(str(v) for v in box)
-    assert ids(parse_filters(MultiDict({"bbox": bbox}))) == expected
+    found = ids(parse_filters(MultiDict({"bbox": bbox})))
+    assert found == expected
+    # The entries covering a whole territory have no point, so no box holds them.
+    territories = {i.id for i in everything if i.lon is None}
+    assert territories and not territories & set(found)
 
 
 def test_bbox_edge_points_are_included_exactly(app, seeded):
@@ -43,7 +50,10 @@ def test_bbox_edge_points_are_included_exactly(app, seeded):
     assert cluny.id not in ids(parse_filters(MultiDict({"bbox": just_east})))
 
 
-def test_bbox_combines_with_theme_and_kind_filters(app, seeded):
+def test_bbox_combines_with_theme_and_kind_filters(app, seeded_points):
+    # The first seed (53 points, 16 in Brittany across kinds and themes): the corpus has only
+    # 18 points, 4 in Brittany each under its own categories, too few for a combined filter
+    # to keep some and leave out others.
     box = BOXES["brittany"]
     args = MultiDict([("bbox", ",".join(map(str, box))), ("theme", "continuite-service-public"),
                       ("kind", "initiative"), ("kind", "resource")])

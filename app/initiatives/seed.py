@@ -13,6 +13,7 @@ from pathlib import Path
 import orjson
 import sqlalchemy as sa
 
+from app.clock import LOCAL_ZONE
 from app.extensions import db
 from app.initiatives.history import record, snapshot
 from app.initiatives.seed_values import SEED_PREFIX, accepts, is_local, seed_values
@@ -94,6 +95,10 @@ def refresh(initiative: Initiative, values: dict) -> bool:
     """Give an unedited seeded initiative the file's content; tell whether anything changed."""
     before = snapshot(initiative)
     wanted = {**values, "tags": values.get("tags", []), "sources": values.get("sources", [])}
+    if wanted.get("last_verified_on") is None and initiative.published_at is not None:
+        # No dated source: the entry counts from its publication, as the model set it when
+        # it was published (FreshnessColumns); taking None would rewrite it on every load.
+        wanted["last_verified_on"] = initiative.published_at.astimezone(LOCAL_ZONE).date()
     savepoint = db.session.begin_nested()
     update_initiative(initiative, wanted, author=None, reason=UPDATE_REASON)
     if snapshot(initiative) == before:
