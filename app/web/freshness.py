@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from app.initiatives.freshness import dated_by_source, is_stale, source_date, verified_on
+from app.initiatives.freshness import is_stale, seed_source_year, verified_on
 from app.models import Initiative
 
 
@@ -17,5 +17,4 @@ class Freshness:
 
 def freshness_of(initiative: Initiative) -> Freshness:
     """The freshness note of an initiative, as of today."""
-    source_year = source_date(initiative).year if dated_by_source(initiative) else None
-    return Freshness(verified_on(initiative), is_stale(initiative), source_year)
+    return Freshness(verified_on(initiative), is_stale(initiative), seed_source_year(initiative))
