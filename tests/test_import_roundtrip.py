@@ -23,7 +23,9 @@ def public_data(client) -> dict[str, dict]:
         properties = {k: v for k, v in feature["properties"].items() if k not in NOT_CARRIED}
         properties["partners"] = [{k: v for k, v in partner.items() if k != "actor_id"}
                                   for partner in properties["partners"]]
-        found[properties["name"]] = {**properties, "point": feature["geometry"]["coordinates"]}
+        geometry = feature["geometry"]  # null for an entry covering a whole territory
+        found[properties["name"]] = {**properties,
+                                     "point": geometry and geometry["coordinates"]}
     return found
 
 
@@ -69,7 +71,14 @@ def test_export_then_import_into_an_empty_database_gives_the_same_public_data(cl
     after = public_data(client)
     assert after.keys() == before.keys()
     for name, properties in before.items():
+        if fmt != "json":  # flat files carry the first source's title and URL alone
+            properties["sources"] = first_source(properties["sources"])
+            after[name]["sources"] = first_source(after[name]["sources"])
         assert after[name] == properties, name
+
+
+def first_source(sources: list[dict]) -> list[dict]:
+    return [{"title": source["title"], "url": source["url"]} for source in sources[:1]]
 
 
 @pytest.mark.parametrize("fmt", ["geojson", "csv"])

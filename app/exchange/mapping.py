@@ -33,6 +33,7 @@ TARGETS = {
     "territory": _l("Territoire couvert (SIREN de l'EPCI, code du département ou de la région)"),
     "id": _l("Identifiant dans la source"),
     "actor_identifier": _l("SIRET, SIREN ou RNA du porteur"),
+    "partners": _l("Partenaires (« nom (rôle) » séparés par des points-virgules)"),
     "street_address": _l("Adresse (numéro et rue)"), "phone": _l("Téléphone"),
     "emails": _l("E-mails du lieu"), "opening_hours": _l("Horaires d'ouverture"),
     "services": _l("Services"), "publics": _l("Publics"), "fees": _l("Frais"),
@@ -68,6 +69,7 @@ SYNONYMS = {
     "commune": ("commune", "ville", "city", "nom commune", "localite", "municipality"),
     "postcode": ("code postal", "cp", "postcode", "zip", "zipcode", "postal code"),
     "scope": ("scope", "portee", "echelle"),
+    "partners": ("partners", "partenaires"),
     "territory": ("territory", "territoire", "code territoire"),
     "id": ("uid", "id", "identifiant", "ref", "reference"),
     # The national standards' columns (médiation numérique, data·inclusion) are synonyms:
@@ -138,6 +140,44 @@ def split_list(value) -> list[str]:
     """Items of a list property or of a text joined with commas, semicolons or bars."""
     items = value if isinstance(value, list) else LIST_SPLIT.split(text(value))
     return [text(item) for item in items if text(item)]
+
+
+def parse_partners(value) -> list[dict[str, str]]:
+    """Partners from a GeoJSON list of {name, role} or a text "Name (role) ; Other"."""
+    if isinstance(value, list):
+        items = [item for item in value if isinstance(item, dict)]
+        return [{"name": text(item.get("name")), "role": text(item.get("role"))}
+                for item in items if text(item.get("name"))]
+    partners = []
+    for item in outside_brackets(text(value), ";"):
+        name, role = split_role(item.strip())
+        if name:
+            partners.append({"name": name, "role": role})
+    return partners
+
+
+def split_role(item: str) -> tuple[str, str]:
+    """"Le 93 (Seine-Saint-Denis) (collaboration)" → the name, and the role: its last
+    bracketed group."""
+    if not item.endswith(")"):
+        return item, ""
+    depth = 0
+    for index in range(len(item) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(item[index], 0)
+        if depth == 0:
+            return item[:index].strip(), item[index + 1:-1].strip()
+    return item, ""
+
+
+def outside_brackets(value: str, separator: str) -> list[str]:
+    """Split on the separator where it is not inside brackets (a role may hold one)."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(value):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == separator and depth <= 0:
+            parts.append(value[start:index])
+            start = index + 1
+    return [*parts, value[start:]]
 
 
 def by_folded(choices: dict[str, list[str]]) -> dict[str, str]:

@@ -40,7 +40,7 @@ class Neighbours:
         return math.floor(lon / CELL), math.floor(lat / CELL)
 
     def add(self, name: str, point, item: Any) -> None:
-        if point:
+        if point and None not in point:  # a whole territory's entry has no point
             self.cells.setdefault(self.cell(*point), []).append((name, *point, item))
 
     def entries(self, cell: tuple[int, int]) -> list[tuple[str, float, float, Any]]:

@@ -137,6 +137,8 @@ def read_choices(row: RawRow, ctx: RowContext, values: RowValues) -> None:
             problems.append(f"Thème inconnu : {', '.join(unknown)[:120]}.")
     if ctx.mapping.get("tags"):
         data["tags"] = m.split_list(mapped(row, ctx, "tags"))
+    if ctx.mapping.get("partners"):
+        data["partners"] = m.parse_partners(mapped(row, ctx, "partners"))
     for target in DATE_TARGETS:
         if m.text(mapped(row, ctx, target)):
             data[target] = m.parse_date(mapped(row, ctx, target))

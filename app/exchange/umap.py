@@ -39,6 +39,7 @@ TERRITORY_LAYER = "Dans tout le territoire (repère au centre du territoire, pas
 TERRITORY_COLOUR = "#4D4D4D"
 TERRITORY_NOTICE = ("Couvre tout un territoire : {name} ({scope}). Le point n'est qu'un "
                     "repère au centre du territoire, pas un lieu.")
+NOTICE_START = TERRITORY_NOTICE.split("{", 1)[0]
 SCOPE_WORDS = {"intercommunal": "intercommunalité", "departemental": "département",
                "regional": "région", "national": "France entière"}
 
@@ -202,6 +203,20 @@ def umap_layers(document: dict) -> list[Layer]:
         name = str(options.get("name") or f"Calque {index}")
         label_key = options.get("labelKey")
         features = layer.get("features")
-        layers.append(Layer(name, label_key if isinstance(label_key, str) else None,
-                            features if isinstance(features, list) else []))
+        features = [without_territory_notice(feature) for feature in features
+                    ] if isinstance(features, list) else []
+        layers.append(Layer(name, label_key if isinstance(label_key, str) else None, features))
     return layers
+
+
+def without_territory_notice(feature):
+    """A whole territory's feature without the notice our export put before its description
+    (its marker is dropped on import: the row's scope says it has no point)."""
+    properties = feature.get("properties") if isinstance(feature, dict) else None
+    if not isinstance(properties, dict) or properties.get("scope") in (None, "local"):
+        return feature
+    description = properties.get("description")
+    if not (isinstance(description, str) and description.startswith(NOTICE_START)):
+        return feature
+    rest = description.split("\n\n", 1)[1] if "\n\n" in description else ""
+    return {**feature, "properties": {**properties, "description": rest}}

@@ -9,10 +9,9 @@ from app.geo.epts import intercommunality_outline
 from app.geo.gazetteer import Gazetteer, GazetteerMissing, get_gazetteer
 from app.geo.outside_gazetteer import EPTS
 from app.geo.territory import current_gazetteer
-from app.models.scope import SCOPE_TERRITORY_COLUMNS, scope_of
+from app.models.scope import NATIONAL_CODES, SCOPE_TERRITORY_COLUMNS, scope_of
 from app.text import N_, fold
 
-NATIONAL_CODES = ("", "FR", "FRA", "FRANCE")
 # Metropolitan France's box and a point inside it: where "all of France" is drawn.
 FRANCE_BOUNDS = (-5.2, 41.3, 9.6, 51.1)
 FRANCE_CENTRE = (2.5, 46.6)

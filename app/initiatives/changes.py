@@ -5,7 +5,8 @@ from typing import Any
 
 from app.initiatives.history import jsonable, snapshot
 from app.models import Initiative
-from app.models.scope import territory_code
+from app.models.scope import NATIONAL_CODES, territory_code
+from app.text import fold
 
 COORDINATES = ("lon", "lat")
 
@@ -34,6 +35,33 @@ def same(key: str, stored: Any, new: Any) -> bool:
     if key == "tags":
         # Tags are stored lowercased, 60 characters at most.
         return {t.lower()[:60] for t in stored or ()} == {t.lower()[:60] for t in new or ()}
+    if key == "partners":  # by name and role, as files give them (ids are ours)
+        return partner_keys(stored) == partner_keys(new)
+    if key == "territory":  # "FR" or "France" names a national entry's absent code
+        return national_as_none(stored) == national_as_none(new)
+    if key == "sources" and new and not any(flat_source_keys(s) for s in new):
+        # A flat file carries the first source's title and URL alone: the same first source
+        # keeps the stored list, quotes included.
+        return [source_key(s) for s in (stored or [])[:1]] == [source_key(s) for s in new[:1]]
     if key in COORDINATES:
         return stored is not None and new is not None and round(stored, 6) == round(new, 6)
     return (jsonable(stored) or None) == (jsonable(new) or None)
+
+
+def national_as_none(code: Any) -> str | None:
+    text = str(code or "").strip().upper()
+    return None if text in NATIONAL_CODES else text
+
+
+def flat_source_keys(source: Mapping[str, Any]) -> set[str]:
+    """The fields of a source beyond the title and URL a flat file gives."""
+    return {key for key, value in source.items() if key not in ("title", "url") and value}
+
+
+def source_key(source: Mapping[str, Any]) -> tuple[str, str]:
+    return (source.get("title") or "", source.get("url") or "")
+
+
+def partner_keys(partners: Any) -> list[tuple[str, str]]:
+    return [(fold(p.get("name") or ""), p.get("role") or "") for p in partners or ()
+            if isinstance(p, Mapping)]

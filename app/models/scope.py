@@ -6,6 +6,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.models.base import in_check
 
 SCOPES = ("local", "intercommunal", "departemental", "regional", "national")
+# What a file may write as the territory of a national entry (which has no territory code).
+NATIONAL_CODES = ("", "FR", "FRA", "FRANCE")
 # The territory column each non-local scope is carried by (national: none).
 SCOPE_TERRITORY_COLUMNS = {
     "intercommunal": "epci",
