@@ -88,10 +88,16 @@ def site_app(folder: Path, *, seed: bool = True, **overrides):
     return app
 
 
+# The browser tests drive the map's clusters, markers and fitting, which need many points:
+# the first seed's 53 (the corpus v2 has 18 points, its 69 other entries cover whole
+# territories; test_scope_panel drives the corpus itself).
+POINTS_SEED = Path(__file__).parents[2] / "geodata" / "seed_initiatives.geojson"
+
+
 @pytest.fixture(scope="session")
 def browser_app(tmp_path_factory):
-    """The app on its own migrated SQLite file with the seed initiatives, published."""
-    return site_app(tmp_path_factory.mktemp("browser-db"))
+    """The app on its own migrated SQLite file with the all-points seed, published."""
+    return site_app(tmp_path_factory.mktemp("browser-db"), SEED_PATH=str(POINTS_SEED))
 
 
 @pytest.fixture(scope="session")

@@ -149,14 +149,14 @@ def add_pending(server, name: str) -> None:
 
 
 def test_moderator_reaches_the_queue_and_signs_out_from_the_header(pages, server, axe_script):
-    # Like the seeded "Réseau social et solidaire de Cluny": a possible duplicate.
-    add_pending(server, "Réseau solidaire de Cluny")
+    # Like the seeded "Cluny Réseau social et solidaire": a possible duplicate.
+    add_pending(server, "Cluny Réseau solidaire")
     moderator = pages()
     sign_in(moderator, MODERATOR_71)
     header_link = moderator.get_by_role(
         "link", name=re.compile(r"^Modération \(\d+ éléments? en attente\)$"))
     assert header_link.get_attribute("aria-current") == "page"
-    row = moderator.locator("#queue-proposals tr", has_text="Réseau solidaire de Cluny")
+    row = moderator.locator("#queue-proposals tr", has_text="Cluny Réseau solidaire")
     assert "doublon possible" in row.inner_text()
     assert serious_violations(moderator, axe_script) == []
     screenshot(moderator, "moderation-queue-header")
@@ -164,7 +164,7 @@ def test_moderator_reaches_the_queue_and_signs_out_from_the_header(pages, server
     screenshot(moderator, "moderation-queue-header-phone")
     moderator.set_viewport_size({"width": 1280, "height": 900})
 
-    moderator.get_by_role("link", name="Réseau solidaire de Cluny").click()
+    moderator.get_by_role("link", name="Cluny Réseau solidaire").click()
     moderator.wait_for_selector(".map-canvas.leaflet-container")
     assert serious_violations(moderator, axe_script) == []
 
