@@ -36,8 +36,9 @@ def site(tmp_path_factory):
             create_user(MODERATOR, PASSWORD, "moderator")
         client = app.test_client()
         proposal = follow_up_path(client.post("/initiatives/new", data=proposal_data()))
-        published = db.session.scalar(db.select(Initiative).where(
-            Initiative.status == "published").order_by(Initiative.id))
+        published = db.session.scalar(db.select(Initiative).where(  # one with a point
+            Initiative.status == "published", Initiative.lon.is_not(None)
+        ).order_by(Initiative.id))
         correction = follow_up_path(client.post(
             f"/initiatives/{published.id}/correction",
             data=proposal_data(name=published.name, summary="Un résumé corrigé",
