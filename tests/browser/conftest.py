@@ -83,8 +83,8 @@ def site_app(folder: Path, *, seed: bool = True, **overrides):
         if seed:
             with write_transaction():  # as `flask seed` does
                 load_seed(Path(app.config["SEED_PATH"]))
-                load_seed_dossiers(Path(app.config["SEED_DOSSIERS_PATH"]),
-                                   Path(app.config["SEED_PATH"]))
+                # Membership from the corpus, which names each entry's dossiers.
+                load_seed_dossiers(Path(app.config["SEED_DOSSIERS_PATH"]), CORPUS)
     return app
 
 
@@ -92,6 +92,7 @@ def site_app(folder: Path, *, seed: bool = True, **overrides):
 # the first seed's 53 (the corpus v2 has 18 points, its 69 other entries cover whole
 # territories; test_scope_panel drives the corpus itself).
 POINTS_SEED = Path(__file__).parents[2] / "geodata" / "seed_initiatives.geojson"
+CORPUS = Path(__file__).parents[2] / "geodata" / "seed_corpus.geojson"
 
 
 @pytest.fixture(scope="session")
