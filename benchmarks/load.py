@@ -99,6 +99,20 @@ def initiative_columns() -> list[str]:
             if column.name != "public_feature"]
 
 
+def with_defaults(row: dict, columns: list[str]) -> dict:
+    """The row's values for the columns, a column's plain default where the generator gives
+    none (columns newer than the generator: life status, reminders, actors…)."""
+    from app.models import Initiative
+
+    table = Initiative.__table__.columns
+    return {c: row[c] if c in row else plain_default(table[c]) for c in columns}
+
+
+def plain_default(column: sa.Column):
+    default = column.default
+    return default.arg if default is not None and not callable(default.arg) else None
+
+
 def insert_sqlite(engine: sa.Engine, rows: list[dict], links: list[tuple]) -> None:
     """executemany through SQLAlchemy Core (its types store the timestamps as the app does)."""
     from app.models import Initiative
@@ -107,7 +121,7 @@ def insert_sqlite(engine: sa.Engine, rows: list[dict], links: list[tuple]) -> No
     columns = initiative_columns()
     with engine.begin() as connection:
         for start in range(0, len(rows), BATCH):
-            batch = [{c: row[c] for c in columns} for row in rows[start:start + BATCH]]
+            batch = [with_defaults(row, columns) for row in rows[start:start + BATCH]]
             connection.execute(Initiative.__table__.insert(), batch)
         connection.execute(initiative_themes.insert(),
                            [{"initiative_id": i, "theme_id": t} for i, t in links])
@@ -122,8 +136,9 @@ def copy_postgres(engine: sa.Engine, rows: list[dict], links: list[tuple]) -> No
         with raw.cursor() as cursor:
             with cursor.copy(f"COPY initiatives ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in rows:
-                    copy.write_row([row[c].replace(tzinfo=None) if c in naive and row[c]
-                                    else row[c] for c in columns])
+                    values = with_defaults(row, columns)
+                    copy.write_row([values[c].replace(tzinfo=None) if c in naive and values[c]
+                                    else values[c] for c in columns])
             with cursor.copy("COPY initiative_themes (initiative_id, theme_id) FROM STDIN") as copy:
                 for link in links:
                     copy.write_row(link)
