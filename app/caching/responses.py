@@ -69,12 +69,10 @@ def conditional_file(fp: Fingerprint, key: str,
     cuts the connection, so a client never takes a truncated body for a whole one. The
     key must say everything the body depends on (see app.caching.page_files).
     """
-    if not is_resource_modified(request.environ, etag=fp.etag, last_modified=fp.last_modified):
-        return with_validators(Response(status=304), fp, max_age)
+    kept = kept_response(fp, key, max_age)
+    if kept is not None:
+        return kept
     files = page_files()
-    stored = files.open(key) if files is not None else None
-    if stored is not None:
-        return with_validators(sent_file(stored), fp, max_age)
     chunks, headers = stream()
     if files is not None:
         chunks = files.tee(key, GEOJSON, headers, chunks)
@@ -83,16 +81,23 @@ def conditional_file(fp: Fingerprint, key: str,
 
 
 
-def conditional_built_file(fp: Fingerprint, key: str, build: Callable[[], tuple[bytes, dict]],
-                           mimetype: str, max_age: int = 60) -> Response:
-    """conditional_file() for a body built whole before it is sent (a PDF): the first fetch
-    builds it and keeps it in the page files, the next ones (any worker) send that file."""
+def kept_response(fp: Fingerprint, key: str, max_age: int) -> Response | None:
+    """A 304 for a client that has the body, or the kept page file; None to build it."""
     if not is_resource_modified(request.environ, etag=fp.etag, last_modified=fp.last_modified):
         return with_validators(Response(status=304), fp, max_age)
     files = page_files()
     stored = files.open(key) if files is not None else None
-    if stored is not None:
-        return with_validators(sent_file(stored), fp, max_age)
+    return with_validators(sent_file(stored), fp, max_age) if stored is not None else None
+
+
+def conditional_built_file(fp: Fingerprint, key: str, build: Callable[[], tuple[bytes, dict]],
+                           mimetype: str, max_age: int = 60) -> Response:
+    """conditional_file() for a body built whole before it is sent (a PDF): the first fetch
+    builds it and keeps it in the page files, the next ones (any worker) send that file."""
+    kept = kept_response(fp, key, max_age)
+    if kept is not None:
+        return kept
+    files = page_files()
     body, headers = build()
     if files is not None:
         for _chunk in files.tee(key, mimetype, headers, [body]):
