@@ -22,6 +22,7 @@ from app.models.initiative import (
     Tag,
     Theme,
 )
+from app.models.harvest import HARVEST_FORMATS, HarvestRun, HarvestSource
 from app.models.job_run import JOB_OUTCOMES, JobRun
 from app.models.outbox import OutboxMessage
 from app.models.reject_reason import RejectReason
@@ -41,6 +42,7 @@ __all__ = [
     "CHANGE_SET_STATUSES",
     "FOLLOW_FREQUENCIES",
     "FOLLOW_TARGETS",
+    "HARVEST_FORMATS",
     "JOB_OUTCOMES",
     "KINDS",
     "LIFE_STATUSES",
@@ -60,6 +62,8 @@ __all__ = [
     "DossierSource",
     "Follow",
     "FollowUp",
+    "HarvestRun",
+    "HarvestSource",
     "Follower",
     "Initiative",
     "InitiativePartner",

@@ -27,6 +27,11 @@ ADMIN_ACTIONS = (
     "dossier_create",
     "dossier_update",
     "dossier_delete",
+    "source_create",
+    "source_update",
+    "source_pause",
+    "source_resume",
+    "source_sync",
 )
 
 

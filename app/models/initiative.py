@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models.actor import ACTOR_TYPES, ActorColumns
 from app.models.base import UTCDateTime, in_check, utcnow
 from app.models.freshness import FreshnessColumns
+from app.models.harvest import HARVEST_CONSTRAINTS, HarvestColumns
 from app.models.lineage import LineageLinks
 from app.models.place_details import PlaceDetailsColumns
 from app.models.scope import ScopeColumns
@@ -85,7 +86,7 @@ class Tag(db.Model):
 
 
 class Initiative(ActorColumns, PlaceDetailsColumns, LineageLinks, FreshnessColumns,
-                 ScopeColumns, db.Model):
+                 ScopeColumns, HarvestColumns, db.Model):
     __tablename__ = "initiatives"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -165,6 +166,7 @@ class Initiative(ActorColumns, PlaceDetailsColumns, LineageLinks, FreshnessColum
         # generated columns the model does not map (migration 7d3f9b2c5e18, list_sort_keys).
         sa.Index("ix_initiatives_departement_counts", "departement", "insee", "status"),
         sa.Index("ix_initiatives_region_counts", "region", "departement", "status"),
+        *HARVEST_CONSTRAINTS,
     )
 
     @property
