@@ -82,16 +82,22 @@ def dry_run(source: Source, mapping: dict[str, str], options: ImportOptions,
     mapping cannot work for any row (no name, no place).
     """
     check_mapping(source, mapping)
-    ctx = r.RowContext(
+    ctx = row_context(source, mapping, options,
+                      r.source_key(options.source_label or source.filename))
+    planner = Planner(ctx, user)
+    return ImportReport(source.filename, source.format, planner.plan_all(source.rows))
+
+
+def row_context(source: Source, mapping: dict[str, str], options: ImportOptions,
+                source_key: str) -> r.RowContext:
+    """What every row of the source shares; its external ids start with source_key."""
+    return r.RowContext(
         source=source, mapping=mapping, themes=theme_lookup(list(load_themes().values())),
         gazetteer=current_gazetteer(),
         default_kind=STANDARD_KINDS.get(source.format, options.default_kind),
-        shapes_to_points=options.shapes_to_points,
-        source_key=r.source_key(options.source_label or source.filename),
+        shapes_to_points=options.shapes_to_points, source_key=source_key,
         site_host=urlsplit(options.site).netloc,
     )
-    planner = Planner(ctx, user)
-    return ImportReport(source.filename, source.format, planner.plan_all(source.rows))
 
 
 class Planner:

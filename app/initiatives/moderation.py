@@ -42,12 +42,13 @@ def decide(
     initiative: Initiative,
     decision: str,
     *,
-    moderator: User,
+    moderator: User | None,
     reason: str = "",
     expected_version: int | None,
     changes: dict[str, Any] | None = None,
 ) -> Initiative:
-    """Apply a moderator's decision, after their edits if any; flush only.
+    """Apply a moderator's decision, after their edits if any; flush only (moderator None:
+    the harvest, archiving what left its source).
 
     Raise StaleInitiative when the initiative changed since expected_version,
     DecisionNotAllowed when its status does not allow the decision, and OutOfScope when the
@@ -62,7 +63,7 @@ def decide(
         update_initiative(initiative, changes, author=moderator, reason=reason)
     before = snapshot(initiative)
     initiative.status = status
-    initiative.moderator_id = moderator.id
+    initiative.moderator_id = moderator.id if moderator else None
     initiative.moderator_comment = reason.strip() or None
     if status == "published" and initiative.published_at is None:
         initiative.published_at = utcnow()

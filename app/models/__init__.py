@@ -13,6 +13,7 @@ from app.models.dossier import Dossier, DossierEntry, DossierSource
 from app.models.follow import FOLLOW_FREQUENCIES, FOLLOW_TARGETS, Follow, Follower
 from app.models.follow_up import FollowUp
 from app.models.freshness import LIFE_STATUSES
+from app.models.harvest import HARVEST_FORMATS, HarvestRun, HarvestSource
 from app.models.initiative import (
     ACTOR_TYPES,
     KINDS,
@@ -22,7 +23,6 @@ from app.models.initiative import (
     Tag,
     Theme,
 )
-from app.models.harvest import HARVEST_FORMATS, HarvestRun, HarvestSource
 from app.models.job_run import JOB_OUTCOMES, JobRun
 from app.models.outbox import OutboxMessage
 from app.models.reject_reason import RejectReason

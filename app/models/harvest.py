@@ -82,6 +82,11 @@ class HarvestRun(db.Model):
 
     __table_args__ = (sa.CheckConstraint(in_check("outcome", RUN_OUTCOMES), name="outcome"),)
 
+    def __init__(self, **values: Any):
+        """A run with its counts at zero (not only once flushed): a sync counts as it goes."""
+        super().__init__(**{**dict.fromkeys(RUN_COUNTS, 0), "outcome": "running",
+                            "message": "", **values})
+
     def counts(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in RUN_COUNTS}
 
