@@ -41,13 +41,18 @@ def geojson(places=PLACES, **changes) -> bytes:
     return orjson.dumps({"type": "FeatureCollection", "features": features(places, **changes)})
 
 
+NAMES = ["Anonymal", "Médiathèque Jean Jaurès", "Maison France services", "Espace ressources"]
+
+
 def mediation_rows(count: int = 3) -> bytes:
-    """The standard's valid example, its one row repeated with new ids and names."""
+    """The standard's valid example, its one row repeated with new ids and names, without
+    its coordinates (they lie 640 km from the commune the row names)."""
     rows = list(csv.DictReader(io.StringIO(MEDIATION_EXAMPLE.decode())))
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0]))
     writer.writeheader()
     for number in range(1, count + 1):
-        writer.writerow({**rows[0], "id": f"structure-{number}",
-                         "nom": f"{rows[0]['nom']} {number}"})
+        writer.writerow({**rows[0], "id": f"structure-{number}", "latitude": "",
+                         "longitude": "", "nom": NAMES[number - 1],
+                         "site_web": f"https://lieu-{number}.example.org"})
     return out.getvalue().encode()

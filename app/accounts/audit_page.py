@@ -21,6 +21,11 @@ ACTION_LABELS = {
     "reason_update": _l("Motif de refus modifié"), "erase": _l("Initiative effacée (RGPD)"),
     "dossier_create": _l("Dossier créé"), "dossier_update": _l("Dossier modifié"),
     "dossier_delete": _l("Dossier supprimé"),
+    "source_create": _l("Source moissonnée ajoutée"),
+    "source_update": _l("Source moissonnée modifiée"),
+    "source_pause": _l("Source moissonnée mise en pause"),
+    "source_resume": _l("Source moissonnée reprise"),
+    "source_sync": _l("Source moissonnée synchronisée à la main"),
 }
 FIELD_LABELS = {
     "email": _l("Adresse e-mail"), "role": _l("Rôle"), "display_name": _l("Nom affiché"),
@@ -31,6 +36,10 @@ FIELD_LABELS = {
     "text": _l("Message envoyé à la personne"), "initiative_id": _l("Initiative"),
     "reason": _l("Motif"), "title": _l("Titre"), "introduction": _l("Introduction"),
     "sources": _l("Sources"), "initiatives": _l("Initiatives (numéros, dans l'ordre)"),
+    "name": _l("Nom"), "url": _l("Adresse web"), "format": _l("Format"),
+    "trusted": _l("Source de confiance"), "allow_private": _l("Adresses privées permises"),
+    "paused": _l("En pause"), "interval_seconds": _l("Intervalle (secondes)"),
+    "column_mapping": _l("Correspondance des colonnes"),
 }
 
 

@@ -17,7 +17,7 @@ from flask import current_app
 from app.exchange import rows as r
 from app.exchange.errors import ImportFileError
 from app.exchange.imports import ImportOptions, Planner, RowReport, row_context
-from app.exchange.mapping import check_mapping, guess_mapping
+from app.exchange.mapping import TARGETS, check_mapping, guess_mapping
 from app.exchange.sources import Source, json_source, parse_source
 from app.models.harvest import HarvestSource
 
@@ -67,15 +67,39 @@ def read_features(features: list) -> Source:
 
 
 def mapping_for(source: HarvestSource, parsed: Source) -> dict[str, str]:
-    """The saved mapping (every column it names must still be there), else the guessed one."""
-    if not source.column_mapping:
-        return guess_mapping(parsed)
-    missing = sorted(set(source.column_mapping.values()) - set(parsed.columns))
-    if missing and not parsed.has_geometry:
+    """The guessed mapping, changed by the source's saved one (an empty column unmaps);
+    every column the saved one names must still be in the file."""
+    mapping = guess_mapping(parsed)
+    saved = source.column_mapping or {}
+    missing = sorted({column for column in saved.values() if column} - set(parsed.columns))
+    if missing:
         raise ImportFileError(
-            f"Colonne(s) du modèle enregistré absente(s) du fichier : {', '.join(missing)}. "
-            f"Colonnes du fichier : {', '.join(parsed.columns)[:300]}.")
-    return dict(source.column_mapping)
+            f"Colonne(s) de la correspondance enregistrée absente(s) du fichier : "
+            f"{', '.join(missing)}. Colonnes du fichier : {', '.join(parsed.columns)[:300]}.")
+    for target, column in saved.items():
+        if column:
+            mapping[target] = column
+        else:
+            mapping.pop(target, None)
+    return mapping
+
+
+def parse_mapping(lines: list[str]) -> dict[str, str]:
+    """"champ=colonne" lines as a saved mapping; ValueError names the first bad line."""
+    mapping = {}
+    for line in (line.strip() for line in lines):
+        if not line:
+            continue
+        target, sep, column = line.partition("=")
+        if not sep or target.strip() not in TARGETS:
+            raise ValueError(f"« {line[:80]} » : champ=colonne attendu, le champ parmi "
+                             f"{', '.join(TARGETS)}.")
+        mapping[target.strip()] = column.strip()
+    return mapping
+
+
+def mapping_lines(mapping: dict[str, str] | None) -> str:
+    return "\n".join(f"{target}={column}" for target, column in (mapping or {}).items())
 
 
 def plan(source: HarvestSource, parsed: Source) -> Plan:

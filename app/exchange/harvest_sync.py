@@ -37,6 +37,8 @@ def sync_pulled(source_id: int, pulled: Pulled, now: datetime) -> HarvestRun:
             run = HarvestRun(source_id=source.id, started_at=now)
             harvest(source, pulled, run, now)
             succeeded(source, run, now)
+            if pulled.complete:
+                source.last_full_at = now
     except ImportFileError as error:
         return record_failure(source_id, str(error), now)
     return run

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.initiatives.fields import InvalidInitiative
-from app.models import User
+from app.models import AdminEvent, User
 from app.models.base import utcnow
 from app.models.harvest import HARVEST_FORMATS, HarvestSource
 from app.text import N_
@@ -119,6 +119,25 @@ def settings_of(source: HarvestSource) -> dict:
             "trusted": source.trusted, "allow_private": source.allow_private,
             "paused": source.paused, "interval_seconds": source.interval_seconds,
             "column_mapping": source.column_mapping}
+
+
+def audit(action: str, author: User | None, source: HarvestSource, before: dict) -> None:
+    """Add the action to the audit trail of admin actions: only the settings that changed
+    (every one for a source's creation, none needed for a manual sync)."""
+    after = settings_of(source)
+    changed = [name for name in after if before.get(name) != after[name]]
+    if not changed and action != "source_sync":
+        return
+    db.session.add(AdminEvent(
+        action=action, actor_id=author.id if author else None, subject=source.name,
+        before={name: before[name] for name in changed if name in before} or None,
+        after={name: after[name] for name in changed} or None))
+    db.session.flush()
+
+
+def source_list() -> list[HarvestSource]:
+    """Every source, by name."""
+    return list(db.session.scalars(sa.select(HarvestSource).order_by(HarvestSource.name)))
 
 
 def source_named(name: str) -> HarvestSource | None:

@@ -39,6 +39,9 @@ class HarvestSource(db.Model):
     content_hash: Mapped[str | None] = mapped_column(sa.String(64))
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last time the whole source was read (another Maillage is otherwise asked only
+    # for what changed since the last success): entries gone are seen only then.
+    last_full_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     consecutive_failures: Mapped[int] = mapped_column(default=0)
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

@@ -66,6 +66,7 @@ def create_sources():
         sa.Column('content_hash', sa.String(length=64), nullable=True),
         sa.Column('last_attempt_at', sa.DateTime(), nullable=True),
         sa.Column('last_success_at', sa.DateTime(), nullable=True),
+        sa.Column('last_full_at', sa.DateTime(), nullable=True),
         sa.Column('last_error', sa.Text(), nullable=True),
         sa.Column('consecutive_failures', sa.Integer(), nullable=False),
         sa.Column('next_due_at', sa.DateTime(), nullable=True),
