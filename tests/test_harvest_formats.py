@@ -53,13 +53,13 @@ def test_a_umap_map_without_ids_is_known_by_a_stable_hash(app, themes, clock):
 
 
 def test_a_csv_with_a_saved_mapping_and_a_column_gone(app, themes, clock):
-    data = "Lieu;Ville;Ref\nAtelier du Port;Dijon;p1\nRessourcerie;Cluny;p2\n".encode()
+    data = b"Lieu;Ville;Ref\nAtelier du Port;Dijon;p1\nRessourcerie;Cluny;p2\n"
     source_id = new_source("csv", column_mapping={"name": "Lieu", "commune": "Ville",
                                                   "id": "Ref"})
     run = sync(source_id, data)
     assert counts(run) == {"created": 2}, run.message
     assert set(entries(source_id)) == {"p1", "p2"}
-    run = sync(source_id, "Nom;Ville;Ref\nAtelier du Port;Dijon;p1\n".encode())
+    run = sync(source_id, b"Nom;Ville;Ref\nAtelier du Port;Dijon;p1\n")
     assert run.outcome == "failed" and "Lieu" in run.message
     assert {i.status for i in entries(source_id).values()} == {"published"}
 
