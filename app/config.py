@@ -80,6 +80,18 @@ def from_environment(instance_path: Path) -> dict:
         "IMPORT_MAX_BYTES": int(env.get("IMPORT_MAX_BYTES", 32 * 1024 * 1024)),
         "IMPORT_MAX_ROWS": int(env.get("IMPORT_MAX_ROWS", 100_000)),
         "IMPORT_TTL_SECONDS": int(env.get("IMPORT_TTL_SECONDS", 3600)),
+        # Harvesting: how long one fetch may take in all (seconds, redirects and body
+        # included), the most bytes of a body once decoded, how many redirects are followed,
+        # and for another Maillage's API the most pages and features one pull reads.
+        "HARVEST_TIMEOUT": float(env.get("HARVEST_TIMEOUT", 30)),
+        "HARVEST_MAX_BYTES": int(env.get("HARVEST_MAX_BYTES", 32 * 1024 * 1024)),
+        "HARVEST_MAX_REDIRECTS": int(env.get("HARVEST_MAX_REDIRECTS", 5)),
+        "HARVEST_MAX_PAGES": int(env.get("HARVEST_MAX_PAGES", 200)),
+        "HARVEST_MAX_FEATURES": int(env.get("HARVEST_MAX_FEATURES", 100_000)),
+        # Private networks every source may reach (comma-separated, such as 10.20.0.0/16 for
+        # an internal open-data server); any other private address needs a source's
+        # "allow private" flag.
+        "HARVEST_ALLOWED_NETWORKS": env.get("HARVEST_ALLOWED_NETWORKS", ""),
         # Printed directories (PDF): beyond this many entries the visitor is asked to narrow.
         "PDF_MAX_ENTRIES": int(env.get("PDF_MAX_ENTRIES", 1000)),
         # Development (`make run`): a thread of the server runs the periodic jobs every

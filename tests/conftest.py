@@ -16,6 +16,11 @@ from app.config import normalise_database_url
 from app.database import write_transaction
 from app.extensions import db
 from tests.factories import Accounts, account
+from tests.harvest_server import (  # noqa: F401 (fixtures of the harvest tests)
+    harvest_server,
+    maillage_peer,
+    maillage_peer_database,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The scripts of the running interpreter's environment (pybabel, gunicorn), wherever it is.
