@@ -15,6 +15,7 @@ from app.database import write_transaction
 from app.extensions import db
 from app.initiatives.services import update_initiative
 from app.models import Initiative
+from app.public.directory import day_runs
 from app.web.pdf import RefusedURL, StaticOnlyFetcher, render_pdf
 from tests.factories import make_initiative
 
@@ -125,10 +126,23 @@ def test_entry_shows_phone_address_hours_website_and_date(client, entries):
     assert "Téléphone : 03 85 00 00 01" in text
     assert "Adresse : 1 place du Marché, 71250 Cluny" in text
     assert re.search(r"Horaires : .*09:00–12:00", text)
+    # Monday to Friday alike: one or two rows (split where the seven days from today wrap).
+    assert 1 <= text.count("09:00–12:00") <= 2
+    assert re.search(r"\w+ – \w+ : 09:00–12:00", text)
     links = {annotation.get_object()["/A"].get("/URI")
              for page in PdfReader(io.BytesIO(body)).pages
              for annotation in page.get("/Annots") or []}
     assert {"tel:+33385591234", "tel:+33385000001"} <= links
+
+
+def test_days_with_the_same_hours_print_as_one_row():
+    days = [("Samedi", "10:00–12:00"), ("Dimanche", "fermé"), ("Lundi", "09:00–12:00"),
+            ("Mardi", "09:00–12:00"), ("Mercredi", "09:00–12:00"), ("Jeudi", "fermé"),
+            ("Vendredi", "fermé")]
+    assert day_runs(days) == [("Samedi", "10:00–12:00"), ("Dimanche", "fermé"),
+                              ("Lundi – Mercredi", "09:00–12:00"),
+                              ("Jeudi – Vendredi", "fermé")]
+    assert day_runs([]) == []
 
 
 def font_sizes(body: bytes, page_number: int) -> dict[str, float]:

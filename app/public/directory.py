@@ -33,7 +33,7 @@ class Entry:
     qr: str  # data: URI
     phone: str | None  # E.164
     address: str  # street, postcode and commune; "" when it has no street nor postcode
-    hours: list[tuple[str, str]]  # (day, opening times) for the seven days from printing
+    hours: list[tuple[str, str]]  # (days, opening times) over the seven days from printing
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,20 @@ def entry(number: int, initiative: Initiative) -> Entry:
     the canonical one): a shorter address is a smaller code, read more easily from paper."""
     url = absolute_url("public.initiative", initiative_id=initiative.id)
     return Entry(number, initiative, url, qr_data_uri(url), phone_of(initiative),
-                 address_line(initiative), week_hours(initiative.opening_hours))
+                 address_line(initiative), day_runs(week_hours(initiative.opening_hours)))
+
+
+def day_runs(days: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Consecutive days with the same hours as one row ("Lundi – Vendredi"): fewer lines to
+    read, and to lay out (each line costs the PDF engine as much as a field)."""
+    runs: list[tuple[str, str, str]] = []  # first day, last day, hours
+    for day, spans in days:
+        if runs and runs[-1][2] == spans:
+            runs[-1] = (runs[-1][0], day, spans)
+        else:
+            runs.append((day, day, spans))
+    return [(first if first == last else f"{first} – {last}", spans)
+            for first, last, spans in runs]
 
 
 def phone_of(initiative: Initiative) -> str | None:
