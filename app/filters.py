@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 from app.extensions import db
 from app.geo.gazetteer import GazetteerMissing
 from app.geo.territory import current_gazetteer
-from app.models import ACTOR_TYPES, KINDS, LIFE_STATUSES, Dossier
+from app.models import ACTOR_TYPES, KINDS, LIFE_STATUSES, SCOPES, Dossier
 from app.models.dossier import SLUG_PATTERN
 from app.text import fold
 
@@ -62,6 +62,7 @@ class Filters:
     status: str = "active"
     freshness: str = ""  # "stale": not confirmed for STALE_AFTER_DAYS; "current": the others
     life: tuple[str, ...] = ()
+    scopes: tuple[str, ...] = ()  # local (a point) or the whole territories covered
     extra: dict = field(default_factory=dict)
 
     @property
@@ -98,6 +99,7 @@ def parse_filters(args: MultiDict) -> Filters:
         status=status,
         freshness=parse_freshness(args),
         life=aliased_choices(args, LIFE_PARAMS, LIFE_STATUSES),
+        scopes=choices(args, "scope", SCOPES),
     )
 
 

@@ -211,6 +211,9 @@ def filter_parameters() -> list[dict]:
         query("life", {"type": "string"},
               _("Vie de l'initiative, une ou plusieurs séparées par des virgules : active, "
                 "permanent (pérennisée), ended (terminée) ; vie=perennisee|terminee aussi.")),
+        query("scope", several({"enum": list(SCOPES)}),
+              _("Portée (répétable) : local (un point), intercommunal, departemental, "
+                "regional ou national (tout un territoire)."), style="form", explode=True),
         query("updated_since", {"type": "string", "format": "date-time"},
               _("Modifiées depuis cette date (ISO 8601, UTC si sans fuseau).")),
     ]

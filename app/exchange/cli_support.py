@@ -59,6 +59,8 @@ FILTER_OPTIONS = (
     click.option("--bbox", default="", help="minlon,minlat,maxlon,maxlat"),
     click.option("--status", default="active", help="active, archived or all."),
     click.option("--telephone", is_flag=True, help="Only those with a phone number."),
+    click.option("--scope", multiple=True,
+                 help="local, intercommunal, departemental, regional or national (repeatable)."),
 )
 
 

@@ -105,6 +105,8 @@ def select_initiatives(filters: Filters) -> Select:
         stmt = stmt.where(in_dossier(filters.dossier))
     if filters.life:
         stmt = stmt.where(Initiative.life_status.in_(filters.life))
+    if filters.scopes:
+        stmt = stmt.where(Initiative.scope.in_(filters.scopes))
     if filters.freshness:
         stale = stale_clause()
         stmt = stmt.where(stale if filters.freshness == "stale" else sa.not_(stale))

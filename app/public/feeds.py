@@ -30,6 +30,7 @@ from app.web.labels import (
     STATUS_FILTER_LABELS,
 )
 from app.web.markdown import render_markdown
+from app.web.scope_labels import SCOPE_LABELS
 from app.web.urls import absolute_url, page_url
 
 ATOM = "application/atom+xml"
@@ -131,7 +132,7 @@ def feed_title(filters: Filters) -> str:
         parts.append(", ".join(theme_labels(filters.themes)))
     parts.extend(", ".join(str(labels[code]) for code in codes) for labels, codes in (
         (KIND_LABELS, filters.kinds), (ACTOR_TYPE_LABELS, filters.actor_types),
-        (LIFE_LABELS, filters.life)) if codes)
+        (LIFE_LABELS, filters.life), (SCOPE_LABELS, filters.scopes)) if codes)
     if filters.actor and (actor := db.session.get(Actor, filters.actor)):
         parts.append(actor.name)
     if filters.q:

@@ -20,6 +20,7 @@ from app.web.labels import (
     STATUS_FILTER_LABELS,
 )
 from app.web.maps import safe_colour
+from app.web.scope_labels import SCOPE_LABELS
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class FilterForm:
     phone: bool
     active_count: int
     life: list[Choice] = ()
+    scopes: list[Choice] = ()
     freshness: list[Choice] = ()
     near: NearField = NearField()
 
@@ -91,6 +93,8 @@ def filter_form(args: MultiDict, filters: Filters, facets: Facets,
         active_count=active_filter_count(filters),
         life=[Choice(code, str(label), code in filters.life)
               for code, label in LIFE_LABELS.items()],
+        scopes=[Choice(code, str(label), code in filters.scopes)
+                for code, label in SCOPE_LABELS.items()],
         freshness=[Choice(code, str(label), code == filters.freshness)
                    for code, label in FRESHNESS_LABELS.items()],
         near=near or NearField(radius_km=filters.radius_km),
@@ -156,4 +160,4 @@ def active_filter_count(filters: Filters) -> int:
                  filters.dossier,
                  filters.status != "active", filters.freshness]
     return (sum(1 for value in narrowing if value) + len(filters.themes) + len(filters.kinds)
-            + len(filters.actor_types) + len(filters.life))
+            + len(filters.actor_types) + len(filters.life) + len(filters.scopes))

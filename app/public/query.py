@@ -16,9 +16,10 @@ from app.web.urls import query_string
 
 T = TypeVar("T")
 # The parameters of the shared filter form (parse_filters reads them all).
+# The radius comes last: it is dropped without `near`.
 FILTER_PARAMS = ("q", "theme", "kind", "actor_type", "actor", "commune", "epci", "departement",
-                 "region", "research", "telephone", "dossier", "status", "bbox", "near", "rayon",
-                 "radius_km")
+                 "region", "research", "telephone", "dossier", "status", "scope", "life", "vie",
+                 "freshness", "fraicheur", "bbox", "near", "rayon", "radius_km")
 EXPORT_FORMATS = (("geojson", "GeoJSON"), ("umap", "uMap"), ("csv", "CSV"),
                   ("gpkg", "GeoPackage"))
 # "Cluny (71137)", as the autocomplete writes it; a bare number may be a postcode.
