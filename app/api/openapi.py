@@ -81,6 +81,8 @@ def feature_schemas() -> dict:
             "(ended).")},
         "life_note": {"type": "string", "description": _(
             "Ce qui l'a fait durer, ou pourquoi elle s'est arrêtée et ce qu'elle a laissé.")},
+        "dossiers": {"type": "array", "items": TEXT, "description": _(
+            "Les slugs des dossiers où elle figure (voir /api/v1/dossiers).")},
         "url": {"type": "string", "format": "uri",
                 "description": _("La page de l'initiative sur Maillage.")},
         "updated_at": {"type": "string", "format": "date-time"},

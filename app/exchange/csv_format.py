@@ -16,6 +16,7 @@ COLUMNS = (
     "location_precision", "lon", "lat", "website", "public_contact", "started_on", "ended_on",
     "research_partnership", "source", "source_title", "source_url", "last_verified_on",
     "status", "url", "updated_at", *PLACE_DETAIL_FIELDS, "life_status", "life_note",
+    "dossiers",
 )
 # A spreadsheet evaluates a cell starting with one of these as a formula (CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")

@@ -49,6 +49,7 @@ def flat_properties(item: ExportItem) -> dict:
     properties = dict(item.feature["properties"])
     properties["themes"] = LIST_SEPARATOR.join(properties["themes"])
     properties["tags"] = LIST_SEPARATOR.join(properties["tags"])
+    properties["dossiers"] = LIST_SEPARATOR.join(properties.get("dossiers") or ())
     for name in PLACE_DETAIL_LISTS:  # codes and addresses hold no comma
         properties[name] = LIST_SEPARATOR.join(properties.get(name) or ())
     properties["theme"] = item.main_theme.label_fr if item.main_theme else NO_THEME

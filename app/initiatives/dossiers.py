@@ -10,6 +10,7 @@ from app.extensions import db
 from app.initiatives.fields import LINE_BREAKS
 from app.initiatives.geojson import PUBLIC_STATUSES
 from app.initiatives.sources import clean_sources, source_rows, sources_of
+from app.initiatives.stored_features import mark_stale
 from app.models import AdminEvent, Dossier, DossierEntry, DossierSource, Initiative, User
 from app.models.dossier import SLUG_PATTERN
 from app.text import N_, message_of
@@ -129,6 +130,8 @@ def save_dossier(dossier: Dossier | None, data: dict[str, Any], author: User | N
                        for position, initiative_id in enumerate(values["initiatives"])]
     dossier.updated_by_id = author.id if author else None
     db.session.flush()
+    # Its members' features list its slug: those it had and those it has.
+    mark_stale(db.session, {*before.get("initiatives", ()), *values["initiatives"]})
     audit("dossier_update" if before else "dossier_create", author, dossier.slug, before,
           dossier_values(dossier))
     return dossier
@@ -136,9 +139,11 @@ def save_dossier(dossier: Dossier | None, data: dict[str, Any], author: User | N
 
 def delete_dossier(dossier: Dossier, author: User | None) -> None:
     """Delete a dossier (its initiatives stay), audited; flush only."""
-    audit("dossier_delete", author, dossier.slug, dossier_values(dossier), {})
+    before = dossier_values(dossier)
+    audit("dossier_delete", author, dossier.slug, before, {})
     db.session.delete(dossier)
     db.session.flush()
+    mark_stale(db.session, before["initiatives"])
 
 
 def audit(action: str, author: User | None, slug: str, before: dict, after: dict) -> None:

@@ -18,7 +18,7 @@ from app.geo.scope_places import scope_properties
 from app.initiatives.memory import gc_paused
 from app.initiatives.paths import initiative_path
 from app.initiatives.umap_markup import markdown_to_umap
-from app.models import Initiative, InitiativeSource, Tag, Theme
+from app.models import Dossier, DossierEntry, Initiative, InitiativeSource, Tag, Theme
 from app.models.initiative import initiative_tags, initiative_themes
 from app.models.place_details import PLACE_DETAIL_FIELDS, PLACE_DETAIL_LISTS
 
@@ -147,6 +147,15 @@ def json_object(columns, connection: sa.Connection | None = None) -> sa.ColumnEl
                                   for part in (sa.literal(column.key), column))), sa.JSON)
 
 
+def dossiers_by_initiative(ids: list[int],
+                           connection: sa.Connection | None = None) -> dict[int, list]:
+    """The slugs of the dossiers each initiative is in, in the dossiers' order."""
+    link = DossierEntry.initiative_id
+    stmt = sa.select(link, Dossier.slug).join(Dossier, Dossier.id == DossierEntry.dossier_id) \
+        .order_by(link, Dossier.position, Dossier.slug)
+    return group_by_initiative(stmt, link, ids, connection)
+
+
 DETAIL_COLUMNS = tuple(getattr(Initiative, name) for name in PLACE_DETAIL_FIELDS)
 # Lists are empty, never null, so a re-user can iterate them without a check.
 EMPTY_DETAILS = {name: [] if name in PLACE_DETAIL_LISTS else None for name in PLACE_DETAIL_FIELDS}
@@ -187,6 +196,7 @@ class PublicRecords:
     actors: dict[int, dict] = field(default_factory=dict)
     partners: dict[int, list] = field(default_factory=dict)
     details: dict[int, dict] = field(default_factory=dict)
+    dossiers: dict[int, list] = field(default_factory=dict)
 
     def themes_of(self, initiative_id: int) -> list[ThemeInfo]:
         return [self.themes[theme_id] for theme_id in self.theme_ids.get(initiative_id, ())]
@@ -194,12 +204,13 @@ class PublicRecords:
 
 def public_records(stmt: Select, connection: sa.Connection | None = None, *,
                    with_sources: bool = True, with_actors: bool = True,
-                   with_details: bool = True, with_life: bool = True) -> PublicRecords:
-    """Load the statement's initiatives in seven queries: rows, theme links, tags, sources,
-    lead actors, partners, place details.
+                   with_details: bool = True, with_life: bool = True,
+                   with_dossiers: bool = True) -> PublicRecords:
+    """Load the statement's initiatives in eight queries: rows, theme links, tags, sources,
+    lead actors, partners, place details, dossiers.
 
-    Without sources, actors, details or life status only for the migrations that ran before
-    they existed.
+    Without sources, actors, details, life status or dossiers only for the migrations that
+    ran before they existed.
     """
     from app.initiatives.actor_features import lead_actors, partners  # they build on this
 
@@ -212,7 +223,8 @@ def public_records(stmt: Select, connection: sa.Connection | None = None, *,
                              sources_by_initiative(ids, connection) if with_sources else {},
                              lead_actors(ids, connection) if with_actors else {},
                              partners(ids, connection) if with_actors else {},
-                             details_by_initiative(ids, connection) if with_details else {})
+                             details_by_initiative(ids, connection) if with_details else {},
+                             dossiers_by_initiative(ids, connection) if with_dossiers else {})
 
 
 def iso(value: str | date | None) -> str | None:
@@ -233,7 +245,8 @@ def iso_utc(value: str | datetime | None) -> str | None:
 
 def feature(row, themes: list[ThemeInfo], tags: list[str], site: str,
             sources: list[dict] = (), actor: dict | None = None,
-            partners: list[dict] = (), details: dict | None = None) -> dict:
+            partners: list[dict] = (), details: dict | None = None,
+            dossiers: list[str] = ()) -> dict:
     """The GeoJSON Feature of one public initiative row (the API's contract).
 
     site is the absolute root of our pages, without its trailing slash. The row is unpacked
@@ -263,6 +276,7 @@ def feature(row, themes: list[ThemeInfo], tags: list[str], site: str,
             "sources": list(sources),
             "last_verified_on": iso(verified_on), "status": status,
             "life_status": life_status, "life_note": life_note or "",
+            "dossiers": list(dossiers),
             "url": site + initiative_path(id_, name), "updated_at": iso_utc(updated_at),
             **(details or EMPTY_DETAILS),
         },
@@ -276,7 +290,8 @@ def features(records: PublicRecords, base_url: str) -> list[dict]:
         return [
             feature(row, records.themes_of(row[0]), records.tags.get(row[0], []), site,
                     records.sources.get(row[0], ()), records.actors.get(row[0]),
-                    records.partners.get(row[0], ()), records.details.get(row[0]))
+                    records.partners.get(row[0], ()), records.details.get(row[0]),
+                    records.dossiers.get(row[0], ()))
             for row in records.rows
         ]
 

@@ -24,7 +24,14 @@ from sqlalchemy.sql import Select
 from app.database import single_read
 from app.extensions import db
 from app.initiatives import geojson
-from app.models import Actor, Initiative, InitiativePartner, InitiativeSource, Theme
+from app.models import (
+    Actor,
+    DossierEntry,
+    Initiative,
+    InitiativePartner,
+    InitiativeSource,
+    Theme,
+)
 from app.models.initiative import initiative_themes
 
 STALE_KEY = "maillage_stale_features"
@@ -35,13 +42,14 @@ initiatives_table = Initiative.__table__
 
 def build_features(connection: sa.Connection, ids: list[int], *,
                    with_sources: bool = True, with_actors: bool = True,
-                   with_details: bool = True,
-                   with_life: bool = True) -> dict[int, bytes]:
+                   with_details: bool = True, with_life: bool = True,
+                   with_dossiers: bool = True) -> dict[int, bytes]:
     """The serialised features of those initiatives that are public, by id."""
     stmt = geojson.public_statement().where(Initiative.id.in_(ids))
     return serialised(geojson.public_records(stmt, connection, with_sources=with_sources,
                                              with_actors=with_actors,
-                                             with_details=with_details, with_life=with_life))
+                                             with_details=with_details, with_life=with_life,
+                                             with_dossiers=with_dossiers))
 
 
 def serialised(records: geojson.PublicRecords) -> dict[int, bytes]:
@@ -58,10 +66,11 @@ def refresh_features(connection: sa.Connection, ids: Iterable[int], *,
     features without them (the later migrations build them all again), told by the schema;
     likewise those older than the place details' columns.
     """
-    with_actors = with_life = True
+    with_actors = with_life = with_dossiers = True
     if with_sources is None:
         with_sources = sa.inspect(connection).has_table(InitiativeSource.__tablename__)
         with_actors = sa.inspect(connection).has_table(Actor.__tablename__)
+        with_dossiers = sa.inspect(connection).has_table(DossierEntry.__tablename__)
         with_life = "life_status" in {column["name"] for column in
                                       sa.inspect(connection).get_columns("initiatives")}
     if with_details is None:
@@ -78,7 +87,7 @@ def refresh_features(connection: sa.Connection, ids: Iterable[int], *,
         batch = ordered[start:start + BATCH]
         built = build_features(connection, batch, with_sources=with_sources,
                                with_actors=with_actors, with_details=with_details,
-                               with_life=with_life)
+                               with_life=with_life, with_dossiers=with_dossiers)
         connection.execute(update, [{"initiative_id": initiative_id,
                                      "feature": built.get(initiative_id)}
                                     for initiative_id in batch])
@@ -227,11 +236,18 @@ def note_changes(session: Session, _flush_context) -> None:
             stale["initiatives"].add(instance.id)
         elif isinstance(instance, Theme) and instance.id is not None:
             stale["themes"].add(instance.id)
-        elif isinstance(instance, InitiativeSource | InitiativePartner) and \
+        elif isinstance(instance, InitiativeSource | InitiativePartner | DossierEntry) and \
                 instance.initiative_id is not None:
             stale["initiatives"].add(instance.initiative_id)
         elif isinstance(instance, Actor) and instance.id is not None:
             stale.setdefault("actors", set()).add(instance.id)
+
+
+def mark_stale(session: Session, initiative_ids: Iterable[int]) -> None:
+    """Have these initiatives' features rebuilt at commit: for links the flushes cannot tell,
+    such as a dossier's entries replaced or deleted with it."""
+    stale = session.info.setdefault(STALE_KEY, {"initiatives": set(), "themes": set()})
+    stale["initiatives"].update(initiative_ids)
 
 
 def store_before_commit(session: Session) -> None:
