@@ -51,7 +51,8 @@ def add_varied_initiatives() -> None:
                     ended_on="2021-06-30", website="https://example.org/x",
                     tags=["vélo", "réparation"], research_partnership=True,
                     lon=4.659, lat=46.434, location_precision="address", actor_type="company",
-                    kind="place", status="published", private_email=None, themes=None)
+                    kind="place", status="published", private_email=None, themes=None,
+                    life_status="ended", life_note="Reprise par la commune, puis arrêtée.")
 
 
 EXPORTS = {"geojson": "/export/initiatives.geojson", "csv": "/export/initiatives.csv",

@@ -11,9 +11,9 @@ from app.exchange.errors import ImportFileError
 from app.exchange.sources import Source
 from app.exchange.standard_imports import adjust_mapping
 from app.initiatives.geojson import ThemeInfo
-from app.models import ACTOR_TYPES, KINDS, SCOPES
+from app.models import ACTOR_TYPES, KINDS, LIFE_STATUSES, SCOPES
 from app.text import fold
-from app.web.labels import ACTOR_TYPE_NAMES, KIND_NAMES
+from app.web.labels import ACTOR_TYPE_NAMES, KIND_NAMES, LIFE_NAMES
 from app.web.scope_labels import SCOPE_NAMES
 
 TARGETS = {
@@ -40,6 +40,8 @@ TARGETS = {
     "access_modes": _l("Modalités d'accès"), "support_modes": _l("Modalités d'accompagnement"),
     "booking_url": _l("Lien de prise de rendez-vous"),
     "accessibility_url": _l("Fiche d'accessibilité"),
+    "life_status": _l("Vie de l'initiative (en cours, pérennisée, terminée)"),
+    "life_note": _l("Ce qui l'a fait durer, ou pourquoi elle s'est arrêtée"),
 }
 SYNONYMS = {
     "name": ("name", "nom", "title", "titre", "intitule", "libelle"),
@@ -87,6 +89,8 @@ SYNONYMS = {
     "support_modes": ("support modes", "modalites accompagnement", "modes accueil"),
     "booking_url": ("booking url", "prise rdv", "lien mobilisation"),
     "accessibility_url": ("accessibility url", "fiche acces libre", "accessibilite lieu"),
+    "life_status": ("life status", "vie", "vie de l initiative", "statut de vie"),
+    "life_note": ("life note", "note de vie"),
 }
 # "geo_Longitude", "WGS84 latitude": a last word that can only mean a coordinate.
 COORDINATE_SUFFIXES = {"lon": ("longitude", "lng"), "lat": ("latitude",)}
@@ -233,6 +237,12 @@ def named_themes(cell: str, names: ThemeNames) -> list[tuple[str | None, str]]:
 KIND_LOOKUP = by_folded({kind: [KIND_NAMES[kind]] for kind in KINDS})
 ACTOR_TYPE_LOOKUP = by_folded({key: [ACTOR_TYPE_NAMES[key]] for key in ACTOR_TYPES})
 SCOPE_LOOKUP = by_folded({key: [SCOPE_NAMES[key]] for key in SCOPES})
+# The life statuses by code, French label and English label (as the English interface
+# shows them), so a file written in either language reads back.
+LIFE_ENGLISH_NAMES = {"active": ("Ongoing", "In progress"), "permanent": ("Made permanent",),
+                      "ended": ("Ended", "Finished")}
+LIFE_LOOKUP = by_folded({key: [LIFE_NAMES[key], *LIFE_ENGLISH_NAMES[key]]
+                         for key in LIFE_STATUSES})
 
 
 def parse_date(value) -> str:

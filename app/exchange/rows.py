@@ -17,7 +17,7 @@ from app.initiatives.values import PLACE_KEYS, CleanValues
 from app.models.place_details import PLACE_DETAIL_FIELDS
 from app.text import fold
 
-TEXT_TARGETS = ("name", "summary", "actor_name", "public_contact", "source")
+TEXT_TARGETS = ("name", "summary", "actor_name", "public_contact", "source", "life_note")
 DATE_TARGETS = ("started_on", "ended_on", "last_verified_on")
 # Our own exports: the uid and the page URL ending with it tell the site they come from.
 OUR_URL = re.compile(r"^https?://([^/\s]+)/initiatives/(\d+)(?:-[^/\s]*)?/?$")
@@ -144,12 +144,26 @@ def read_choices(row: RawRow, ctx: RowContext, values: RowValues) -> None:
             data[target] = m.parse_date(mapped(row, ctx, target))
     if m.text(mapped(row, ctx, "location_precision")):
         data["location_precision"] = m.text(mapped(row, ctx, "location_precision"))
+    read_life_status(row, ctx, values)
     if m.text(mapped(row, ctx, "research_partnership")):
         answer = m.parse_bool(mapped(row, ctx, "research_partnership"))
         if answer is None:
             problems.append("Partenariat de recherche : oui ou non attendu.")
         else:
             data["research_partnership"] = answer
+
+
+def read_life_status(row: RawRow, ctx: RowContext, values: RowValues) -> None:
+    """The life status by its code or its French or English label; blank is "active"."""
+    cell = m.text(mapped(row, ctx, "life_status"))
+    if not cell:
+        return
+    status = m.LIFE_LOOKUP.get(fold(cell))
+    if status is None:
+        values.problems.append(f"Vie de l'initiative inconnue : « {cell[:40]} » ; en cours "
+                               "(active), pérennisée (permanent) ou terminée (ended) attendu.")
+    else:
+        values.data["life_status"] = status
 
 
 def place(row: RawRow, ctx: RowContext, values: RowValues) -> dict:
