@@ -7,6 +7,7 @@ so every export format starts from these flat properties.
 from dataclasses import dataclass
 
 from app.initiatives.geojson import ThemeInfo
+from app.initiatives.partner_text import partner_label
 from app.models.place_details import PLACE_DETAIL_LISTS
 from app.web.labels import KIND_NAMES
 
@@ -59,6 +60,5 @@ def flat_properties(item: ExportItem) -> dict:
     properties["source_title"] = first.get("title") or ""
     properties["source_url"] = first.get("url") or ""
     properties["partners"] = PARTNER_SEPARATOR.join(
-        f"{p['name']} ({p['role']})" if p.get("role") else p["name"]
-        for p in properties.get("partners") or ())
+        partner_label(partner) for partner in properties.get("partners") or ())
     return properties

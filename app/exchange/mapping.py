@@ -11,6 +11,7 @@ from app.exchange.errors import ImportFileError
 from app.exchange.sources import Source
 from app.exchange.standard_imports import adjust_mapping
 from app.initiatives.geojson import ThemeInfo
+from app.initiatives.partner_text import split_role
 from app.models import ACTOR_TYPES, KINDS, LIFE_STATUSES, SCOPES
 from app.text import fold
 from app.web.labels import ACTOR_TYPE_NAMES, KIND_NAMES, LIFE_NAMES
@@ -158,19 +159,6 @@ def parse_partners(value) -> list[dict[str, str]]:
         if name:
             partners.append({"name": name, "role": role})
     return partners
-
-
-def split_role(item: str) -> tuple[str, str]:
-    """"Le 93 (Seine-Saint-Denis) (collaboration)" → the name, and the role: its last
-    bracketed group."""
-    if not item.endswith(")"):
-        return item, ""
-    depth = 0
-    for index in range(len(item) - 1, -1, -1):
-        depth += {")": 1, "(": -1}.get(item[index], 0)
-        if depth == 0:
-            return item[:index].strip(), item[index + 1:-1].strip()
-    return item, ""
 
 
 def outside_brackets(value: str, separator: str) -> list[str]:

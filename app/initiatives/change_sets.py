@@ -19,7 +19,7 @@ from app.text import N_
 # What a correction may change: the public fields and the place (the territory follows).
 CHANGEABLE = (
     "name", "summary", "description", "kind", "actor_name", "actor_type", "lead_actor_id",
-    "actor_identifier", "website",
+    "actor_identifier", "partners", "website",
     "public_contact", "started_on", "ended_on", "research_partnership", "insee", "lon", "lat",
     "location_precision", "scope", "territory", "themes", "tags", "sources",
     *PLACE_DETAIL_FIELDS, "life_status", "life_note",

@@ -5,6 +5,7 @@ set of rules of every channel, and its French messages are put back next to each
 """
 
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -19,10 +20,13 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
+    ValidationError,
     widgets,
 )
 
+from app.initiatives.actors import ROLE_LENGTH
 from app.initiatives.fields import MAX_LENGTHS
+from app.initiatives.partner_text import split_role
 from app.initiatives.sources import MAX_SOURCES, SOURCE_LENGTHS
 from app.web.labels import ACTOR_TYPE_LABELS, KIND_LABELS, LIFE_LABELS
 from app.web.place_form import PlaceDetailsFields
@@ -83,9 +87,22 @@ class WithSources(FlaskForm):
         """Fill the form, then offer a few empty source rows below the given ones."""
         super().process(formdata, obj, data, extra_filters, **kwargs)
         blank = sum(1 for entry in self.sources if not any(entry.data.values()))
-        for _ in range(max(0, EMPTY_SOURCE_ROWS - blank)):
+        for _row in range(max(0, EMPTY_SOURCE_ROWS - blank)):
             if len(self.sources) < self.sources.max_entries:
                 self.sources.append_entry()
+
+
+def check_partner_lines(_form, field) -> None:
+    """Say which line of the partners is wrong: a role without a name, a role too long (the
+    rules would drop the one and cut the other)."""
+    for number, line in enumerate((field.data or "").splitlines(), 1):
+        name, role = split_role(line.strip())
+        if role and not name:
+            raise ValidationError(_("Ligne %(line)d : le nom du partenaire manque, avant le "
+                                    "rôle entre parenthèses.", line=number))
+        if len(role) > ROLE_LENGTH:
+            raise ValidationError(_("Ligne %(line)d : le rôle a plus de %(max)d caractères.",
+                                    line=number, max=ROLE_LENGTH))
 
 
 class InitiativeForm(PlaceDetailsFields, WithSources):
@@ -107,6 +124,8 @@ class InitiativeForm(PlaceDetailsFields, WithSources):
                                    render_kw={"maxlength": 20, "autocomplete": "off"})
     actor_type = SelectField(_l("Type de porteur"), validate_choice=False, choices=options(
         [("", _l("— Non précisé —")), *ACTOR_TYPE_LABELS.items()]))
+    partners = TextAreaField(_l("Partenaires"), validators=[check_partner_lines],
+                             render_kw={"rows": 3, "maxlength": 12_000})
     scope = RadioField(_l("Portée"), choices=options(SCOPE_CHOICES), default="local",
                        validate_choice=False)
     territory = StringField(_l("Territoire couvert"), render_kw={

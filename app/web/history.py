@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from app.geo.territory import current_gazetteer, territory_name
 from app.initiatives.change_sets import diff
 from app.initiatives.history import author_names, revisions_of
+from app.initiatives.partner_text import partner_label
 from app.initiatives.phones import display_phone
 from app.initiatives.taxonomy import all_themes
 from app.models import ChangeSet, Initiative, Revision
@@ -103,8 +104,7 @@ def shown(field: str, value: Any) -> str:
     if field == "actor_identifier":
         return ", ".join(str(part) for part in value.values())
     if field == "partners":
-        return " ; ".join(f"{p['name']} ({p['role']})" if p.get("role") else p["name"]
-                          for p in value)
+        return " ; ".join(partner_label(partner) for partner in value)
     if field in VOCABULARY_FIELDS:
         return ", ".join(vocabulary_labels(field, value))
     if field == "phone":

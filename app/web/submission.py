@@ -10,9 +10,11 @@ from app.geo.gazetteer import Commune
 from app.geo.scope_places import territory_from_text, territory_text
 from app.geo.territory import current_gazetteer
 from app.initiatives.actor_identifiers import identifier_text
+from app.initiatives.actors import partners_of
 from app.initiatives.duplicates import find_duplicates
 from app.initiatives.fields import MAX_LENGTHS, InvalidInitiative
 from app.initiatives.geojson import iso
+from app.initiatives.partner_text import parse_partner_lines, partner_lines
 from app.initiatives.values import CleanValues
 from app.models import ChangeSet, Initiative
 from app.models.scope import territory_code
@@ -58,6 +60,8 @@ def form_values(form) -> dict[str, Any]:
             del data[name]
     if "private_email" in form:
         data["private_email"] = form.private_email.data
+    if form.partners.raw_data:  # a post without the field changes no partner
+        data["partners"] = parse_partner_lines(form.partners.data)
     data["location_precision"] = "address" if data["lon"] and data["lat"] else "commune"
     data["scope"] = data["scope"] or "local"
     if data["scope"] != "local":  # a whole territory: what the commune part held goes
@@ -163,7 +167,8 @@ def initiative_form_data(initiative: Initiative) -> dict[str, Any]:
                 sources=[source.as_dict() for source in initiative.sources],
                 tags=", ".join(t.name for t in initiative.tags),
                 commune=initiative.commune_name or "", started_on=iso(initiative.started_on) or "",
-                ended_on=iso(initiative.ended_on) or "")
+                ended_on=iso(initiative.ended_on) or "",
+                partners=partner_lines(partners_of(initiative)))
     data.update(place_form_data(initiative))
     data["territory"] = territory_text(initiative.scope, territory_code(initiative))
     if initiative.location_precision == "address":
@@ -178,6 +183,8 @@ def change_set_form_data(change_set: ChangeSet) -> dict[str, Any]:
         changes["tags"] = ", ".join(changes["tags"])
     if isinstance(changes.get("actor_identifier"), dict):
         changes["actor_identifier"] = identifier_text(**changes["actor_identifier"])
+    if isinstance(changes.get("partners"), list):
+        changes["partners"] = partner_lines(changes["partners"])
     changes.pop("lead_actor_id", None)  # the form names it again by the actor's name
     return {**initiative_form_data(change_set.initiative), **changes,
             "message": change_set.message, "private_email": change_set.proposer_email}
