@@ -23,6 +23,9 @@ from tests.harvest_server import (  # noqa: F401 (fixtures of the harvest tests)
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The first seed: 53 entries, every one a point (the corpus v2 has 18 points, its 69 other
+# entries cover whole territories). Map clusters, spatial plans and old migrations need it.
+POINTS_SEED = PROJECT_ROOT / "geodata" / "seed_initiatives.geojson"
 # The scripts of the running interpreter's environment (pybabel, gunicorn), wherever it is.
 VENV_BIN = Path(sys.executable).parent
 PEERS_UMAP = PROJECT_ROOT.parent / "shared" / "peers" / "umap"
@@ -190,7 +193,7 @@ def seeded_points(app):
     from app.initiatives.seed import load_seed
 
     with write_transaction():
-        return load_seed(Path(app.root_path).parent / "geodata" / "seed_initiatives.geojson")
+        return load_seed(POINTS_SEED)
 
 
 @pytest.fixture(scope="session")

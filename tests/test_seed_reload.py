@@ -14,10 +14,11 @@ from app.initiatives.seed import ARCHIVE_REASON, SEED_REASON, UPDATE_REASON, loa
 from app.initiatives.seed_values import accepts, is_local
 from app.initiatives.services import update_initiative
 from app.models import Initiative, Revision
+from tests.conftest import POINTS_SEED
 from tests.test_seed_corpus import SEEDS, normalise
 
 GEODATA = Path(__file__).resolve().parent.parent / "geodata"
-FIRST_SEED = GEODATA / "seed_initiatives.geojson"
+FIRST_SEED = POINTS_SEED
 CORPUS = GEODATA / "seed_corpus.geojson"
 FEATURES = orjson.loads(CORPUS.read_bytes())["features"]
 BY_ID = {feature["properties"]["seed_id"]: feature["properties"] for feature in FEATURES}

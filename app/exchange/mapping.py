@@ -14,8 +14,7 @@ from app.initiatives.geojson import ThemeInfo
 from app.initiatives.partner_text import split_role
 from app.models import ACTOR_TYPES, KINDS, LIFE_STATUSES, SCOPES
 from app.text import fold
-from app.web.labels import ACTOR_TYPE_NAMES, KIND_NAMES, LIFE_NAMES
-from app.web.scope_labels import SCOPE_NAMES
+from app.web.labels import ACTOR_TYPE_NAMES, KIND_NAMES, LIFE_NAMES, SCOPE_NAMES
 
 TARGETS = {
     "name": _l("Nom"), "description": _l("Description"), "summary": _l("Résumé"),

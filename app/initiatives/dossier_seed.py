@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.initiatives.dossiers import dossier_by_slug, save_dossier
-from app.initiatives.seed import SEED_PREFIX
+from app.initiatives.seed_values import SEED_PREFIX
 from app.models import Dossier, DossierEntry, Initiative
 
 

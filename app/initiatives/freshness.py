@@ -13,9 +13,9 @@ from flask import current_app
 from app import clock
 from app.extensions import db
 from app.initiatives.history import record, snapshot
+from app.initiatives.seed_values import SEED_PREFIX
 from app.models import Initiative, User
 
-SEED_PREFIX = "seed:"
 # The seed texts are working notes from 2020 (../shared/seeds/README.md); some give no day.
 SEED_DOCUMENTS_YEAR = 2020
 

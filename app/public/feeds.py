@@ -27,10 +27,10 @@ from app.web.labels import (
     FRESHNESS_LABELS,
     KIND_LABELS,
     LIFE_LABELS,
+    SCOPE_LABELS,
     STATUS_FILTER_LABELS,
 )
 from app.web.markdown import render_markdown
-from app.web.scope_labels import SCOPE_LABELS
 from app.web.urls import absolute_url, page_url
 
 ATOM = "application/atom+xml"

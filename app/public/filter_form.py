@@ -17,10 +17,10 @@ from app.web.labels import (
     FRESHNESS_LABELS,
     KIND_LABELS,
     LIFE_LABELS,
+    SCOPE_LABELS,
     STATUS_FILTER_LABELS,
 )
 from app.web.maps import safe_colour
-from app.web.scope_labels import SCOPE_LABELS
 
 
 @dataclass(frozen=True)

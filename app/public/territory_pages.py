@@ -12,7 +12,7 @@ from app.geo.gazetteer import Gazetteer, GazetteerMissing
 from app.geo.maps import RenderedMap
 from app.geo.territory import current_gazetteer
 from app.public.browse import Browse, browse
-from app.public.scope_panel import whole_territory_sections
+from app.public.scope_panel import whole_territory_sections, wider_sections
 from app.public.services import counted_key, counts_per_area, result_page
 from app.web.maps import initiatives_map
 
@@ -118,7 +118,26 @@ def render_territory(territory: Territory):
     return render_template("public/territory.html", territory=territory, state=state,
                            map=rendered, legend=legend, listing=listing,
                            scope_sections=whole_territory_sections(state.filters),
+                           count_text=count_text(state.facets.total,
+                                                 covering_count(state.filters)),
                            areas=[] if listing else area_rows(territory, counts))
+
+
+def covering_count(filters) -> int:
+    """How many whole-territory entries cover the territory beyond those counted in it."""
+    return sum(len(section.entries) for section in wider_sections(filters))
+
+
+def count_text(total: int, covering: int) -> str:
+    """The page's count: those in the territory, and those covering it whole, so that "0
+    initiatives" never stands above a list of entries that concern it."""
+    if not covering:
+        return ngettext("%(num)s initiative", "%(num)s initiatives", total)
+    located = ngettext("%(num)s initiative située dans ce territoire",
+                       "%(num)s initiatives situées dans ce territoire", total) if total else \
+        _("Aucune initiative située dans ce territoire")
+    return located + " ; " + ngettext("%(num)s initiative le couvre tout entier",
+                                      "%(num)s initiatives le couvrent tout entier", covering)
 
 
 def territory_map(territory: Territory, state: Browse, counts: dict[str, int]):

@@ -28,9 +28,8 @@ from app.initiatives.actors import ROLE_LENGTH
 from app.initiatives.fields import MAX_LENGTHS
 from app.initiatives.partner_text import split_role
 from app.initiatives.sources import MAX_SOURCES, SOURCE_LENGTHS
-from app.web.labels import ACTOR_TYPE_LABELS, KIND_LABELS, LIFE_LABELS
+from app.web.labels import ACTOR_TYPE_LABELS, KIND_LABELS, LIFE_LABELS, SCOPE_CHOICES
 from app.web.place_form import PlaceDetailsFields
-from app.web.scope_labels import SCOPE_CHOICES
 
 
 def options(labels) -> list[SelectChoice]:

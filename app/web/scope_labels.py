@@ -1,46 +1,10 @@
-"""Words for an initiative's scope: local, or a whole territory (issue 15.3)."""
-
-from flask_babel import lazy_gettext as _l
+"""The territory a whole-territory entry covers, in words (the scopes' own words are in
+app.web.labels)."""
 
 from app.geo.gazetteer import GazetteerMissing
 from app.geo.scope_places import territory_label
 from app.geo.territory import current_gazetteer
 from app.models.scope import territory_code
-from app.web.labels import N_, translated
-
-SCOPE_NAMES = {
-    "local": N_("Locale"),
-    "intercommunal": N_("Intercommunale"),
-    "departemental": N_("Départementale"),
-    "regional": N_("Régionale"),
-    "national": N_("Nationale"),
-}
-SCOPE_LABELS = translated(SCOPE_NAMES)
-# The headings of the lists of whole-territory entries, widest first.
-SCOPE_SECTION_TITLES = {
-    "national": _l("Partout en France"),
-    "regional": _l("Dans toute une région"),
-    "departemental": _l("Dans tout un département"),
-    "intercommunal": _l("Dans toute une intercommunalité"),
-}
-# What the form offers, with what each choice means.
-SCOPE_CHOICES = {
-    "local": _l("Locale : un lieu, une commune (un point sur la carte)"),
-    "intercommunal": _l("Toute une intercommunalité (EPCI)"),
-    "departemental": _l("Tout un département"),
-    "regional": _l("Toute une région"),
-    "national": _l("Toute la France"),
-}
-
-
-def scope_name(scope: str | None) -> str:
-    """The translated name of a scope ("Départementale"), the code itself if unknown."""
-    return str(SCOPE_LABELS.get(scope or "local", scope))
-
-
-def section_title(scope: str) -> str:
-    """The translated heading of a scope's list of whole-territory entries."""
-    return str(SCOPE_SECTION_TITLES.get(scope, scope))
 
 
 def territory_name_of(initiative) -> str:

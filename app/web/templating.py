@@ -18,18 +18,15 @@ from app.web.labels import (
     KIND_LABELS,
     LIFE_LABELS,
     role_label,
+    scope_name,
+    section_title,
     status_label,
     territory_label,
 )
 from app.web.maps import safe_colour
 from app.web.permissions import is_admin, is_moderator, may_import
 from app.web.place_details import PLACE_TERM_HEADINGS, phone_link
-from app.web.scope_labels import (
-    scope_name,
-    section_title,
-    territory_name_of,
-    territory_options,
-)
+from app.web.scope_labels import territory_name_of, territory_options
 from app.web.security import csp_nonce
 from app.web.urls import absolute_url, actor_url, page_url, umap_link
 

@@ -19,7 +19,7 @@ from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
 from app.database import write_transaction
-from tests.conftest import PROJECT_ROOT, VENV_BIN, make_app
+from tests.conftest import POINTS_SEED, PROJECT_ROOT, VENV_BIN, make_app
 
 TILE_HOST = "tiles.test"
 TILE_URL = f"http://{TILE_HOST}/{{z}}/{{x}}/{{y}}.png"
@@ -89,9 +89,7 @@ def site_app(folder: Path, *, seed: bool = True, **overrides):
 
 
 # The browser tests drive the map's clusters, markers and fitting, which need many points:
-# the first seed's 53 (the corpus v2 has 18 points, its 69 other entries cover whole
-# territories; test_scope_panel drives the corpus itself).
-POINTS_SEED = Path(__file__).parents[2] / "geodata" / "seed_initiatives.geojson"
+# the all-points seed (test_scope_panel drives the corpus itself).
 CORPUS = Path(__file__).parents[2] / "geodata" / "seed_corpus.geojson"
 
 
