@@ -12,6 +12,7 @@ from tests.factories import make_initiative
 
 PARTHENAY = "79202"
 PARTHENAY_GATINE = "200041333"
+COUNT = '<p class="result-count" id="result-count">'
 
 
 def published_in(insee: str) -> list[Initiative]:
@@ -41,7 +42,8 @@ def test_commune_page_maps_counts_and_lists_its_initiatives(client, seeded):
     assert "<h1>Parthenay (79202)</h1>" in html
     initiatives = published_in(PARTHENAY)
     assert len(initiatives) == 2
-    assert '<p class="result-count" id="result-count">2 initiatives</p>' in html
+    # The seed's regional and national entries cover every place: said after the located ones.
+    assert f'{COUNT}2 initiatives situées dans ce territoire ; ' in html
     for initiative in initiatives:
         assert f'/initiatives/{initiative.id}-{initiative_slug(initiative.name)}"' in html
     # The entry covering the whole intercommunality, without a point, in its own section.
@@ -74,7 +76,7 @@ def test_commune_page_follows_a_new_initiative(client, seeded):
                     private_email=None)
     html = client.get(f"/territoires/commune/{PARTHENAY}").get_data(as_text=True)
     assert len(published_in(PARTHENAY)) == 3  # the two local seed entries and this one
-    assert '<p class="result-count" id="result-count">3 initiatives</p>' in html
+    assert f'{COUNT}3 initiatives situées dans ce territoire ; ' in html
     assert "Nouvelle à Parthenay" in html
 
 
@@ -89,7 +91,7 @@ def test_epci_page_counts_its_communes(client, seeded):
     # covering the whole intercommunality.
     whole = covering_epci(PARTHENAY_GATINE)
     total = len(published_in(PARTHENAY)) + len(whole)
-    assert f'<p class="result-count" id="result-count">{total} initiatives</p>' in html
+    assert f'{COUNT}{total} initiatives situées dans ce territoire ; ' in html
     scope_section = html[html.index('id="scope-heading"'):]
     for initiative in whole:
         assert f'/initiatives/{initiative.id}-{initiative_slug(initiative.name)}"' in scope_section
