@@ -1,7 +1,7 @@
 """Build the stored features again: they carry the slugs of the initiative's dossiers.
 
 Revision ID: c4e9a2d7f1b3
-Revises: a1f0c3d5e7b9
+Revises: b8d4f2a6c1e3
 Create Date: 2026-12-06 02:20:00.000000
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c4e9a2d7f1b3'
-down_revision = 'a1f0c3d5e7b9'
+down_revision = 'b8d4f2a6c1e3'
 branch_labels = None
 depends_on = None
 
