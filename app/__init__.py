@@ -125,7 +125,12 @@ def register_commands(app: Flask) -> None:
 
 
 def register_jobs(app: Flask) -> None:
-    """In development only (JOBS_IN_PROCESS), run the periodic jobs in a thread of the server."""
+    """Hand the harvest's work to its job; in development only (JOBS_IN_PROCESS), run the
+    periodic jobs in a thread of the server."""
+    from app.exchange.harvest_pull import sync_due_sources
+    from app.jobs.registry import HARVEST_WORK
+
+    app.extensions[HARVEST_WORK] = sync_due_sources
     if app.config["JOBS_IN_PROCESS"]:
         from app.jobs.background import start_with_first_request
 

@@ -292,3 +292,6 @@ def register(app: Flask) -> None:
     app.cli.add_command(jobs_cli)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(follows_cli)
+    from app.exchange.harvest_commands import sources_cli
+
+    app.cli.add_command(sources_cli)

@@ -11,12 +11,13 @@ from flask import url_for
 
 from app.database import write_transaction
 from app.extensions import db
+from app.harvest.settings import SourceValues, add_source
 from app.initiatives.actors import find_or_create_actor
 from app.initiatives.change_sets import propose_change
 from app.initiatives.dossiers import save_dossier
 from app.initiatives.follow_ups import issue_follow_up
 from app.initiatives.reports import file_report
-from app.models import Actor, RejectReason, Theme
+from app.models import Actor, HarvestSource, RejectReason, Theme
 from tests.factories import login, make_initiative
 
 ROLES = ("anonymous", "contributor", "moderator_out", "moderator_in", "admin")
@@ -54,6 +55,12 @@ class Objects:
 
 
 TEST_ACTOR = "Acteur de la matrice"
+
+
+def matrix_source_id() -> int:
+    """The id of the harvest source the fixture made (on loopback, refused at once: a sync
+    reaches no network)."""
+    return db.session.scalar(db.select(HarvestSource.id))
 
 
 def matrix_actor_id() -> int:
@@ -109,6 +116,11 @@ RULES = {
     "moderation.actors": ("moderator", lambda o: {}),
     "moderation.edit_actor": ("moderator", lambda o: {"actor_id": matrix_actor_id()}),
     "moderation.merge_actor": ("moderator", lambda o: {"actor_id": matrix_actor_id()}),
+    "exchange.admin_sources": ("admin", lambda o: {}),
+    "exchange.admin_new_source": ("admin", lambda o: {}),
+    "exchange.admin_source": ("admin", lambda o: {"source_id": matrix_source_id()}),
+    "exchange.admin_pause_source": ("admin", lambda o: {"source_id": matrix_source_id()}),
+    "exchange.admin_sync_source": ("admin", lambda o: {"source_id": matrix_source_id()}),
 }
 # Signing out ends the session: it goes last.
 ORDER = sorted(RULES, key=lambda endpoint: endpoint == "accounts.logout")
@@ -143,6 +155,8 @@ def objects(accounts, fast_forms) -> Objects:
         db.session.add(reason)
         make_dossiers(published.id)
         find_or_create_actor(TEST_ACTOR, status="published")
+        add_source(SourceValues("Matrice", "http://127.0.0.1:9/lieux.geojson", "geojson"),
+                   author=None)
     theme = db.session.scalars(db.select(Theme)).first()
     return Objects(pending.id, published.id, change_set.id, report.id,
                    accounts.moderator_33.id, accounts.moderator_33.scopes[0].id, theme.id,

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("exchange", __name__)
 
-from app.exchange import routes, standard_routes  # noqa: E402, F401
+from app.exchange import harvest_routes, routes, standard_routes  # noqa: E402, F401

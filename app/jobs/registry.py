@@ -4,6 +4,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask import current_app
+
 from app.initiatives.reminders import send_reminders
 from app.notifications.digests import send_digests
 from app.notifications.sender import send_pending
@@ -26,6 +28,16 @@ def send_outbox(limit: int = 200) -> str:
     return f"{report.sent} sent, {report.failed} failed ({report.transport})"
 
 
+# Where create_app puts the harvest's work: syncing a source reads files as the import does
+# (app.exchange, a blueprint), which a job, below the blueprints, may not import.
+HARVEST_WORK = "maillage_harvest"
+
+
+def sync_sources() -> str:
+    """Sync the harvest sources whose time has come (each on its own schedule)."""
+    return current_app.extensions[HARVEST_WORK]()
+
+
 JOBS: tuple[Job, ...] = (
     # Before the outbox, so that a run sends the reminders it writes.
     Job("reminders", timedelta(days=1), send_reminders,
@@ -33,6 +45,9 @@ JOBS: tuple[Job, ...] = (
     # Every few minutes for the immediate follows; each follow keeps its own weekly rhythm.
     Job("digests", timedelta(minutes=5), send_digests,
         "Send the followers' digests (weekly or immediate); expire unconfirmed follows."),
+    # Every few minutes: each source keeps its own interval (and backoff after a failure).
+    Job("sources", timedelta(minutes=5), sync_sources,
+        "Sync the harvest sources that are due (flask sources list)."),
     Job("outbox", timedelta(0), send_outbox, "Send the e-mails waiting in the outbox."),
 )
 
