@@ -57,6 +57,11 @@ class Objects:
 TEST_ACTOR = "Acteur de la matrice"
 
 
+def make_matrix_source() -> None:
+    add_source(SourceValues("Matrice", "http://127.0.0.1:9/lieux.geojson", "geojson"),
+               author=None)
+
+
 def matrix_source_id() -> int:
     """The id of the harvest source the fixture made (on loopback, refused at once: a sync
     reaches no network)."""
@@ -155,8 +160,7 @@ def objects(accounts, fast_forms) -> Objects:
         db.session.add(reason)
         make_dossiers(published.id)
         find_or_create_actor(TEST_ACTOR, status="published")
-        add_source(SourceValues("Matrice", "http://127.0.0.1:9/lieux.geojson", "geojson"),
-                   author=None)
+        make_matrix_source()
     theme = db.session.scalars(db.select(Theme)).first()
     return Objects(pending.id, published.id, change_set.id, report.id,
                    accounts.moderator_33.id, accounts.moderator_33.scopes[0].id, theme.id,

@@ -22,7 +22,13 @@ from app.initiatives.follow_ups import issue_follow_up
 from app.initiatives.reports import file_report
 from app.models import RejectReason, Theme
 from tests.factories import SECRET_EMAIL, login, make_initiative
-from tests.test_permissions import DOSSIER, TEST_ACTOR, make_dossiers, matrix_actor_id
+from tests.test_permissions import (
+    DOSSIER,
+    TEST_ACTOR,
+    make_dossiers,
+    make_matrix_source,
+    matrix_actor_id,
+)
 from tests.test_permissions import RULES as ROLE_MATRIX_RULES
 from tests.test_permissions import Objects as RoleMatrixObjects
 
@@ -137,6 +143,7 @@ def objects(app, accounts, fast_forms) -> Objects:
         db.session.add(reason)
         make_dossiers(published.id)
         find_or_create_actor(TEST_ACTOR, status="published")
+        make_matrix_source()
         upload = staging.store(parse_source(b"name,commune\nAtelier,Cluny\n", "a.csv", 1000),
                                accounts.admin.id)
     theme = db.session.scalars(db.select(Theme)).first()
