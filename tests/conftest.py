@@ -20,6 +20,7 @@ from tests.harvest_server import (  # noqa: F401 (fixtures of the harvest tests)
     harvest_server,
     maillage_peer,
     maillage_peer_database,
+    self_signed_server,
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -12,6 +12,8 @@ loopback, with a few published initiatives created through the normal creation c
 import email.utils
 import gzip
 import shutil
+import ssl
+import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
@@ -41,6 +43,8 @@ class Route:
     gzip: bool = False
     etag: str = ""
     last_modified: str = ""
+    declared_length: int | None = None  # a Content-Length that lies (a body cut short)
+    encoding: str | None = None  # a Content-Encoding sent as is, the body unchanged
 
 
 @dataclass
@@ -60,9 +64,10 @@ class FileServer:
     seen: list[Seen] = field(default_factory=list)
     versions: int = 0
     host: str = "127.0.0.1"
+    scheme: str = "http"
 
     def url(self, path: str = "/") -> str:
-        return f"http://{self.host}:{self.port}{path}"
+        return f"{self.scheme}://{self.host}:{self.port}{path}"
 
     def put(self, path: str, body: bytes, content_type: str = "text/plain; charset=utf-8",
             **options) -> Route:
@@ -124,8 +129,15 @@ class Handler(BaseHTTPRequestHandler):
         body, extra = route.body, {}
         if route.gzip and "gzip" in headers.get("accept-encoding", ""):
             body, extra = gzip.compress(body), {"Content-Encoding": "gzip"}
+        if route.encoding:
+            extra["Content-Encoding"] = route.encoding
         if route.etag:
             extra.update(ETag=route.etag, **{"Last-Modified": route.last_modified})
+        if route.declared_length is not None:
+            self.reply(route.status, None, route.content_type,
+                       **extra, **{"Content-Length": str(route.declared_length)})
+            self.wfile.write(body)
+            return
         if not route.trickle:
             return self.reply(route.status, body, route.content_type, **extra)
         self.reply(route.status, None, route.content_type, **extra,
@@ -164,12 +176,17 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
-def serve_files(host: str = "127.0.0.1"):
-    """Start a file server on a free port of host; return it with its stop function."""
-    files = FileServer(host=host)
+def serve_files(host: str = "127.0.0.1", certificate: tuple[Path, Path] | None = None):
+    """Start a file server on a free port of host (HTTPS with a (certificate, key) pair);
+    return it with its stop function."""
+    files = FileServer(host=host, scheme="https" if certificate else "http")
     handler = type("BoundHandler", (Handler,), {"files": files})
     server = ThreadingHTTPServer((host, 0), handler)
     server.daemon_threads = True
+    if certificate:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*certificate)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     files.port = server.server_address[1]
     threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
 
@@ -183,6 +200,19 @@ def serve_files(host: str = "127.0.0.1"):
 def harvest_server():
     """A file server on 127.0.0.1, empty: the test puts its files."""
     files, stop = serve_files()
+    yield files
+    stop()
+
+
+@pytest.fixture
+def self_signed_server(tmp_path):
+    """A file server over HTTPS on 127.0.0.1 whose certificate (for localhost) nobody signed."""
+    certificate, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+                    "-keyout", str(key), "-out", str(certificate)],
+                   check=True, capture_output=True)
+    files, stop = serve_files(certificate=(certificate, key))
     yield files
     stop()
 

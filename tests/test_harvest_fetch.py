@@ -4,6 +4,7 @@ errors, time and size limits, redirects, gzip (the SSRF refusals: test_harvest_s
 import gzip
 import socket
 import time
+import zlib
 
 import pytest
 
@@ -213,3 +214,30 @@ def test_closed_port_is_unreachable(app):
 def test_url_with_spaces_and_accents_is_sent_encoded(app, harvest_server):
     harvest_server.put("/lieux%20d%C3%A9partement.csv", b"ok")
     assert fetched(harvest_server.url("/lieux département.csv")).body == b"ok"
+
+
+def test_body_cut_short_is_refused(app, harvest_server):
+    harvest_server.put("/a.csv", b"a;b\n", CSV, declared_length=1000)
+    assert "réponse invalide ou incomplète" in refusal(harvest_server.url("/a.csv"), timeout=3)
+
+
+def test_deflate_body_is_decoded(app, harvest_server):
+    harvest_server.put("/a.csv", zlib.compress(b"a;b\n" * 100), CSV, encoding="deflate")
+    assert fetched(harvest_server.url("/a.csv")).body == b"a;b\n" * 100
+
+
+def test_unreadable_gzip_is_refused(app, harvest_server):
+    harvest_server.put("/a.csv", b"not gzip at all", CSV, encoding="gzip")
+    assert "réponse invalide ou incomplète" in refusal(harvest_server.url("/a.csv"))
+
+
+def test_unknown_encoding_is_named(app, harvest_server):
+    harvest_server.put("/a.csv", b"\x1b\x00", CSV, encoding="br")
+    assert "encodé en « br »" in refusal(harvest_server.url("/a.csv"))
+
+
+def test_unsigned_certificate_is_refused(app, self_signed_server):
+    self_signed_server.put("/a.csv", b"a;b\n", CSV)
+    url = f"https://localhost:{self_signed_server.port}/a.csv"
+    assert "connexion sécurisée à localhost a échoué" in refusal(url)
+    assert self_signed_server.seen == []
