@@ -93,23 +93,23 @@ def test_304_without_validators_is_not_taken_for_unchanged(app, harvest_server):
 
 
 def test_slow_server_times_out(app, harvest_server):
-    harvest_server.put("/slow.csv", b"a;b\n", CSV, delay=3)
+    harvest_server.put("/slow.csv", b"a;b\n", CSV, delay=20)
     started = time.monotonic()
     message = refusal(harvest_server.url("/slow.csv"), timeout=0.5)
     assert "délai de 0.5 secondes" in message and "HARVEST_TIMEOUT" in message
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 10  # not the server's 20 s (margin for a busy CI)
 
 
 def test_timeout_bounds_a_body_sent_byte_by_byte(app, harvest_server):
-    harvest_server.put("/drip.csv", b"a" * 100, CSV, trickle=0.05)
+    harvest_server.put("/drip.csv", b"a" * 200, CSV, trickle=0.1)
     started = time.monotonic()
     assert "délai" in refusal(harvest_server.url("/drip.csv"), timeout=1)
-    assert time.monotonic() - started < 2.5
+    assert time.monotonic() - started < 10  # not the 20 s the whole body takes
 
 
 def test_timeout_setting_is_read_from_the_config(app, harvest_server):
     app.config["HARVEST_TIMEOUT"] = 0.3
-    harvest_server.put("/slow.csv", b"a;b\n", CSV, delay=2)
+    harvest_server.put("/slow.csv", b"a;b\n", CSV, delay=20)
     assert "délai de 0.3 secondes" in refusal(harvest_server.url("/slow.csv"))
 
 
@@ -128,10 +128,9 @@ def test_size_cap_is_read_from_the_config(app, harvest_server):
 
 def test_endless_body_stops_at_the_cap(app, harvest_server):
     harvest_server.endless("/forever.json")
-    started = time.monotonic()
-    message = refusal(harvest_server.url("/forever.json"), max_bytes=1024 * 1024)
+    # Reading on would end at the timeout, with another message, and not before.
+    message = refusal(harvest_server.url("/forever.json"), max_bytes=1024 * 1024, timeout=60)
     assert "dépasse 1\u202f048\u202f576 octets" in message
-    assert time.monotonic() - started < 5  # the server would send 1 GiB
 
 
 def test_gzip_body_is_decoded(app, harvest_server):
@@ -218,7 +217,7 @@ def test_url_with_spaces_and_accents_is_sent_encoded(app, harvest_server):
 
 def test_body_cut_short_is_refused(app, harvest_server):
     harvest_server.put("/a.csv", b"a;b\n", CSV, declared_length=1000)
-    assert "réponse invalide ou incomplète" in refusal(harvest_server.url("/a.csv"), timeout=3)
+    assert "réponse invalide ou incomplète" in refusal(harvest_server.url("/a.csv"))
 
 
 def test_deflate_body_is_decoded(app, harvest_server):
