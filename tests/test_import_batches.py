@@ -7,6 +7,7 @@ import random
 import sqlalchemy as sa
 
 from app.exchange import imports
+from app.exchange.neighbours import Existing, Neighbours, WebsiteIndex
 from app.extensions import db
 from app.geo.distances import METRES_PER_DEGREE
 from app.initiatives.duplicates import (
@@ -103,3 +104,45 @@ def test_batches_write_every_row_with_its_revision_in_file_order(themes, monkeyp
         assert initiative.public_feature is None  # pending: no public feature
         assert sorted(tag.name for tag in initiative.tags)[0] == "jardin"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Initiative)) == 8
+
+
+def test_grid_finds_what_find_duplicates_finds_by_website(themes):
+    """On a large file the website index comes from the grid's one read of the table."""
+    sites = ["https://velo.example.org/", "http://www.cafe.example.org", None]
+    for number, site in enumerate(sites * 3):
+        make_initiative(f"Lieu {number}", lon=CLUNY[0] + number / 20, lat=CLUNY[1], kind="place",
+                        status=("published", "pending", "rejected")[number // 3],
+                        website=site, private_email=None, themes=None)
+    rows = [f"{n},Autre nom {n},{CLUNY[1] - 2},{CLUNY[0]},"
+            f"{('https://velo.example.org', 'https://cafe.example.org/', '')[n % 3]}"
+            for n in range(imports.FEW_ROWS + 3)]
+    report = plan("id,name,lat,lon,website\n" + "\n".join(rows) + "\n")
+    for row in report.rows:
+        expected = [f"Doublon possible de l'initiative n° {i.id} « {i.name} »."
+                    for i in find_duplicates(row.data["name"], row.data["lon"], row.data["lat"],
+                                             row.data.get("website"))]
+        assert row.reasons == expected
+    assert {len(row.reasons) for row in report.rows} == {0, 2}
+
+
+def test_grid_reads_the_table_once_and_keeps_no_rows(themes):
+    """The grid's memory grows with the table: one streamed read, plain (id, name) tuples."""
+    for number in range(4):
+        make_initiative(f"Lieu {number}", lon=CLUNY[0], lat=CLUNY[1] + number / 100,
+                        kind="place", status="published", website=f"https://{number}.example.org",
+                        private_email=None, themes=None)
+    statements = []
+
+    def note(_connection, _cursor, statement, *_args):
+        statements.append(statement)
+    sa.event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        websites = WebsiteIndex()
+        grid = Neighbours.of_initiatives(websites)
+        matches = websites.matching("https://2.example.org")
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", note)
+    assert len([s for s in statements if "FROM initiatives" in s]) == 1
+    kept = [entry[3] for cell in grid.cells.values() for entry in cell]
+    assert len(kept) == 4 and all(type(item) is Existing for item in kept)
+    assert matches == [Existing(kept[2].id, "Lieu 2")] and matches[0] is kept[2]

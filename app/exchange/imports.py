@@ -115,7 +115,8 @@ class Planner:
     def plan_all(self, rows: list) -> list[RowReport]:
         prepared = [self.prepare(row) for row in rows]
         self.known = KnownInitiatives([who for _, _, who in prepared if who is not None])
-        self.existing = Neighbours.of_initiatives() if len(rows) > FEW_ROWS else None
+        self.existing = (Neighbours.of_initiatives(self.websites) if len(rows) > FEW_ROWS
+                         else None)
         return [self.decide(*item) for item in prepared]
 
     def prepare(self, row) -> tuple:
