@@ -7,7 +7,8 @@ from pathlib import Path
 
 from benchmarks import PROJECT_ROOT
 
-BENCH_DB = "maillage_bench"
+# Another name lets two runs share the server (MAILLAGE_BENCH_DB), each with its own database.
+BENCH_DB = os.environ.get("MAILLAGE_BENCH_DB", "maillage_bench")
 ROLE = os.environ.get("MAILLAGE_PG_ROLE", "maillage")
 PASSWORD = os.environ.get("MAILLAGE_PG_PASSWORD", "maillage")
 PORT = os.environ.get("PGPORT", "5432")
