@@ -2,7 +2,8 @@
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -103,3 +104,17 @@ def follow_up_path(response) -> str:
     location = response.headers["Location"]
     assert re.search(r"/suivi/[A-Za-z0-9_-]{40,}$", location), location
     return location
+
+
+@contextmanager
+def recorded_statements() -> Iterator[list[str]]:
+    """The SQL statements sent to the database inside the block, BEGIN included, in order."""
+    statements: list[str] = []
+
+    def record(_connection, _cursor, statement, *_args):
+        statements.append(statement)
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)

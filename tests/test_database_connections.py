@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from app.database import single_read, write_transaction
 from app.extensions import db
 from app.models import Theme
+from tests.factories import recorded_statements
 
 pytestmark = pytest.mark.usefixtures("app")
 
@@ -97,8 +98,15 @@ def test_single_reads_run_outside_any_transaction_and_leave_writes_atomic(postgr
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Theme)) == before
 
 
-def test_single_reads_use_the_request_session_on_sqlite(app):
+def test_single_reads_on_sqlite_leave_the_session_alone_and_begin_nothing(app):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite only")
-    with single_read() as connection:
-        assert connection is db.session.connection()
+    with recorded_statements() as statements, single_read() as connection:
+        assert connection.scalar(sa.text("SELECT count(*) FROM themes")) == 0
+        assert not connection.connection.dbapi_connection.in_transaction
+    assert statements == ["SELECT count(*) FROM themes"]
+    assert not db.session.registry.has()
+    with write_transaction():  # a writer still begins, immediately, after such a read
+        db.session.add(Theme(slug="tmp-theme", label_fr="T", label_en="T", colour="#000000",
+                             icon="x"))
+        assert db.session.connection().connection.dbapi_connection.in_transaction

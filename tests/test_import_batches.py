@@ -19,7 +19,7 @@ from app.initiatives.duplicates import (
 )
 from app.models import Initiative, Revision
 from app.text import fold
-from tests.factories import make_initiative
+from tests.factories import make_initiative, recorded_statements
 from tests.test_import import commit, plan
 
 CLUNY = (4.659, 46.434)
@@ -131,17 +131,10 @@ def test_grid_reads_the_table_once_and_keeps_no_rows(themes):
         make_initiative(f"Lieu {number}", lon=CLUNY[0], lat=CLUNY[1] + number / 100,
                         kind="place", status="published", website=f"https://{number}.example.org",
                         private_email=None, themes=None)
-    statements = []
-
-    def note(_connection, _cursor, statement, *_args):
-        statements.append(statement)
-    sa.event.listen(db.engine, "before_cursor_execute", note)
-    try:
+    with recorded_statements() as statements:
         websites = WebsiteIndex()
         grid = Neighbours.of_initiatives(websites)
         matches = websites.matching("https://2.example.org")
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", note)
     assert len([s for s in statements if "FROM initiatives" in s]) == 1
     kept = [entry[3] for cell in grid.cells.values() for entry in cell]
     assert len(kept) == 4 and all(type(item) is Existing for item in kept)

@@ -10,7 +10,7 @@ from app.initiatives.fields import InvalidInitiative
 from app.initiatives.lineage import set_inspirations
 from app.models import Initiative, Revision
 from app.models.lineage import initiative_lineage
-from tests.factories import login, make_initiative
+from tests.factories import login, make_initiative, recorded_statements
 
 
 @pytest.fixture
@@ -81,6 +81,20 @@ def test_api_detail_gives_both_directions(client, parthenay):
     assert url.startswith("http") and f"/initiatives/{copy.id}-" in url
     by = client.get(f"/api/v1/initiatives/{copy.id}").get_json()["properties"]["inspired_by"]
     assert [i["id"] for i in by] == [model.id]
+
+
+def test_api_detail_reads_links_only_for_initiatives_that_have_some(client, parthenay):
+    """The busiest API answer is one statement (no BEGIN): the feature and whether it has
+    links; a link to an initiative the public may not read still shows nothing."""
+    model_id, copy_id = (initiative.id for initiative in parthenay)
+    link(make_initiative("Projet en attente"), copy_id)
+    client.get(f"/api/v1/initiatives/{model_id}")  # the app's first request: its set-up
+    with recorded_statements() as statements:
+        alone = client.get(f"/api/v1/initiatives/{model_id}").get_json()["properties"]
+    assert len(statements) == 1
+    assert (alone["inspired_by"], alone["inspired"]) == ([], [])
+    linked = client.get(f"/api/v1/initiatives/{copy_id}").get_json()["properties"]
+    assert (linked["inspired_by"], linked["inspired"]) == ([], [])
 
 
 def test_moderator_edits_the_lineage_with_clear_errors(client, accounts):

@@ -10,7 +10,7 @@ from app.initiatives.change_sets import propose_change
 from app.initiatives.duplicates import find_duplicates, same_host, with_duplicates
 from app.initiatives.reports import file_report
 from app.models import Initiative, OutboxMessage
-from tests.factories import BORDEAUX, SECRET_EMAIL, login, make_initiative
+from tests.factories import BORDEAUX, SECRET_EMAIL, login, make_initiative, recorded_statements
 
 pytestmark = pytest.mark.usefixtures("fast_forms")
 DECISION_ERROR = '<p class="error" id="decision-error">Choisissez une décision.</p>'
@@ -72,16 +72,8 @@ def test_duplicates_of_a_page_of_the_queue_take_one_query(app, accounts):
     for n in range(5):
         make_initiative(f"Atelier numéro {n}")
     pending = db.session.scalars(sa.select(Initiative)).all()  # as the queue loads them
-    statements = []
-
-    def record(_connection, _cursor, statement, *_args):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with recorded_statements() as statements:
         found = with_duplicates(pending)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
     assert found == {i.id for i in pending}  # "Atelier numéro 1" is like "Atelier numéro 2"
     assert len(statements) == 1
 

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.initiatives.services import update_initiative
 from app.initiatives.themes import save_theme
 from app.models import Initiative, Theme
-from tests.factories import PARIS, login, make_initiative
+from tests.factories import PARIS, login, make_initiative, recorded_statements
 
 pytestmark = pytest.mark.usefixtures("app")
 NONCE = re.compile(r'<script[^>]* nonce="([^"]+)"')
@@ -48,6 +48,16 @@ def test_each_response_of_a_kept_page_has_its_own_nonce(client, themes):
     assert nonces[0] != nonces[1]
     assert without_nonces(first.get_data(as_text=True)) == without_nonces(
         second.get_data(as_text=True))
+
+
+def test_a_kept_page_costs_one_statement_and_no_transaction(client, themes):
+    initiative_id = make_initiative("Visières de Rennes", status="published", insee=PARIS,
+                                    private_email=None).id
+    path = client.get(f"/initiatives/{initiative_id}").headers["Location"]  # its slug
+    assert client.get(path).status_code == 200
+    with recorded_statements() as statements:
+        assert client.get(path).status_code == 200
+    assert [s.split()[0] for s in statements] == ["SELECT"]  # the page's stamp; no BEGIN
 
 
 def test_a_kept_page_is_byte_for_byte_what_rendering_gives(app, client, themes):

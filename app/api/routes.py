@@ -14,7 +14,7 @@ from app.caching.responses import conditional
 from app.extensions import db
 from app.initiatives import geojson, stored_features
 from app.initiatives.fingerprints import fingerprint
-from app.initiatives.lineage import lineage_of
+from app.initiatives.lineage import Lineage, lineage_of
 from app.initiatives.paths import initiative_path
 from app.models import Initiative
 from app.web.http import content_conditional, json_response
@@ -61,15 +61,18 @@ def initiative(initiative_id: int):
     found = stored_features.feature_of(initiative_id) if initiative_id <= MAX_ID else None
     if found is None:
         raise ApiError(404, "not_found", f"No public initiative with id {initiative_id}.")
-    feature, updated_at = found
-    return collection.feature_response(with_lineage(feature, initiative_id), updated_at,
+    feature, updated_at, linked = found
+    return collection.feature_response(with_lineage(feature, initiative_id, linked), updated_at,
                                        geojson.site_root(request.url_root))
 
 
-def with_lineage(feature: bytes, initiative_id: int) -> bytes:
+def with_lineage(feature: bytes, initiative_id: int, linked: bool) -> bytes:
     """The stored feature with the public initiatives it was inspired by and inspired, each
-    {id, name, url} (relative here: made absolute with the feature's own url)."""
-    found = lineage_of(initiative_id)
+    {id, name, url} (relative here: made absolute with the feature's own url).
+
+    linked: whether it has links at all; without, both lists are empty and nothing is read.
+    """
+    found = lineage_of(initiative_id) if linked else Lineage([], [])
     data = orjson.loads(feature)
     for name, others in (("inspired_by", found.inspired_by), ("inspired", found.inspired)):
         data["properties"][name] = [

@@ -65,6 +65,14 @@ def lineage_of(initiative_id: int) -> Lineage:
                    linked(link.inspired_by_id, link.initiative_id))
 
 
+def has_links() -> sa.ColumnElement[bool]:
+    """Whether an initiative has links either way, public or not: two indexed look-ups, so a
+    reader asks lineage_of only for the few initiatives that have some."""
+    link = initiative_lineage.c
+    return sa.or_(sa.exists().where(link.initiative_id == Initiative.id),
+                  sa.exists().where(link.inspired_by_id == Initiative.id))
+
+
 def lineage_text() -> sa.ScalarSelect:
     """The linked initiatives' ids, names and statuses, both ways: part of a page's stamp."""
     link, other = initiative_lineage.c, sa.orm.aliased(Initiative)

@@ -24,6 +24,7 @@ from sqlalchemy.sql import Select
 from app.database import single_read
 from app.extensions import db
 from app.initiatives import geojson
+from app.initiatives.lineage import has_links
 from app.models import (
     Actor,
     DossierEntry,
@@ -163,23 +164,26 @@ def binary_partitions(connection: sa.Connection, stmt: Select, size: int) -> Ite
     return partitions()
 
 
-# Built once: the statement of the single-feature endpoint, answered by the primary key.
-ONE_FEATURE = sa.select(Initiative.public_feature, Initiative.updated_at).where(
+# Built once: the statement of the single-feature endpoint, answered by the primary key,
+# with whether the initiative has lineage links (most have none: no query for them).
+ONE_FEATURE = sa.select(Initiative.public_feature, Initiative.updated_at,
+                        has_links().label("linked")).where(
     Initiative.id == sa.bindparam("initiative_id"),
     Initiative.status.in_(geojson.PUBLIC_STATUSES))
 
 
-def feature_of(initiative_id: int) -> tuple[bytes, datetime] | None:
-    """The stored feature of a public initiative and its last change; None when not public."""
+def feature_of(initiative_id: int) -> tuple[bytes, datetime, bool] | None:
+    """The stored feature of a public initiative, its last change and whether it has lineage
+    links; None when not public."""
     with single_read() as connection:
         row = connection.execute(ONE_FEATURE, {"initiative_id": initiative_id}).one_or_none()
     if row is None:
         return None
-    stored, updated_at = row
+    stored, updated_at, linked = row
     if stored is None:
         stmt = geojson.public_statement().where(Initiative.id == initiative_id)
         stored = missing_features(stmt, [initiative_id])[initiative_id]
-    return bytes(stored), updated_at
+    return bytes(stored), updated_at, bool(linked)
 
 
 def missing_features(stmt: Select, ids: list[int]) -> dict[int, bytes]:
