@@ -58,7 +58,8 @@ def test_without_javascript_a_mismatch_is_explained(browser, live_server):
     warning = page.locator("#filter-warning")
     assert "Gironde (33) n'est pas dans la région Bretagne" in warning.inner_text()
     assert departement_codes(page) == ["22", "29", "33", "35", "56"]
-    assert page.get_by_label("Département").get_attribute("aria-invalid") == "true"
+    # exact: the scope checkbox "Départementale" holds the word too
+    assert page.get_by_label("Département", exact=True).get_attribute("aria-invalid") == "true"
     context.close()
 
 
