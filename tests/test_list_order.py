@@ -1,6 +1,8 @@
 """The list's order, on every page and sort, against a reference computed in Python; its
 sort keys, which the database computes, on every write path; their migration."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
@@ -8,11 +10,20 @@ from flask_migrate import downgrade, upgrade
 from app.database import write_transaction
 from app.extensions import db
 from app.filters import Filters
+from app.geo.spatial import explain, select_initiatives
 from app.initiatives.change_sets import decide_change_set, propose_change
 from app.initiatives.moderation import decide
 from app.initiatives.services import create_initiative
 from app.models import Initiative
-from app.public.services import ACCENTED_CAPITALS, PER_PAGE, SORTS, result_page
+from app.public.services import (
+    ACCENTED_CAPITALS,
+    LIST_ORDERS,
+    PER_PAGE,
+    SORTS,
+    cursor_parsers,
+    result_page,
+)
+from app.web import keyset
 from tests.factories import make_initiative
 from tests.test_import import commit as import_csv
 
@@ -80,10 +91,35 @@ def reference(filters: Filters, sort: str) -> list[int]:
     if sort == "updated":
         rows.sort(key=lambda i: (i.updated_at, i.id), reverse=True)
     elif sort == "commune":
-        rows.sort(key=lambda i: (*commune_key(i.commune_name), i.search_text, i.id))
+        rows.sort(key=lambda i: (*commune_key(i.commune_name), sort_name(i), i.id))
     else:
-        rows.sort(key=lambda i: (i.search_text, i.id))
+        rows.sort(key=lambda i: (sort_name(i), i.id))
     return [i.id for i in rows]
+
+
+def sort_name(initiative: Initiative) -> str:
+    """The name's sort key: the first characters of the folded text; ties go by id."""
+    return initiative.search_text[:SORT_NAME_LENGTH]
+
+
+def walk(filters: Filters, sort: str) -> tuple[list[keyset.Page], list[keyset.Page]]:
+    """Every page following "next" from the first, then every page following "previous"
+    from the last one reached."""
+    forward = [result_page(filters, sort)]
+    while forward[-1].next:
+        forward.append(result_page(filters, sort, cursor(sort, forward[-1].next)))
+    backward = [forward[-1]]
+    while backward[-1].rank > 1:
+        backward.append(result_page(filters, sort, cursor(sort, backward[-1].previous)))
+    return forward, backward
+
+
+def cursor(sort: str, token: str) -> keyset.Cursor:
+    return keyset.decode(token, sort, cursor_parsers(sort))
+
+
+def ids_of(page: keyset.Page) -> list[int]:
+    return [i.id for i in page.items]
 
 
 FILTERS = [Filters(), Filters(status="all"), Filters(status="archived"),
@@ -93,29 +129,63 @@ FILTERS = [Filters(), Filters(status="all"), Filters(status="archived"),
 
 @pytest.mark.parametrize("sort", SORTS)
 @pytest.mark.parametrize("filters", FILTERS, ids=range(len(FILTERS)))
-def test_every_page_holds_the_reference_order(varied, filters, sort):
+def test_walking_the_pages_both_ways_shows_each_entry_once_in_order(varied, filters, sort):
     expected = reference(filters, sort)
     assert expected
-    pages = -(-len(expected) // PER_PAGE)
-    for number in range(1, pages + 1):
-        page = result_page(filters, sort, number)
-        start = (number - 1) * PER_PAGE
-        assert [i.id for i in page.items] == expected[start:start + PER_PAGE], number
-        assert page.total == len(expected) and page.pages == max(1, pages)
+    forward, backward = walk(filters, sort)
+    assert [i for page in forward for i in ids_of(page)] == expected
+    assert [page.rank for page in forward] == list(range(1, len(expected) + 1, PER_PAGE))
+    assert all(page.total == len(expected) for page in forward)
+    # Back from the last page: the same pages, in reverse, the first one full.
+    assert [ids_of(page) for page in backward] == [ids_of(page) for page in forward][::-1]
 
 
 def test_tied_names_straddle_pages_and_keep_their_order(varied):
     tied = [i for i in reference(Filters(), "name")
             if db.session.get(Initiative, i).name == LONG_NAME]
     assert len(tied) > PER_PAGE  # the group crosses a page boundary
-    prefixes = {db.session.get(Initiative, i).search_text[:SORT_NAME_LENGTH] for i in tied}
-    assert len(prefixes) == 1  # all tie on the sort key: their full text decides
+    prefixes = {sort_name(db.session.get(Initiative, i)) for i in tied}
+    assert len(prefixes) == 1  # all tie on the sort key: the id decides
+    forward, _backward = walk(Filters(), "name")
+    listed = [i for page in forward for i in ids_of(page) if i in tied]
+    assert listed == sorted(tied)
 
 
-def test_a_page_past_the_end_shows_the_last_one(varied):
-    last = result_page(Filters(), "name", 10_000)
-    assert last.page == last.pages and last.items
-    assert [i.id for i in last.items] == reference(Filters(), "name")[(last.page - 1) * PER_PAGE:]
+def test_the_last_page_link_shows_the_last_entries(varied):
+    expected = reference(Filters(), "updated")
+    first = result_page(Filters(), "updated")
+    last = result_page(Filters(), "updated", cursor("updated", first.last))
+    assert ids_of(last) == expected[-PER_PAGE:] and not last.next
+    assert last.rank == len(expected) - PER_PAGE + 1 and last.end == len(expected)
+    before = result_page(Filters(), "updated", cursor("updated", last.previous))
+    assert ids_of(before) == expected[-2 * PER_PAGE:-PER_PAGE]
+
+
+def test_a_page_whose_entries_changed_goes_on_from_its_keys(varied):
+    """A cursor holds keys, not an offset: entries unpublished before it do not shift the
+    next page (an offset would skip as many entries as were removed)."""
+    expected = reference(Filters(), "name")
+    second = result_page(Filters(), "name", cursor("name", result_page(Filters(), "name").next))
+    with write_transaction():
+        db.session.execute(sa.update(Initiative).where(Initiative.id.in_(expected[:5]))
+                           .values(status="pending"))
+    third = result_page(Filters(), "name", cursor("name", second.next))
+    assert ids_of(third) == expected[2 * PER_PAGE:3 * PER_PAGE]
+
+
+@pytest.mark.parametrize("token", ["nope", "", "e30", keyset.Cursor("updated", "a", 2, (
+    "2026-01-01T00:00:00", 3)).encode(), keyset.Cursor("name", "a", 0, ("a", 1)).encode(),
+    keyset.Cursor("name", "a", 2, ("a", "1")).encode(), "W10", "%%%"])
+def test_a_bad_cursor_is_refused(token):
+    with pytest.raises(keyset.BadCursor):
+        cursor("name", token)
+
+
+def test_a_bad_cursor_gets_a_400_page_leading_back_to_the_list(client, varied):
+    for path in ("/initiatives?cursor=abc&sort=name", "/acteurs?cursor=abc"):
+        answer = client.get(path)
+        assert answer.status_code == 400, path
+        assert "première page" in answer.get_data(as_text=True)
 
 
 def test_list_page_shows_the_reference_order_through_http(client, varied):
@@ -200,3 +270,26 @@ def test_migration_fills_the_sort_keys_and_removes_them(seeded_points):
     indexes = {i["name"] for i in sa.inspect(db.engine).get_indexes("initiatives")}
     assert SORT_INDEXES <= indexes
     assert_keys_current()
+
+
+# The pages' plans: an index walked from the cursor, never a sort of every matching row.
+
+SORT_STEP = re.compile(r"^\s*(->\s*)?(Sort|Incremental Sort)\b|USE TEMP B-TREE", re.M)
+ORDER_INDEXES = {"name": "ix_initiatives_sort_name", "commune": "ix_initiatives_sort_commune",
+                 "updated": "ix_initiatives_sort_updated"}
+
+
+@pytest.mark.parametrize("sort", SORTS)
+@pytest.mark.parametrize("backward", [False, True])
+def test_a_page_reads_its_sort_index_from_the_cursor(seeded_points, sort, backward):
+    from tests.test_spatial import spread_copies
+
+    spread_copies(60)  # about 3,000 rows: the planner weighs its indexes as in production
+    order = LIST_ORDERS[sort]
+    middle = db.session.execute(keyset.page_statement(
+        select_initiatives(Filters()), order, (), 1).offset(1500)).one()
+    for keys in ((), tuple(middle)):
+        plan = explain(keyset.page_statement(select_initiatives(Filters()), order, keys,
+                                             PER_PAGE + 1, backward))
+        assert ORDER_INDEXES[sort] in plan, plan
+        assert not SORT_STEP.search(plan), plan

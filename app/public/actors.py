@@ -1,5 +1,6 @@
 """The actors' pages: the directory (/acteurs) and each actor's page (HTTP only)."""
 
+import sqlalchemy as sa
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -19,12 +20,14 @@ from app.initiatives.actors import actor_slug
 from app.models import ACTOR_TYPES, Actor
 from app.public import bp
 from app.public.browse import browse
-from app.public.services import ResultPage
+from app.web import keyset
 from app.web.http import error_response
 from app.web.maps import initiatives_map
 from app.web.urls import actor_url, query_string
 
 PER_PAGE = 50
+ORDER = keyset.Order("actors", (Actor.normalised_name, Actor.id),
+                     (keyset.text_key, keyset.int_key))
 TERRITORY_PAGES = {"commune": ("public.commune", "insee"),
                    "departement": ("public.departement", "code"),
                    "region": ("public.region", "code")}
@@ -37,18 +40,27 @@ def actors():
         filters = parse_actor_filters(request.args)
     except FilterError as error:
         return error_response(400, "invalid_parameter", str(error))
+    cursor = keyset.requested(request.args, ORDER.code, ORDER.parsers)
     stmt = select_actors(filters)
     total = count_matching(stmt)
-    number = min(max(request.args.get("page", 1, type=int), 1), -(-total // PER_PAGE) or 1)
-    found = db.session.scalars(stmt.order_by(Actor.normalised_name, Actor.id)
-                               .offset((number - 1) * PER_PAGE).limit(PER_PAGE)).all()
+    window = keyset.window(stmt, ORDER, cursor, PER_PAGE, total)
+    found = actors_by_id([keys[-1] for keys in window.keys])
     args = request.args.copy()
-    args.pop("page", None)
+    args.pop("page", None)  # links from before keyset pages
     return render_template(
-        "public/actors.html", filters=filters, page=ResultPage(found, total, number, PER_PAGE),
+        "public/actors.html", filters=filters,
+        page=keyset.paged(found, total, PER_PAGE, ORDER, window),
         counts=initiative_counts([actor.id for actor in found]),
         types=ACTOR_TYPES, departements=departement_choices(),
-        page_link=lambda page: request.path + query_string(args, page=page))
+        page_link=lambda token: request.path + query_string(args,
+                                                            **{keyset.CURSOR_PARAM: token}))
+
+
+def actors_by_id(ids: list[int]) -> list[Actor]:
+    """The actors with these ids, in the same order."""
+    found = {actor.id: actor for actor in db.session.scalars(
+        sa.select(Actor).where(Actor.id.in_(ids)))}
+    return [found[actor_id] for actor_id in ids if actor_id in found]
 
 
 def departement_choices() -> list[dict]:

@@ -20,7 +20,8 @@ from app.public.initiative_page import json_ld, page_stamp, territory_links
 from app.public.near import distance_label, map_bounds
 from app.public.query import filter_args, read_filters
 from app.public.scope_panel import whole_territory_sections, wider_sections
-from app.public.services import public_initiative, result_page
+from app.public.services import cursor_parsers, public_initiative, result_page
+from app.web import keyset
 from app.web.labels import SORT_LABELS
 from app.web.maps import initiative_map, initiatives_map
 from app.web.markdown import render_markdown
@@ -61,12 +62,13 @@ def initiatives():
              if code != "distance" or state.filters.near}
     default = "distance" if state.filters.near else "name"
     sort = request.args.get("sort") if request.args.get("sort") in sorts else default
-    page = result_page(state.filters, sort, request.args.get("page", 1, type=int))
+    cursor = keyset.requested(request.args, sort, cursor_parsers(sort))
+    page = result_page(state.filters, sort, cursor)
     return render_template("public/list.html", state=state, page=page, sort=sort,
                            wider=wider_sections(state.filters),
                            sorts=sorts, distance_label=distance_label,
-                           page_link=lambda number: request.path
-                           + query_string(state.args, sort=sort, page=number))
+                           page_link=lambda token: request.path
+                           + query_string(state.args, sort=sort, **{keyset.CURSOR_PARAM: token}))
 
 
 @bp.get("/initiatives.atom")

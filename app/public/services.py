@@ -1,9 +1,7 @@
 """Read-only queries behind the public pages: counts, the paginated list, one initiative."""
 
 import dataclasses
-import functools
-import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import g
@@ -14,6 +12,7 @@ from app.filters import Filters
 from app.geo.spatial import count_per_theme, near_distance, select_initiatives
 from app.initiatives.fingerprints import fingerprint
 from app.models import Initiative
+from app.web import keyset
 
 PER_PAGE = 20
 # The facet counts of the last filter combinations asked, by worker (a few KB each).
@@ -39,32 +38,6 @@ class Facets:
     total: int
     themes: dict[str, int]
     kinds: dict[str, int]
-
-
-@dataclass(frozen=True)
-class ResultPage:
-    items: list[Initiative]
-    total: int
-    page: int
-    per_page: int
-    distances: dict[int, float] = field(default_factory=dict)  # metres, with `near`
-
-    @functools.cached_property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def links(self) -> list[int | None]:
-        """The page numbers the pagination shows: the first, the last and two either side of
-        this one; None where numbers are left out."""
-        shown = sorted({1, self.pages, *range(max(1, self.page - 2),
-                                             min(self.pages, self.page + 2) + 1)})
-        numbers: list[int | None] = []
-        for number in shown:
-            if numbers and number - numbers[-1] > 1:
-                numbers.append(None)
-            numbers.append(number)
-        return numbers
 
 
 def count_matching(filters: Filters) -> int:
@@ -135,46 +108,62 @@ SORT_NAME = sa.literal_column("initiatives.sort_name", sa.Text)
 COMMUNE_SORT = sa.literal_column("initiatives.commune_sort", sa.Text)
 
 
-@dataclass(frozen=True)
-class ListSort:
-    """A list order: short indexed keys walked first, then the exact order of tied keys.
-
-    `keys` are a prefix of the true order (search_text starts with sort_name), so rows
-    with different keys are in key order and only rows with equal keys need `exact`.
-    """
-
-    keys: tuple[sa.ColumnElement, ...]
-    exact: tuple[sa.ColumnElement, ...] = ()
-    descending: bool = False
-
-    def key_order(self) -> list[sa.ColumnElement]:
-        columns = (*self.keys, Initiative.id)
-        return [column.desc() for column in columns] if self.descending else list(columns)
-
-
-LIST_SORTS = {
-    # search_text starts with the folded name: it sorts "Écoles" with the E, not after Z,
-    # and ignores leading quotes, on SQLite and PostgreSQL alike.
-    "name": ListSort(keys=(SORT_NAME,), exact=(Initiative.search_text, Initiative.id)),
-    "commune": ListSort(keys=(COMMUNE_SORT, SORT_NAME),
-                        exact=(Initiative.search_text, Initiative.id)),
-    "updated": ListSort(keys=(Initiative.updated_at,), descending=True),
+# The list's orders: short keys the database indexes (with the status and the kind, so the
+# default view and the kind filter walk the index alone), then the id, unique. sort_name is
+# the first 64 characters of search_text, which starts with the folded name: "Écoles" sorts
+# with the E, leading quotes are ignored, on SQLite and PostgreSQL alike; entries whose
+# first 64 characters are the same follow one another by id.
+LIST_ORDERS = {
+    "name": keyset.Order("name", (SORT_NAME, Initiative.id), (keyset.text_key, keyset.int_key)),
+    "commune": keyset.Order("commune", (COMMUNE_SORT, SORT_NAME, Initiative.id),
+                            (keyset.text_key, keyset.text_key, keyset.int_key)),
+    "updated": keyset.Order("updated", (Initiative.updated_at, Initiative.id),
+                            (keyset.time_key, keyset.int_key), descending=True),
 }
 
 
-def result_page(filters: Filters, sort: str, page: int) -> ResultPage:
-    """One page of the matching initiatives, in the chosen order."""
+def cursor_parsers(sort: str) -> tuple:
+    """What reads the keys of this sort's cursors (none by distance: its pages go by rank)."""
+    order = LIST_ORDERS.get(sort)
+    return order.parsers if order else ()
+
+
+def result_page(filters: Filters, sort: str, cursor: keyset.Cursor | None = None
+                ) -> keyset.Page:
+    """The page of the matching initiatives a cursor leads to, in the chosen order."""
     counted = g.get(REQUEST_FACETS, {}).get(repr(filters))
     total = counted[1].total if counted is not None else count_matching(filters)
-    last_page = max(1, math.ceil(total / PER_PAGE))
-    page = min(max(page, 1), last_page)
-    offset = (page - 1) * PER_PAGE
     if sort == "distance" and filters.near:
-        ids = list(db.session.scalars(select_initiatives(filters).with_only_columns(
-            Initiative.id).limit(PER_PAGE).offset(offset)))
+        return distance_page(filters, cursor, total)
+    order = LIST_ORDERS[sort]
+    found = keyset.window(select_initiatives(filters), order, cursor, PER_PAGE, total)
+    ids = [keys[-1] for keys in found.keys]
+    return keyset.paged(initiatives_by_id(ids), total, PER_PAGE, order, found,
+                        distances=distances_of(filters, ids))
+
+
+def distance_page(filters: Filters, cursor: keyset.Cursor | None, total: int) -> keyset.Page:
+    """A page around a point, by rank: a `near` search is bounded by its radius, so an
+    offset stays cheap there."""
+    if cursor is None:
+        rank = 1
+    elif cursor.direction == keyset.LAST:
+        rank = max(1, total - (total - 1) % PER_PAGE)
     else:
-        ids = page_ids(filters, LIST_SORTS[sort], offset)
-    return ResultPage(initiatives_by_id(ids), total, page, PER_PAGE, distances_of(filters, ids))
+        rank = min(cursor.rank, max(1, total))
+    ids = list(db.session.scalars(select_initiatives(filters).with_only_columns(
+        Initiative.id).limit(PER_PAGE).offset(rank - 1)))
+
+    def token(direction: str, at: int) -> str:
+        return keyset.Cursor("distance", direction, at).encode()
+
+    more = rank - 1 + len(ids) < total
+    return keyset.Page(initiatives_by_id(ids), total, PER_PAGE, rank,
+                       previous=token(keyset.BEFORE, max(1, rank - PER_PAGE)) if rank > 1
+                       else None,
+                       next=token(keyset.AFTER, rank + PER_PAGE) if more else None,
+                       last=token(keyset.LAST, 1) if more else None,
+                       distances=distances_of(filters, ids))
 
 
 def distances_of(filters: Filters, ids: list[int]) -> dict[int, float]:
@@ -183,32 +172,6 @@ def distances_of(filters: Filters, ids: list[int]) -> dict[int, float]:
         return {}
     return dict(db.session.execute(sa.select(Initiative.id, near_distance(filters))
                                    .where(Initiative.id.in_(ids))).all())
-
-
-def page_ids(filters: Filters, sort: ListSort, offset: int) -> list[int]:
-    """The ids of a page: its edges found in the narrow key index, then the exact order.
-
-    Walking (keys, id) to the offset reads an index only. The true order differs only
-    inside groups of equal keys, so the page is the rows from its first key to its last
-    one in the exact order, after those of the first key that come before it.
-    """
-    matching = select_initiatives(filters).order_by(None)
-    edges = db.session.execute(
-        matching.with_only_columns(*sort.keys, Initiative.id)
-        .order_by(*sort.key_order()).limit(PER_PAGE).offset(offset)).all()
-    if not sort.exact or not edges:
-        return [row[-1] for row in edges]
-    first, last = tuple(edges[0][:-1]), tuple(edges[-1][:-1])
-    keys = sa.tuple_(*sort.keys)
-    before = db.session.scalar(
-        matching.with_only_columns(sa.func.count())
-        .where(*(key == value for key, value in zip(sort.keys, first, strict=True)),
-               Initiative.id < edges[0][-1]))
-    return list(db.session.scalars(
-        matching.with_only_columns(Initiative.id)
-        .where(sort.keys[0].between(first[0], last[0]),
-               keys >= sa.tuple_(*first), keys <= sa.tuple_(*last))
-        .order_by(*sort.keys, *sort.exact).limit(PER_PAGE).offset(before)))
 
 
 def initiatives_by_id(ids: list[int]) -> list[Initiative]:

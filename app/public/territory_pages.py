@@ -114,7 +114,7 @@ def render_territory(territory: Territory):
     rendered, legend = app_cache("territory_maps", MAPS_KEPT, map_size).get_or_build(
         key, lambda: territory_map(territory, state, counts))
     # A commune has no areas inside: its page lists its initiatives instead.
-    listing = result_page(state.filters, "name", 1) if territory.level == "commune" else None
+    listing = result_page(state.filters, "name") if territory.level == "commune" else None
     return render_template("public/territory.html", territory=territory, state=state,
                            map=rendered, legend=legend, listing=listing,
                            scope_sections=whole_territory_sections(state.filters),
