@@ -2,15 +2,16 @@
 
 `make bench` (SIZE=10000) or `python -m benchmarks --size 10000`. SIZE is the largest scale:
 the run measures every standard scale up to it (1,000 and 10,000 for the default; 1,000,
-10,000 and 100,000 for SIZE=100000; a SIZE that is not a standard scale is measured too), on
-SQLite and on PostgreSQL + PostGIS, and writes BENCHMARKS.md at the project root.
+10,000 and 100,000 for SIZE=100000; and 1,000,000 for SIZE=1000000; a SIZE that is not a
+standard scale is measured too), on SQLite (up to --sqlite-max) and on PostgreSQL + PostGIS,
+and writes BENCHMARKS.md at the project root.
 """
 
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = PROJECT_ROOT / "benchmarks" / "results"
-STANDARD_SCALES = (1_000, 10_000, 100_000)
+STANDARD_SCALES = (1_000, 10_000, 100_000, 1_000_000)
 
 
 def scales_for(size: int) -> list[int]:

@@ -14,7 +14,7 @@ def arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--size", type=int, default=int(os.environ.get("SIZE") or 10_000),
                         help="largest scale (default 10000): every standard scale up to it "
-                             "is measured (1000, 10000, 100000)")
+                             "is measured (1000, 10000, 100000, 1000000)")
     parser.add_argument("--scales", type=int, nargs="+",
                         help="measure exactly these scales instead (quick runs)")
     database = parser.add_mutually_exclusive_group()
@@ -33,6 +33,14 @@ def arguments(argv: list[str]) -> argparse.Namespace:
                         choices=("collection", "bbox", "single", "map_page", "page_weight",
                                  "directory", "exchange", "submissions"),
                         help="run only these scenarios")
+    parser.add_argument("--sqlite-max", type=int, default=1_000_000, metavar="N",
+                        help="measure SQLite only at scales up to N (default 1000000; "
+                             "e.g. 100000 to measure 1,000,000 on PostGIS alone)")
+    parser.add_argument("--import-ratio", type=float, default=0.1,
+                        help="rows imported by the import scenario, as a share of the scale "
+                             "(default 0.1)")
+    parser.add_argument("--import-max", type=int, default=100_000,
+                        help="at most this many rows imported (default 100000)")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--report-only", action="store_true",
                         help="write BENCHMARKS.md again from benchmarks/results/results.json")
@@ -52,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     size = max(scales)
     write_seconds = args.write_seconds or (30 if size >= 100_000 else 10)
     settings = Settings(size, args.load_seconds, write_seconds, max(1, args.repeats),
-                        args.chromium, args.profile, tuple(args.only))
+                        args.chromium, args.profile, tuple(args.only), args.sqlite_max,
+                        args.import_ratio, args.import_max)
     command = "python -m benchmarks " + " ".join(sys.argv[1:] if argv is None else argv)
     log(f"scales {scales}; report: BENCHMARKS.md")
     run = run_all(settings, scales, args.postgres, command.strip())

@@ -16,6 +16,13 @@ class Settings:
     chromium: str
     profile: str | None = None  # a scenario name, "auto", or None
     only: tuple[str, ...] = ()  # scenario modules to run (all when empty)
+    sqlite_max: int = 1_000_000  # the largest scale measured on SQLite
+    import_ratio: float = 0.1  # rows imported, as a share of the scale...
+    import_max: int = 100_000  # ...up to this many
+
+    def import_rows(self, scale: int) -> int:
+        """The rows of the import scenario's CSV at this scale (at least 100)."""
+        return max(100, min(self.import_max, round(scale * self.import_ratio)))
 
 
 @dataclass

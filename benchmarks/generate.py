@@ -8,6 +8,7 @@ The same seed gives the same data.
 
 import random
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -44,6 +45,7 @@ ACTOR_PREFIXES = {
     "citizen_collective": "Collectif citoyen de", "company": "SCOP de",
     "research": "Laboratoire associé —", "public_establishment": "CCAS de",
 }
+CHUNK = 10_000  # communes drawn at once by Generator.stream
 UNMODERATED = {"created_by_id": None, "moderator_id": None, "moderator_comment": None}
 
 
@@ -90,8 +92,16 @@ class Generator:
 
     def rows(self, count: int, first_id: int = 1) -> list[dict]:
         """`count` initiatives with ids from first_id, published, with their themes."""
-        chosen = self.random.choices(self.communes, cum_weights=self.cumulative, k=count)
-        return [self.row(first_id + offset, commune) for offset, commune in enumerate(chosen)]
+        return list(self.stream(count, first_id))
+
+    def stream(self, count: int, first_id: int = 1) -> Iterator[dict]:
+        """The same initiatives one at a time: a million never sit in memory together
+        (about 3 KB each as dicts). Communes are drawn CHUNK at a time, always a whole
+        chunk, so the first n rows are the same whatever the count asked."""
+        for start in range(0, count, CHUNK):
+            chosen = self.random.choices(self.communes, cum_weights=self.cumulative, k=CHUNK)
+            for offset, commune in enumerate(chosen[:count - start]):
+                yield self.row(first_id + start + offset, commune)
 
     def row(self, initiative_id: int, commune: Commune) -> dict:
         """One initiative placed in the commune."""

@@ -20,12 +20,17 @@ METHOD = """\
   summary and Markdown description as long as the seed initiatives' on average (about 55,
   150 and 480 characters); one to three themes; all published. The schema comes from the
   migrations (`flask db upgrade` on a fresh SQLite file / a fresh `maillage_bench`
-  database), the rows are bulk-inserted (executemany on SQLite, where triggers fill the
-  R*Tree; COPY on PostgreSQL, where `geom` is a generated column with a GiST index).
+  database), the rows are generated as they are written, never all in memory, and
+  bulk-inserted with the secondary indexes dropped, then built again (executemany in
+  transactions of 50,000 rows on SQLite, the R*Tree filled in one statement after; COPY on
+  PostgreSQL, where `geom` is a generated column, its GiST index built after, then VACUUM
+  ANALYZE).
 - **SIZE**: the largest scale. A run measures every standard scale up to SIZE (1,000 and
-  10,000 for the default SIZE=10000; 1,000, 10,000 and 100,000 for SIZE=100000) on both
-  databases. Exports and import run at the scales of 10,000 and more (at the largest scale
-  when SIZE < 10000); submissions run once per database, at the largest scale, after the
+  10,000 for the default SIZE=10000; 1,000, 10,000 and 100,000 for SIZE=100000; and
+  1,000,000 for SIZE=1000000) on both databases (SQLite up to `--sqlite-max`). Exports and
+  import run at the scales of 10,000 and more (at the largest scale when SIZE < 10000); the
+  import's CSV holds 10 % of the scale, 100,000 rows at most (`--import-ratio`,
+  `--import-max`); submissions run once per database, at the largest scale, after the
   other scenarios.
 - **Server**: `gunicorn --workers 2` (sync workers) on a free loopback port, serving
   `benchmarks/wsgi.py`: the real app plus the floors' routes (`/__bench/fixed`,

@@ -61,10 +61,12 @@ def scenarios_for(scale: int, scales: list[int], only: tuple[str, ...] = ()) -> 
 
 
 def measure_scale(run: Run, settings: Settings, database: load.Database, scale: int,
-                  rows: list[dict]) -> None:
+                  communes: list) -> None:
     workdir = RESULTS_DIR / "work" / f"{database.dialect}-{scale}"
     workdir.mkdir(parents=True, exist_ok=True)
-    prepared = load.prepare(database, rows[:scale])
+    # Generated while loading, never all in memory; the same seed gives each scale the
+    # first rows of the larger ones.
+    prepared = load.prepare(database, Generator(communes).stream(scale), scale)
     run.timings[f"migrate {database.dialect} {scale:,}"] = prepared["migrate_s"]
     run.timings[f"bulk load {database.dialect} {scale:,}"] = prepared["load_s"]
     ctx = Context(run, database, scale, settings, workdir, app=load.bench_app(database))
@@ -139,8 +141,7 @@ def run_all(settings: Settings, scales: list[int], use_postgres: bool | None,
     ERRORS_LOG.unlink(missing_ok=True)
     started = time.perf_counter()
     communes = load_communes(PROJECT_ROOT / "geodata" / "build" / "gazetteer.sqlite")
-    rows = Generator(communes).rows(scales[-1])
-    run.timings["generate data"] = time.perf_counter() - started
+    run.timings["read the communes"] = time.perf_counter() - started
     chosen = databases(use_postgres)
     if "postgresql" not in chosen:
         run.notes.append("PostgreSQL was not measured: no server running and --postgres "
@@ -148,7 +149,11 @@ def run_all(settings: Settings, scales: list[int], use_postgres: bool | None,
     try:
         for dialect in chosen:
             for scale in scales:
-                measure_database(run, settings, dialect, scale, rows)
+                if dialect == "sqlite" and scale > settings.sqlite_max:
+                    run.missing("all", dialect, scale, f"SQLite measured up to "
+                                f"{settings.sqlite_max:,} (--sqlite-max)")
+                    continue
+                measure_database(run, settings, dialect, scale, communes)
     finally:
         if "postgresql" in chosen:
             postgres.drop_database()
@@ -159,13 +164,13 @@ def run_all(settings: Settings, scales: list[int], use_postgres: bool | None,
 
 
 def measure_database(run: Run, settings: Settings, dialect: str, scale: int,
-                     rows: list[dict]) -> None:
+                     communes: list) -> None:
     """A fresh database of this scale, measured, then removed (SQLite files are large)."""
     database = fresh(dialect, scale)
     if dialect == "postgresql":
         run.machine["postgresql"] = postgres.versions()
     try:
-        measure_scale(run, settings, database, scale, rows)
+        measure_scale(run, settings, database, scale, communes)
     finally:
         run.save(RESULTS_DIR / "results.json")
         if dialect == "sqlite":

@@ -7,6 +7,7 @@ from app.extensions import db
 from app.initiatives.actors import find_or_create_actor
 from app.models import Actor, Initiative
 from tests.factories import make_initiative
+from tests.test_public_pages import link_of
 
 SIRET = "73282932000074"
 
@@ -72,8 +73,13 @@ def test_directory_is_paged(client, app, themes):
             find_or_create_actor(f"Association {number:02d}", status="published")
     first = client.get("/acteurs").data.decode()
     assert "Association 49" in first and "Association 50" not in first
-    assert 'href="/acteurs?page=2"' in first
-    assert "Association 54" in client.get("/acteurs?page=2").data.decode()
+    following = link_of(first, "next")
+    assert following.startswith("/acteurs?cursor=")
+    second = client.get(following).data.decode()
+    assert "Association 54" in second and "Association 49" not in second
+    assert "Résultats 51 à 55 sur 55" in second and link_of(second, "next") is None
+    back = client.get(link_of(second, "prev")).data.decode()
+    assert "Association 00" in back and "Association 50" not in back
 
 
 def test_initiative_page_links_its_lead_actor_and_partners(client, cluny):

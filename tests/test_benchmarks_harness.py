@@ -1,5 +1,6 @@
 """The benchmark harness: scales, statistics, wrk parsing, loading, floors, server, report."""
 
+import itertools
 import sqlite3
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from benchmarks import load, report, scales_for, wrk
 from benchmarks.client import get
+from benchmarks.context import Settings
 from benchmarks.figures import Run, Target, percentile
 from benchmarks.floors import BoxQuery, RawIndex
 from benchmarks.generate import Generator, load_communes
@@ -43,7 +45,7 @@ def loaded(tmp_path_factory):
     """A SQLite database migrated and bulk-loaded the benchmark's way."""
     database = load.fresh_sqlite(tmp_path_factory.mktemp("bench"), ROWS)
     rows = Generator(load_communes(GAZETTEER), seed=3).rows(ROWS)
-    load.prepare(database, rows)
+    load.prepare(database, iter(rows), ROWS)  # read once, as a generator is
     return database, rows
 
 
@@ -52,6 +54,7 @@ def test_size_selects_every_standard_scale_up_to_it():
     assert scales_for(100_000) == [1_000, 10_000, 100_000]
     assert scales_for(500) == [500]
     assert scales_for(20_000) == [1_000, 10_000, 20_000]
+    assert scales_for(1_000_000) == [1_000, 10_000, 100_000, 1_000_000]
 
 
 def test_exports_from_10k_and_submissions_only_at_the_largest_scale():
@@ -103,6 +106,35 @@ def test_bulk_load_goes_through_the_schema_and_fills_the_rtree(loaded):
         assert count("initiatives") == count("initiatives_rtree") == ROWS
         assert count("initiative_themes") == sum(len(row["themes"]) for row in rows)
         assert count("alembic_version") == 1
+
+
+def test_bulk_load_builds_the_indexes_and_triggers_again(loaded, tmp_path):
+    database, _rows = loaded
+    fresh = load.fresh_sqlite(tmp_path, 1)
+    load.migrate(fresh)
+    schema = ("SELECT type, name, tbl_name, sql FROM sqlite_master "
+              "WHERE type IN ('index', 'trigger') ORDER BY type, name")
+    with sqlite3.connect(database.url.removeprefix("sqlite:///")) as loaded_db, \
+            sqlite3.connect(fresh.url.removeprefix("sqlite:///")) as migrated:
+        assert loaded_db.execute(schema).fetchall() == migrated.execute(schema).fetchall()
+        # The trigger is back: a row written by the app finds its way into the R*Tree.
+        loaded_db.execute("UPDATE initiatives SET lon = 2.5, lat = 46.5 WHERE id = 1")
+        assert loaded_db.execute("SELECT min_lon FROM initiatives_rtree WHERE id = 1"
+                                 ).fetchone()[0] == pytest.approx(2.5)
+
+
+def test_each_scale_streams_the_first_rows_of_the_larger_ones():
+    communes = load_communes(GAZETTEER)
+    larger = Generator(communes, seed=4).stream(25_000)
+    assert not isinstance(larger, list)  # drawn as they are read
+    assert list(itertools.islice(larger, 120)) == Generator(communes, seed=4).rows(120)
+
+
+def test_import_rows_are_a_share_of_the_scale_up_to_a_cap():
+    settings = Settings(10_000, 1, 1, 1, "")
+    assert [settings.import_rows(scale) for scale in (1_000, 10_000, 100_000, 1_000_000,
+                                                      5_000_000)] == [
+        100, 1_000, 10_000, 100_000, 100_000]
 
 
 @pytest.mark.slow

@@ -1,4 +1,5 @@
-"""Scenario 6: exports (GeoJSON, CSV, GeoPackage, uMap) and the import of a 10k-row CSV.
+"""Scenario 6: exports (GeoJSON, CSV, GeoPackage, uMap) and the import of a CSV of new
+initiatives: 10 % of the scale, 100,000 rows at most (--import-ratio, --import-max).
 
 Exports go through `/export/initiatives.<fmt>` when the server has it, else through
 `flask export`. Floor: pyogrio writing the same features as a GeoDataFrame (GeoJSON driver
@@ -31,7 +32,6 @@ FORMATS = {  # format: (pyogrio driver, options) of its floor
     "gpkg": ("GPKG", {}),
     "umap": ("GeoJSON", {}),
 }
-IMPORT_ROWS = 10_000
 IMPORT_COLUMNS = ("id", "name", "summary", "description", "kind", "themes", "actor_name",
                   "actor_type", "insee", "lon", "lat", "website", "started_on")
 
@@ -106,10 +106,12 @@ def measure_exports(ctx: Context) -> None:
 
 
 def write_import_csv(ctx: Context, prefix: str = "import", seed: int = 99) -> tuple[str, int]:
-    """A CSV of new initiatives (other names and places than the loaded ones)."""
+    """A CSV of new initiatives (other names and places than the loaded ones), written as
+    they are drawn."""
+    count = ctx.settings.import_rows(ctx.scale)
     rows = Generator(load_communes(ctx.app.config["GAZETTEER_PATH"]), seed=seed,
-                     prefix=prefix).rows(IMPORT_ROWS, first_id=1)
-    path = ctx.workdir / f"{prefix}-{IMPORT_ROWS}.csv"
+                     prefix=prefix).stream(count, first_id=1)
+    path = ctx.workdir / f"{prefix}-{count}.csv"
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(IMPORT_COLUMNS)
@@ -121,6 +123,12 @@ def write_import_csv(ctx: Context, prefix: str = "import", seed: int = 99) -> tu
                       "name": f"{row['name']} ({prefix} {row['id']})"}
             writer.writerow(["" if values[c] is None else values[c] for c in IMPORT_COLUMNS])
     return str(path), path.stat().st_size
+
+
+def import_env(ctx: Context, size: int) -> dict:
+    """The import's environment: its caps raised to the file's size and rows."""
+    return {**flask_env(ctx.database), "IMPORT_MAX_BYTES": str(max(size * 2, 10 * 2**20)),
+            "IMPORT_MAX_ROWS": str(max(ctx.settings.import_rows(ctx.scale), 100_000))}
 
 
 def count_initiatives(ctx: Context) -> int:
@@ -136,13 +144,14 @@ def measure_import(ctx: Context) -> None:
         ctx.missing(NAME, "`flask import` does not exist yet")
         return
     path, size = write_import_csv(ctx)
-    env = {**flask_env(ctx.database), "IMPORT_MAX_BYTES": str(max(size * 2, 10 * 2**20))}
+    env = import_env(ctx, size)
     before = count_initiatives(ctx)
     for label, flag in (("dry run", "--dry-run"), ("commit", "--publish")):
         seconds, peak_mb, output = run_measured(flask_command("import", path, flag), env)
         added = count_initiatives(ctx) - before
         said = " / ".join(output.strip().splitlines()[-2:])[:300]
-        ctx.add(NAME, f"import {IMPORT_ROWS:,}-row CSV, {label}", seconds * 1000, "ms",
+        ctx.add(NAME, f"import {ctx.settings.import_rows(ctx.scale):,}-row CSV, {label}",
+                seconds * 1000, "ms",
                 note=f"{size:,} bytes; initiatives added so far: {added}; it said: {said!r}")
         ctx.memory(NAME, f"import {label} (flask import process)", peak_mb, True)
 
@@ -152,13 +161,14 @@ def measure_web_import(ctx: Context) -> None:
     if not ctx.available(NAME, "/import"):
         return
     path, size = write_import_csv(ctx, prefix="web-import", seed=98)
-    env = {**flask_env(ctx.database), "IMPORT_MAX_BYTES": str(max(size * 2, 10 * 2**20))}
+    env = import_env(ctx, size)
     out = ctx.workdir / "import-steps.json"
     run_measured(["benchmarks.import_steps", path, str(out)], env)
     steps = json.loads(out.read_text())
     before = steps.pop("before")["peak_kb"] / 1024
     for step, figures in steps.items():
-        ctx.add(NAME, f"import {IMPORT_ROWS:,}-row CSV through the pages, {step}",
+        ctx.add(NAME, f"import {ctx.settings.import_rows(ctx.scale):,}-row CSV through the "
+                f"pages, {step}",
                 figures["seconds"] * 1000, "ms",
                 note=f"{size:,} bytes; answered {figures['status']}; in-process test client")
         ctx.memory(NAME, f"import page {step} (one process, {before:.0f} MB before upload)",
