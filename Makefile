@@ -10,7 +10,7 @@ GAZETTEER := geodata/build/gazetteer.sqlite
 INSTALLED := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast setup database geodata bench lint check clean translations messages browser-deps pdf-deps
+.PHONY: run test test-fast setup database geodata bench lint check clean translations messages browser-deps pdf-deps redis-deps
 
 # Development mode (--debug, without the interactive debugger): links follow the request's
 # host, so no PUBLIC_URL is needed. Production sets PUBLIC_URL or refuses to start (README).
@@ -23,7 +23,7 @@ run: database
 	@echo
 	JOBS_IN_PROCESS=1 $(FLASK) --debug run --no-debugger --host 127.0.0.1 --port $(PORT)
 
-test: setup browser-deps
+test: setup browser-deps redis-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # In parallel on SQLite (a file per worker); on PostgreSQL the workers would share and empty
@@ -84,8 +84,15 @@ pdf-deps:
 	@dpkg -s $(PDF_PACKAGES) >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(PDF_PACKAGES); }
 
-# Benchmarks: every standard scale up to SIZE (1000, 10000, 100000) on SQLite and PostGIS;
-# writes BENCHMARKS.md. BENCH_ARGS adds options, e.g. BENCH_ARGS=--profile.
+# Several app servers share their rate-limit counters in Redis (docs/scaling.md): the tests
+# start Debian's redis-server on a free loopback port.
+redis-deps:
+	@test -x /usr/bin/redis-server || { SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server; }
+
+# Benchmarks: every standard scale up to SIZE (1000, 10000, 100000, 1000000) on SQLite and
+# PostGIS; writes BENCHMARKS.md. BENCH_ARGS adds options, e.g. BENCH_ARGS=--profile, or
+# BENCH_ARGS="--sqlite-max 100000" to measure 1,000,000 on PostGIS alone.
 SIZE ?= 10000
 BENCH_ARGS ?=
 APT := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get

@@ -60,13 +60,24 @@ METHOD = """\
   machine. Compare ratios rather than raw times between runs.
 """
 HOW_TO_RUN = """\
-`make bench` (SIZE=10000) or `make bench SIZE=100000`; the same as
+`make bench` (SIZE=10000), `make bench SIZE=100000` or `make bench SIZE=1000000`; the same as
 `.venv/bin/python -m benchmarks --size SIZE --postgres`. Options (through
 `make bench BENCH_ARGS="..."`): `--load-seconds` (wrk, default 10), `--write-seconds`
 (submissions, default 30 at SIZE ≥ 100000, else 10), `--repeats` (default 3), `--only
-SCENARIO...`, `--scales N...`, `--no-postgres`, `--profile [SCENARIO]` (pyinstrument on the
-scenario missing its target by the most, saved under `benchmarks/results/profiles/`).
+SCENARIO...`, `--scales N...`, `--no-postgres`, `--sqlite-max N` (SQLite only up to that
+scale), `--import-ratio` and `--import-max` (the import's rows: 10 % of the scale, 100,000 at
+most), `--profile [SCENARIO]` (pyinstrument on the scenario missing its target by the most,
+saved under `benchmarks/results/profiles/`).
 Raw results: `benchmarks/results/results.json`; failures: `benchmarks/results/errors.log`.
+
+**1,000,000 initiatives**: on a quiet machine with 4 GB of memory or more and about 15 GB of
+free disk (the SQLite file and the PostgreSQL database are each a few GB with their indexes),
+`make bench SIZE=1000000` (PostGIS and SQLite), or
+`make bench SIZE=1000000 BENCH_ARGS="--sqlite-max 100000"` for PostGIS alone at 1,000,000.
+The rows are generated while they are loaded (memory stays flat), loaded with the indexes
+dropped and built once after (COPY on PostgreSQL, executemany in transactions of 50,000 rows
+on SQLite), then analysed. Every scale below SIZE is measured first; `--scales 1000000` skips
+them.
 """
 
 
