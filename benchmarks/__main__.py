@@ -31,7 +31,7 @@ def arguments(argv: list[str]) -> argparse.Namespace:
                         help="repetitions of warm fetches, bbox rounds, page loads (default 3)")
     parser.add_argument("--only", nargs="+", default=(), metavar="SCENARIO",
                         choices=("collection", "bbox", "single", "map_page", "page_weight",
-                                 "directory", "exchange", "submissions"),
+                                 "directory", "exchange", "submissions", "listing"),
                         help="run only these scenarios")
     parser.add_argument("--sqlite-max", type=int, default=1_000_000, metavar="N",
                         help="measure SQLite only at scales up to N (default 1000000; "

@@ -13,6 +13,7 @@ from benchmarks.scenarios import (
     collection,
     directory,
     exchange,
+    listing,
     map_page,
     page_weight,
     single,
@@ -20,7 +21,7 @@ from benchmarks.scenarios import (
 )
 from benchmarks.server import Server, status_kb
 
-READING = (collection, bbox, single, map_page, page_weight, directory)
+READING = (collection, bbox, single, map_page, page_weight, directory, listing)
 ERRORS_LOG = RESULTS_DIR / "errors.log"
 
 
