@@ -37,6 +37,11 @@ REAL_REQUESTS = [
     ("/actors", "/api/v1/actors?type=nope"),
     ("/actors/{id}", "/api/v1/actors/1"),
     ("/actors/{id}", "/api/v1/actors/424242"),
+    ("/map/tiles/{z}/{x}/{y}.json", "/api/v1/map/tiles/0/0/0.json"),
+    ("/map/tiles/{z}/{x}/{y}.json", "/api/v1/map/tiles/6/32/22.json?kind=place"),
+    ("/map/tiles/{z}/{x}/{y}.json", "/api/v1/map/tiles/18/132866/184402.json"),
+    ("/map/tiles/{z}/{x}/{y}.json", "/api/v1/map/tiles/2/9/0.json"),
+    ("/map/tiles/{z}/{x}/{y}.json", "/api/v1/map/tiles/0/0/0.json?theme=nope"),
 ]
 
 
@@ -60,7 +65,8 @@ def test_document_is_openapi_3_1_with_every_endpoint(document):
     assert document["openapi"].startswith("3.1")
     assert set(document["paths"]) == {"/initiatives", "/initiatives/{id}", "/themes",
                                       "/communes", "/stats", "/actors", "/actors/{id}",
-                                      "/dossiers", "/dossiers/{slug}"}
+                                      "/dossiers", "/dossiers/{slug}",
+                                      "/map/tiles/{z}/{x}/{y}.json"}
     for name, schema in document["components"]["schemas"].items():
         Draft202012Validator.check_schema(schema), name
 

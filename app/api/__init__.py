@@ -9,4 +9,4 @@ bp = Blueprint("api", __name__)
 errors.register(bp)  # its one JSON error format
 bp.after_request(allow_cross_origin)  # public data, readable from any site
 
-from app.api import actors, dossiers, points, routes  # noqa: E402, F401
+from app.api import actors, dossiers, points, routes, tiles  # noqa: E402, F401

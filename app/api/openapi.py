@@ -2,7 +2,7 @@
 
 from flask_babel import gettext as _
 
-from app.api import actor_openapi, actors
+from app.api import actor_openapi, actors, map_openapi
 from app.api.params import DEFAULT_LIMIT, MAX_LIMIT
 from app.filters import DEFAULT_RADIUS_KM, MAX_RADIUS_KM
 from app.initiatives.licence import DATA_LICENCE
@@ -265,6 +265,7 @@ def paths() -> dict:
         "/stats": operation(_("Nombre d'initiatives par thème, nature et département"),
                             filter_parameters(), responses("Stats", "application/json", 400)),
         **actor_openapi.paths(query, operation, responses, actors.MAX_LIMIT),
+        **map_openapi.paths(filter_parameters(), responses),
     }
 
 
@@ -282,5 +283,5 @@ def document() -> dict:
         "servers": [{"url": "/api/v1"}],
         "paths": paths(),
         "components": {"schemas": {**feature_schemas(), **other_schemas(),
-                                   **actor_openapi.schemas()}},
+                                   **actor_openapi.schemas(), **map_openapi.schemas()}},
     }
