@@ -91,6 +91,7 @@ RULES = {
     "api.map_points": ("public", lambda o: {}),
     "api.map_point": ("public", initiative),
     "api.map_names": ("public", lambda o: {}),  # names of public ones only: test_map_names
+    "api.map_tile": ("public", lambda o: {"z": "0", "x": "0", "y": "0"}),
     "public.dossiers": ("public", lambda o: {}),
     "public.dossier": ("public", lambda o: {"slug": DOSSIER}),
     "public.dossier_directory": ("public", lambda o: {"slug": DOSSIER}),

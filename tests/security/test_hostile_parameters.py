@@ -20,10 +20,12 @@ HOSTILE = [*SQL, SCRIPT[0], UNICODE[0], "\x00", "%00", "é" * 2_000, "1" * 5_000
 PUBLIC_PAGES = ("/", "/initiatives", "/embed", "/export", "/export/umap", "/territoires/",
                 "/territoires/71", "/territoires/region/27", "/territoires/communes.json",
                 "/api/v1/initiatives", "/api/v1/stats", "/api/v1/map/points",
-                "/api/v1/communes", "/api/v1/themes", "/api/v1/docs",
+                "/api/v1/map/tiles/6/32/22.json", "/api/v1/communes", "/api/v1/themes",
+                "/api/v1/docs",
                 "/export/initiatives.geojson", "/export/initiatives.csv",
                 "/export/initiatives.umap", "/initiatives.atom", "/healthz")
 FAST_ENDPOINTS = ("/api/v1/initiatives", "/api/v1/stats", "/api/v1/map/points",
+                  "/api/v1/map/tiles/6/32/22.json",
                   "/export/initiatives.geojson", "/initiatives.atom")
 
 pytestmark = pytest.mark.usefixtures("seeded")
