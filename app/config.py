@@ -92,6 +92,9 @@ def from_environment(instance_path: Path) -> dict:
         # an internal open-data server); any other private address needs a source's
         # "allow private" flag.
         "HARVEST_ALLOWED_NETWORKS": env.get("HARVEST_ALLOWED_NETWORKS", ""),
+        # The maps load every matching point up to this many and group them in the browser;
+        # past it they load the clusters the database counts per tile (/api/v1/map/tiles).
+        "MAP_CLIENT_POINTS_MAX": int(env.get("MAP_CLIENT_POINTS_MAX", 20_000)),
         # Printed directories (PDF): beyond this many entries the visitor is asked to narrow.
         "PDF_MAX_ENTRIES": int(env.get("PDF_MAX_ENTRIES", 1000)),
         # Development (`make run`): a thread of the server runs the periodic jobs every

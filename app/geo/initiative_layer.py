@@ -2,7 +2,8 @@
 
 The same element serves the home map, the embed and the territory pages. The page only
 carries a small configuration; the data comes from /api/v1/map/points with the page's
-filters, and each popup's details from the initiative's own API URL when it opens.
+filters (or, for a large collection, from /api/v1/map/tiles per tile in view), and each
+popup's details from the initiative's own API URL when it opens.
 """
 
 from folium.elements import JSCSSMixin
@@ -28,4 +29,6 @@ class InitiativeLayer(JSCSSMixin):
         self.config = config
         self.config_json = inert_json(config)
         self.default_js = [("maillage_map", assets.app_js)]
+        if config.get("tilesUrl"):
+            self.default_js.append(("maillage_map_tiles", assets.tiles_js))
         self.default_css = [("maillage_map_css", assets.app_css)]

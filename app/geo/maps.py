@@ -32,6 +32,7 @@ class MapAssets:
     leaflet_css: str
     app_js: str
     app_css: str
+    tiles_js: str = ""  # static/js/map-tiles.js: maps drawn from the server's clusters
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,8 @@ def actor(actor_id: int, slug: str | None = None):
     state = browse({"actor": str(found.id)})
     initiatives = public_initiatives_of(found)
     rendered = initiatives_map(state.args, _("Carte des initiatives de %(name)s",
-                                             name=found.name), fit=bool(initiatives))
+                                             name=found.name), fit=bool(initiatives),
+                               clustered=state.clustered)
     return render_template("public/actor.html", actor=found, state=state, map=rendered,
                            led=[i for i, role in initiatives if role == "lead"],
                            partnered=[i for i, role in initiatives if role == "partner"],

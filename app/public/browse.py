@@ -19,7 +19,7 @@ from app.public.query import (
     resolve_commune_text,
 )
 from app.public.services import Facets, facet_counts
-from app.web.maps import points_url
+from app.web.maps import clusters_on_server, points_url
 from app.web.urls import absolute_url, query_string
 
 
@@ -52,9 +52,16 @@ class Browse:
         return feed_title(self.filters)
 
     @property
-    def points_url(self) -> str:
-        """The map's data request for these filters (preloaded by the page's <head>)."""
-        return points_url(self.args)
+    def clustered(self) -> bool:
+        """Whether the map loads the server's clusters per tile: past MAP_CLIENT_POINTS_MAX
+        results (their count is at hand: it bounds the points)."""
+        return clusters_on_server(self.facets.total)
+
+    @property
+    def points_url(self) -> str | None:
+        """The map's data request for these filters (preloaded by the page's <head>); None
+        when the map loads tiles instead."""
+        return None if self.clustered else points_url(self.args)
 
     def link(self, endpoint: str, external: bool = False, **values) -> str:
         """The URL of another view of the same filters (map, list, embed)."""

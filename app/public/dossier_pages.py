@@ -25,7 +25,7 @@ def dossier(slug: str):
         abort(404, _("Aucun dossier ne porte l'identifiant « %(slug)s ».", slug=slug[:80]))
     state = browse({"dossier": found.slug})
     rendered = initiatives_map(state.args, _("Carte du dossier « %(title)s »", title=found.title),
-                               fit=True)
+                               fit=True, clustered=state.clustered)
     return render_template("public/dossier.html", dossier=found, state=state, map=rendered,
                            introduction=render_markdown(found.introduction),
                            initiatives=members(found))

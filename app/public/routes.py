@@ -38,7 +38,8 @@ def index():
     # Around a point, the map shows the circle searched, centred on it, not the results.
     rendered = initiatives_map(state.args, _("Carte des initiatives"),
                                bounds=map_bounds(state.filters),
-                               fit=state.narrowed and not state.filters.near, sync_view=True)
+                               fit=state.narrowed and not state.filters.near, sync_view=True,
+                               clustered=state.clustered)
     return render_template("public/index.html", state=state, map=rendered,
                            scope_sections=whole_territory_sections(state.filters))
 
@@ -93,7 +94,7 @@ def embed():
     state = browse()
     new_tab = request.args.get(EMBED_LINKS_PARAM) == EMBED_NEW_TAB
     rendered = initiatives_map(state.args, _("Carte des initiatives"), fit=state.narrowed,
-                               sync_view=True, new_tab=new_tab)
+                               sync_view=True, new_tab=new_tab, clustered=state.clustered)
     return render_template("public/embed.html", state=state, map=rendered, new_tab=new_tab)
 
 

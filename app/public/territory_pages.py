@@ -144,10 +144,12 @@ def territory_map(territory: Territory, state: Browse, counts: dict[str, int]):
     """The rendered map of a territory, shaded by its counts, and the legend's classes."""
     label = _("Carte de %(name)s", name=territory.name)
     if territory.outlines.empty:  # four communes have no outline in the gazetteer
-        return initiatives_map(state.args, label, bounds=territory.bounds), []
+        return initiatives_map(state.args, label, bounds=territory.bounds,
+                               clustered=state.clustered), []
     layer, legend = choropleth_layer(territory.outlines, territory.key, counts, describe_area,
                                      name="choropleth")
-    return initiatives_map(state.args, label, bounds=territory.bounds, layers=[layer]), legend
+    return initiatives_map(state.args, label, bounds=territory.bounds, layers=[layer],
+                           clustered=state.clustered), legend
 
 
 def map_size(value: tuple[RenderedMap, list]) -> int:

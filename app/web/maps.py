@@ -65,6 +65,7 @@ def map_assets() -> MapAssets:
         leaflet_css=vendor_url("leaflet", "leaflet.css"),
         app_js=url_for("static", filename="js/map.js"),
         app_css=url_for("static", filename="css/map.css"),
+        tiles_js=url_for("static", filename="js/map-tiles.js"),
     )
 
 
@@ -90,12 +91,29 @@ def points_url(filter_args: MultiDict) -> str:
     return url_for("api.map_points", **filter_args.to_dict(flat=False))
 
 
+def clusters_on_server(total: int) -> bool:
+    """Whether a map of this many matching initiatives loads the clusters the database
+    counts per tile rather than every point (MAP_CLIENT_POINTS_MAX)."""
+    return total > current_app.config["MAP_CLIENT_POINTS_MAX"]
+
+
+def tiles_url(filter_args: MultiDict) -> str:
+    """The map's tile request for these filters, {z}, {x} and {y} left for the script."""
+    url = url_for("api.map_tile", z="0", x="1", y="2", **filter_args.to_dict(flat=False))
+    return url.replace("/0/1/2.json", "/{z}/{x}/{y}.json", 1)
+
+
 def layer_config(filter_args: MultiDict, *, fit: bool, sync_view: bool,
-                 new_tab: bool = False) -> dict:
-    """What the map script needs: data URLs, theme colours and labels, its texts."""
+                 new_tab: bool = False, clustered: bool = False) -> dict:
+    """What the map script needs: data URLs, theme colours and labels, its texts.
+
+    clustered: the map loads the server's clusters per tile (tilesUrl), not every point.
+    """
     locale = str(get_locale())
+    data = ({"tilesUrl": tiles_url(filter_args)} if clustered
+            else {"pointsUrl": points_url(filter_args)})
     return {
-        "pointsUrl": points_url(filter_args),
+        **data,
         "detailUrl": detail_url_template(),
         "namesUrl": url_for("api.map_names"),
         "pageUrl": f"{request.script_root}/initiatives/{{id}}",
@@ -135,14 +153,17 @@ def map_texts() -> dict[str, str]:
 
 
 def initiatives_map(filter_args: MultiDict, label: str, *, bounds=None, fit: bool = False,
-                    sync_view: bool = False, new_tab: bool = False, layers=()) -> RenderedMap:
-    """A map of the initiatives matching the filters, loaded and clustered by our layer."""
+                    sync_view: bool = False, new_tab: bool = False, layers=(),
+                    clustered: bool = False) -> RenderedMap:
+    """A map of the initiatives matching the filters, loaded and clustered by our layer
+    (clustered: by the database, per tile, for a collection past MAP_CLIENT_POINTS_MAX)."""
     assets = map_assets()
     page_map = base_map(assets, tiles(), label)
     page_map.fit_bounds(bounds or FRANCE_BOUNDS)
     for layer in layers:
         layer.add_to(page_map)
-    config = layer_config(filter_args, fit=fit, sync_view=sync_view, new_tab=new_tab)
+    config = layer_config(filter_args, fit=fit, sync_view=sync_view, new_tab=new_tab,
+                          clustered=clustered)
     InitiativeLayer(assets, config).add_to(page_map)
     return render_parts(page_map)
 

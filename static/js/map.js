@@ -272,7 +272,8 @@
 
   /* Initiatives sharing one place (or too close to part at the closest zoom): list them,
    * each with a link to its page, and the whole group in the list page when it is long. */
-  Popups.prototype.list = function (marker, ids, bounds, byKeyboard) {
+  Popups.prototype.list = function (marker, ids, bounds, byKeyboard, total) {
+    var count = total || ids.length;
     var config = this.config;
     var popup = this.popup;
     var box = this.show(marker, byKeyboard, "initiative-popup initiative-popup--list");
@@ -284,7 +285,7 @@
     })).then(function (features) {
       box.textContent = "";
       box.appendChild(element("p", "initiative-popup__title",
-        formatCount(config.text.here, ids.length, config.locale)));
+        formatCount(config.text.here, count, config.locale)));
       var list = box.appendChild(element("ul", "initiative-popup__list"));
       var first = null;
       features.forEach(function (feature, index) {
@@ -294,9 +295,9 @@
         list.appendChild(element("li")).appendChild(link);
         first = first || link;
       });
-      if (ids.length > shown.length) {
+      if (count > shown.length) {
         var more = pageLink(config, "initiative-popup__link",
-          formatCount(config.text.seeAll, ids.length, config.locale), listHref(config, bounds));
+          formatCount(config.text.seeAll, count, config.locale), listHref(config, bounds));
         box.appendChild(element("p")).appendChild(more);
       }
       popup.update();
@@ -327,19 +328,23 @@
     this.zoom = null;
     this.names = new Map();  // initiative id -> name, fetched for the markers shown
     this.focusIn = null;  // bounds whose first marker takes the focus after a keyboard zoom
-    var self = this;
-    this.group.on("click", function (event) { self.activate(event.layer, false); });
-    this.group.on("keypress", function (event) {
-      if (event.originalEvent.keyCode === 13) { self.activate(event.layer, true); }
+    bindActivation(this.group, this);
+    map.on("moveend", this.update, this);
+  }
+
+  /* A click, Enter or Space on a marker of the group calls layer.activate(marker, byKeyboard). */
+  function bindActivation(group, layer) {
+    group.on("click", function (event) { layer.activate(event.layer, false); });
+    group.on("keypress", function (event) {
+      if (event.originalEvent.keyCode === 13) { layer.activate(event.layer, true); }
     });
     // Space activates a button too; keep it from scrolling the page.
-    this.group.on("keydown", function (event) {
+    group.on("keydown", function (event) {
       if (event.originalEvent.key === " ") {
         event.originalEvent.preventDefault();
-        self.activate(event.layer, true);
+        layer.activate(event.layer, true);
       }
     });
-    map.on("moveend", this.update, this);
   }
 
   ClusterLayer.prototype.update = function () {
@@ -385,11 +390,14 @@
    * its markers in reading order (top to bottom, left to right), never to the page. */
   ClusterLayer.prototype.focusFirstIn = function (bounds) {
     this.focusIn = null;
-    var map = this.map;
+    focusFirstIn(this.map, this.shown, bounds);
+  };
+
+  function focusFirstIn(map, shown, bounds) {
     var around = bounds.pad(0.01);  // the markers sit on its edges, give or take a rounding
     var first = null;
     var firstAt = null;
-    this.shown.forEach(function (marker) {
+    shown.forEach(function (marker) {
       if (!around.contains(marker.getLatLng())) { return; }
       var at = map.latLngToContainerPoint(marker.getLatLng());
       if (!first || at.y < firstAt.y || (at.y === firstAt.y && at.x < firstAt.x)) {
@@ -399,7 +407,7 @@
     });
     var target = first && first.getElement();
     (target || map.getContainer()).focus();
-  };
+  }
 
   /* The points carry no names (they would weigh more than the rest): fetch those of the
    * single markers in view, a few hundred at most, for their accessible name and tooltip. */
@@ -535,16 +543,27 @@
     var container = map.getContainer();
     container.setAttribute("data-state", "loading");
     var popups = new Popups(map, config);
-    // Same request as the page's <link rel="preload">, so the browser reuses it.
-    fetchJson(config.pointsUrl)
-      .then(function (data) { addPoints(map, config, popups, data, keepView); })
-      .catch(function (error) {
-        window.console.error("Maillage map:", error);
-        container.setAttribute("data-state", "error");
-        var status = document.getElementById("map-status");
-        if (status) { status.textContent = config.text.loadFailed; }
+    // A large collection: the server's clusters of the tiles in view (map-tiles.js).
+    var loaded = config.tilesUrl
+      ? window.MaillageTiles.attach(map, config, popups, keepView)
+      // Same request as the page's <link rel="preload">, so the browser reuses it.
+      : fetchJson(config.pointsUrl).then(function (data) {
+        addPoints(map, config, popups, data, keepView);
       });
+    loaded.catch(function (error) {
+      window.console.error("Maillage map:", error);
+      container.setAttribute("data-state", "error");
+      var status = document.getElementById("map-status");
+      if (status) { status.textContent = config.text.loadFailed; }
+    });
   }
 
-  window.MaillageMap = { attach: attach };
+  window.MaillageMap = {
+    attach: attach,
+    // What map-tiles.js shares with the points drawn here.
+    parts: { NO_THEME_COLOUR: NO_THEME_COLOUR, FIT_MAX_ZOOM: FIT_MAX_ZOOM, TILE_PX: TILE_PX,
+             VIEW_PADDING: VIEW_PADDING, fetchJson: fetchJson, iconFactory: iconFactory,
+             clusterIcon: clusterIcon, bindActivation: bindActivation,
+             focusFirstIn: focusFirstIn, ready: ready }
+  };
 }());
