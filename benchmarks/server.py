@@ -36,6 +36,7 @@ class Server:
         self.page_files_dir = static_dir.parent / "page-files"
         self.port = free_port()
         self.process: subprocess.Popen | None = None
+        self.env: dict[str, str] = {}  # settings of the app beyond the run's (restart to apply)
 
     @property
     def base_url(self) -> str:
@@ -52,7 +53,7 @@ class Server:
     def start(self) -> None:
         self.static_dir.mkdir(parents=True, exist_ok=True)
         env = {**flask_env(self.database), "BENCH_STATIC_DIR": str(self.static_dir),
-               "API_PAGE_FILES_DIR": str(self.page_files_dir)}
+               "API_PAGE_FILES_DIR": str(self.page_files_dir), **self.env}
         command = [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS),
                    "--bind", f"127.0.0.1:{self.port}", "--timeout", str(WORKER_TIMEOUT_S),
                    "--backlog", "2048", "benchmarks.wsgi:create_bench_app()"]

@@ -4,6 +4,9 @@ A script injected before the page's own records when marker icons (`.leaflet-mar
 which cluster icons are too) are added; the page has settled when none was added for a
 second. Tiles are stubbed (a transparent PNG); nothing leaves the loopback interface.
 Floor: `/__bench/empty-map`, Leaflet and our map CSS from the same server with one marker.
+The map's data for its first view (every answer under /api/v1/map/ until settled) is
+weighed too, then everything again with the server's clusters per tile
+(MAP_CLIENT_POINTS_MAX=0), whatever the size: their weight must not grow with it.
 """
 
 import base64
@@ -22,6 +25,9 @@ PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
 SETTLE_MS = 1000
 TIMEOUT_S = 90
+DATA_PATH = "/api/v1/map/"  # the map's points, or its tiles
+SERVER_CLUSTERS = {"MAP_CLIENT_POINTS_MAX": "0"}
+DATA_TARGET_KB = 2048  # issue 19: the first view's data ≤ 2 MB, even at 1,000,000
 WATCH = """
 window.__bench = {first: null, last: null};
 new MutationObserver((mutations) => {
@@ -53,15 +59,25 @@ def load_once(browser, origin: str, path: str) -> dict:
     """Open the page in a fresh context (cold cache) and time its markers."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     errors: list[str] = []
+    data_bytes: list[int] = []
+
+    def weigh(request):
+        if DATA_PATH in request.url:
+            sizes = request.sizes()
+            data_bytes.append(sizes["responseBodySize"] + sizes["responseHeadersSize"])
+
     try:
         context.route("**/*", lambda route: stub_outside(route, origin))
         context.add_init_script(WATCH)
         page = context.new_page()
         page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("requestfinished", weigh)
         page.goto(origin + path, wait_until="commit", timeout=TIMEOUT_S * 1000)
         timing = settle(page)
         timing["markers"] = page.locator(".leaflet-marker-icon").count()
         timing["errors"] = errors
+        timing["data_kb"] = sum(data_bytes) / 1024
+        timing["data_requests"] = len(data_bytes)
         return timing
     finally:
         context.close()
@@ -97,6 +113,10 @@ def measure(ctx: Context) -> None:
                             for _ in range(ctx.settings.repeats)]
                 floors = [load_once(browser, ctx.base_url, "/__bench/empty-map")
                           for _ in range(ctx.settings.repeats)]
+                ctx.server.env.update(SERVER_CLUSTERS)
+                ctx.server.restart()
+                clustered = [load_once(browser, ctx.base_url, "/")
+                             for _ in range(ctx.settings.repeats)]
             finally:
                 browser.close()
     except Error as error:
@@ -104,28 +124,37 @@ def measure(ctx: Context) -> None:
         return
     ctx.memory(NAME, "map page loads", memory.peak_mb, memory.reset)
     record(ctx, runs, floors)
+    record(ctx, clustered, floors, "server clusters: ")
 
 
-def record(ctx: Context, runs: list[dict], floors: list[dict]) -> None:
+def record(ctx: Context, runs: list[dict], floors: list[dict], variant: str = "") -> None:
+    """The figures of a series of loads; variant names the server's clusters per tile."""
     shown = [run for run in runs if run["settled_ms"] is not None]
     errors = sorted({error for run in runs for error in run["errors"]})
     note = f"{len(runs)} cold loads (median); " + (f"page errors: {errors[:2]}" if errors else
                                                    "no page error")
     if not shown:
-        ctx.add(NAME, "clusters visible", None, "ms",
+        ctx.add(NAME, variant + "clusters visible", None, "ms",
                 note=f"no marker appeared within {TIMEOUT_S} s; {note}")
         return
     floor_ms = median([run["settled_ms"] for run in floors if run["settled_ms"] is not None]
                       or [0]) or None
-    ctx.add(NAME, "first cluster visible", median([r["first_ms"] for r in shown]), "ms",
+    ctx.add(NAME, variant + "first cluster visible", median([r["first_ms"] for r in shown]),
+            "ms",
             floor=floor_ms, floor_label="empty Leaflet page, one marker", note=note)
     target = Target("value", 1500, text="≤ 1.5 s at 10k") if ctx.scale == 10_000 else None
-    ctx.add(NAME, "clusters visible (settled)", median([r["settled_ms"] for r in shown]), "ms",
+    ctx.add(NAME, variant + "clusters visible (settled)",
+            median([r["settled_ms"] for r in shown]), "ms",
             floor=floor_ms, floor_label="empty Leaflet page, one marker", target=target,
             note=note)
     markers = max(run["markers"] for run in runs)
     # "No 100,000 DOM markers": read as at most 1,000 marker elements once clustered.
     marker_target = Target("value", 1000, text="clustered: ≤ 1,000 marker elements")
-    ctx.add(NAME, "marker elements in the DOM", markers, "elements",
+    ctx.add(NAME, variant + "marker elements in the DOM", markers, "elements",
             target=marker_target if ctx.scale >= 100_000 else None,
             note=".leaflet-marker-icon count after settling (clusters included)")
+    requests = max(run["data_requests"] for run in shown)
+    ctx.add(NAME, variant + "data for the first view", median([r["data_kb"] for r in shown]),
+            "KB", target=Target("value", DATA_TARGET_KB, text="≤ 2 MB"),
+            note=f"responses under {DATA_PATH} until settled ({requests} requests), "
+                 "headers included")
