@@ -67,6 +67,6 @@ def test_the_map_points_leave_whole_territories_out(client, mixed):
 
 
 def test_the_stored_feature_of_a_whole_territory_has_a_null_geometry(app, mixed):
-    body, _updated = feature_of(mixed[2].id)
+    body, _updated, _linked = feature_of(mixed[2].id)
     feature = orjson.loads(body)
     assert feature["geometry"] is None and feature["properties"]["scope"] == "national"

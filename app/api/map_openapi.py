@@ -19,7 +19,7 @@ def schemas() -> dict:
     count = {"type": "integer", "minimum": 0}
     cluster = closed({
         "count": {"type": "integer", "minimum": 2}, "lon": LON, "lat": LAT,
-        "bbox": {"type": "array", "prefixItems": [LON, LAT, LON, LAT], "minItems": 4,
+        "bbox": {"type": "array", "items": {"type": "number"}, "minItems": 4,
                  "maxItems": 4, "description": _("Emprise de ses initiatives : minlon, "
                                                  "minlat, maxlon, maxlat.")},
         "ids": {"type": "array", "items": {"type": "integer"}, "maxItems": 10,
