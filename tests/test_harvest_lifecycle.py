@@ -108,3 +108,9 @@ def test_each_format_is_synced_changed_shrunk_and_broken_without_loss_or_duplica
     harvest_server.put(path, build(PLACES[:2], changed), content_type)
     result = sync(runner)
     assert result.exit_code == 0 and count(Initiative) == 3, result.output
+    # The entry gone comes back: published again, not created twice.
+    harvest_server.put(path, build(PLACES, changed), content_type)
+    result = sync(runner)
+    assert "revenue dans la source : republiée" in result.output, result.output
+    assert count(Initiative) == 3
+    assert {i.status for i in entries(source_id).values()} == {"published"}

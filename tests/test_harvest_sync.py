@@ -86,6 +86,29 @@ def test_an_entry_that_leaves_the_source_is_archived_not_deleted(app, themes, cl
     assert "Disparue de la source « Carte des lieux »" in gone.moderator_comment
 
 
+def test_an_entry_back_in_its_source_returns_to_the_queue_from_a_moderated_source(
+        app, themes, clock):
+    moderated = new_source(trusted=False, name="Carte modérée")
+    sync(moderated, geojson())
+    sync(moderated, geojson(PLACES[:2]))
+    run = sync(moderated, geojson())  # back, from a moderated source: in the queue again
+    assert counts(run) == {"proposed": 1, "unchanged": 2}, run.message
+    back = entries(moderated)["dijon-3"]
+    assert back.status == "pending" and "Revenue dans la source" in back.moderator_comment
+
+
+def test_an_entry_a_moderator_archived_stays_archived_when_its_source_still_gives_it(
+        app, themes, accounts, clock):
+    from app.initiatives.moderation import decide
+    trusted = new_source()
+    sync(trusted, geojson(PLACES[:2]))
+    with write_transaction():  # a moderator's archive outlasts the source
+        decide(db.session.get(Initiative, entries(trusted)["lyon-1"].id), "archive",
+               moderator=accounts.national, reason="Fermé", expected_version=None)
+    run = sync(trusted, geojson(PLACES[:2]))
+    assert entries(trusted)["lyon-1"].status == "archived" and run.created == 0
+
+
 def test_an_incomplete_pull_archives_nothing(app, themes, clock):
     source_id = new_source("maillage")
     sync(source_id, None, features=features())

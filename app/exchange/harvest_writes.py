@@ -20,7 +20,7 @@ from app.exchange.imports import Writer
 from app.extensions import db
 from app.initiatives.change_sets import propose_change
 from app.initiatives.fields import InvalidInitiative
-from app.initiatives.moderation import decide
+from app.initiatives.moderation import decide, reinstate
 from app.initiatives.services import update_initiative
 from app.models import ChangeSet, Initiative, Revision
 from app.models.harvest import HarvestRun, HarvestSource
@@ -90,7 +90,9 @@ class HarvestWrites:
     def write_known(self, initiative: Initiative, row: HarvestRow) -> None:
         """An entry the source had given before (or an import, by the same id)."""
         ours = initiative.harvest_source_id == self.source.id
-        if initiative.status not in LIVE or row.report.action == "unchanged":
+        if ours and initiative.status == "archived" and self.left_source(initiative):
+            self.bring_back(initiative, row)
+        elif initiative.status not in LIVE or row.report.action == "unchanged":
             self.count("unchanged")
             self.marks[initiative.id] = Mark(row.key, row.digest, initiative.status in LIVE)
         elif ours and row.digest == initiative.harvest_digest:
@@ -131,6 +133,30 @@ class HarvestWrites:
                    f"Fiche {label} modifiée ici et à la source : correction proposée aux "
                    "modérateurs." if conflict else None)
 
+    @property
+    def gone_reason(self) -> str:
+        return f"Disparue de la source « {self.source.name} »"
+
+    def left_source(self, initiative: Initiative) -> bool:
+        """Tell whether the entry was archived by this harvest, not by a moderator."""
+        last = db.session.scalar(
+            sa.select(Revision).where(Revision.initiative_id == initiative.id,
+                                      Revision.action == "archive")
+            .order_by(Revision.id.desc()).limit(1))
+        return last is not None and last.author_id is None and \
+            last.reason.startswith("Disparue de la source")
+
+    def bring_back(self, initiative: Initiative, row: HarvestRow) -> None:
+        """An entry back in its source: published again (trusted) or back in the queue."""
+        status = "published" if self.source.trusted else "pending"
+        reinstate(initiative, status, reason=f"Revenue dans la source « {self.source.name} »")
+        if row.report.action == "update":
+            update_initiative(initiative, row.report.data, author=None, reason=self.reason)
+        self.count("updated" if self.source.trusted else "proposed",
+                   f"Fiche n° {initiative.id} « {initiative.name} » revenue dans la source : "
+                   + ("republiée." if self.source.trusted else "remise en modération."))
+        self.marks[initiative.id] = Mark(row.key, row.digest, True)
+
     def archive_missing(self, seen: set[str]) -> None:
         """Archive the source's entries it no longer gives (it was read in full)."""
         gone = db.session.scalars(
@@ -140,7 +166,7 @@ class HarvestWrites:
             .order_by(Initiative.id)).all()
         for initiative in gone:
             decide(initiative, "archive", moderator=None, expected_version=None,
-                   reason=f"Disparue de la source « {self.source.name} »")
+                   reason=self.gone_reason)
             self.count("archived")
 
     def count(self, name: str, note: str | None = None) -> None:

@@ -74,6 +74,21 @@ def decide(
     return initiative
 
 
+def reinstate(initiative: Initiative, status: str, *, reason: str) -> Initiative:
+    """Bring back an entry the harvest archived when it left its source and came back:
+    published (a trusted source) or waiting for moderators; flush only."""
+    if initiative.status != "archived":
+        raise DecisionNotAllowed(initiative.status)
+    before = snapshot(initiative)
+    initiative.status = status
+    initiative.moderator_id = None
+    initiative.moderator_comment = reason
+    db.session.flush()
+    record(initiative, "publish" if status == "published" else "update", author=None,
+           reason=reason, before=before)
+    return initiative
+
+
 def check_version(initiative: Initiative, expected_version: int | None) -> None:
     if expected_version is not None and expected_version != initiative.version:
         raise StaleInitiative(initiative.id)
