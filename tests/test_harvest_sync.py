@@ -109,6 +109,27 @@ def test_an_entry_a_moderator_archived_stays_archived_when_its_source_still_give
     assert entries(trusted)["lyon-1"].status == "archived" and run.created == 0
 
 
+def test_a_harvested_entry_merged_into_another_still_hears_from_its_source(
+        app, themes, accounts, clock):
+    from app.initiatives.moderation import merge
+    source_id = new_source()
+    sync(source_id, geojson())
+    with write_transaction():
+        kept = make_initiative("Fablab des Pentes de la Croix-Rousse", status="published",
+                               insee="69123")
+        merge(db.session.get(Initiative, entries(source_id)["lyon-1"].id), kept,
+              moderator=accounts.national, reason="", expected_version=None)
+        kept_id, kept_version = kept.id, kept.version
+    assert entries(source_id)["lyon-1"].id == kept_id
+    run = sync(source_id, geojson(**{"lyon-1": {"name": "Fablab des Pentes (Lyon 1er)"}}))
+    assert counts(run) == {"conflicts": 1, "unchanged": 2} and count(Initiative) == 4
+    merged = db.session.get(Initiative, kept_id)
+    assert (merged.name, merged.version) == ("Fablab des Pentes de la Croix-Rousse",
+                                             kept_version)
+    assert db.session.scalar(sa.select(ChangeSet.changes).where(
+        ChangeSet.initiative_id == kept_id))["name"] == "Fablab des Pentes (Lyon 1er)"
+
+
 def test_an_incomplete_pull_archives_nothing(app, themes, clock):
     source_id = new_source("maillage")
     sync(source_id, None, features=features())

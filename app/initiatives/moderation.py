@@ -127,7 +127,30 @@ def merge(source: Initiative, target: Initiative, *, moderator: User, reason: st
     db.session.flush()
     record(source, "merge", author=moderator, reason=f"Fusionnée dans l'initiative n° {target.id}",
            before=before)
+    carry_harvest_link(source, target)
     return target
+
+
+def carry_harvest_link(source: Initiative, target: Initiative) -> None:
+    """Let the merged entry's harvest source keep reaching it through the target (its id
+    there moves with it, unless the target has its own); the source's changes then go to
+    moderators (no harvest revision: the target's values are not the source's).
+
+    Plain UPDATEs: bookkeeping, not a change of either entry (no version, no revision).
+    """
+    if source.harvest_source_id is None or target.harvest_source_id is not None or \
+            target.external_id is not None:
+        return
+    table = Initiative.__table__
+    link = {"external_id": source.external_id, "harvest_source_id": source.harvest_source_id,
+            "harvest_key": source.harvest_key,
+            "harvest_digest": source.harvest_digest, "harvest_seen_at": source.harvest_seen_at}
+    for entry, values in ((source, dict.fromkeys(link)),
+                          (target, {**link, "harvest_revision": None})):
+        db.session.execute(sa.update(table).where(table.c.id == entry.id).values(
+            **values, updated_at=table.c.updated_at))
+    db.session.expire(source, list(link))
+    db.session.expire(target, [*link, "harvest_revision"])
 
 
 MERGE_FILLS = ("summary", "description", "actor_name", "actor_type", "website", "public_contact",
