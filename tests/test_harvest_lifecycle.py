@@ -7,6 +7,7 @@ import io
 
 import orjson
 import pytest
+import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import HarvestSource, Initiative
@@ -114,3 +115,43 @@ def test_each_format_is_synced_changed_shrunk_and_broken_without_loss_or_duplica
     assert "revenue dans la source : republiée" in result.output, result.output
     assert count(Initiative) == 3
     assert {i.status for i in entries(source_id).values()} == {"published"}
+
+
+def test_another_maillage_is_followed_through_changes_removals_and_failures(
+        app, themes, runner, maillage_peer, harvest_server, clock):
+    from app.database import write_transaction
+    from app.initiatives.moderation import decide
+    from app.initiatives.services import update_initiative
+
+    def on_peer(name: str, change) -> None:
+        with maillage_peer.app.app_context(), write_transaction():
+            change(db.session.scalar(sa.select(Initiative).where(Initiative.name == name)))
+
+    source_id = add(runner, maillage_peer.url, "--format", "maillage", "--trusted",
+                    "--allow-private", name="Lieux")
+    assert "5 created" in sync(runner).output
+    on_peer("Fab lab de Bordeaux",
+            lambda entry: update_initiative(entry, {"summary": "Ouvert le samedi."}, author=None))
+    clock.advance(hours=2)
+    result = sync(runner)
+    assert "1 updated" in result.output, result.output
+    by_name = {i.name: i for i in entries(source_id).values()}
+    assert by_name["Fab lab de Bordeaux"].summary == "Ouvert le samedi."
+    # Removed there: an incremental read cannot tell, the full one archives it.
+    on_peer("Jardin partagé des Chartrons", lambda entry: decide(
+        entry, "archive", moderator=None, reason="Fermé", expected_version=None))
+    clock.advance(hours=2)
+    result = sync(runner, "Lieux", "--full")
+    assert "1 archived" in result.output, result.output
+    # Moved away (404): nothing changes; back: nothing duplicated.
+    source = db.session.get(HarvestSource, source_id)
+    peer_url, before = source.url, {k: (i.status, i.version)
+                                    for k, i in entries(source_id).items()}
+    with write_transaction():
+        db.session.get(HarvestSource, source_id).url = harvest_server.url("/absent")
+    assert sync(runner).exit_code == 1
+    assert {k: (i.status, i.version) for k, i in entries(source_id).items()} == before
+    with write_transaction():
+        db.session.get(HarvestSource, source_id).url = peer_url
+    clock.advance(hours=2)
+    assert sync(runner, "Lieux", "--full").exit_code == 0 and count(Initiative) == 5
