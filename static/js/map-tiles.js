@@ -61,12 +61,12 @@
     return tiles.get(key);
   };
 
-  /* The tiles covering the view and a margin around it, at the map's zoom. */
-  TileLayer.prototype.tilesInView = function (zoom) {
+  /* The tiles covering the view and a margin (a share of its size) around it. */
+  TileLayer.prototype.tilesInView = function (zoom, padding) {
     var size = this.parts.TILE_PX;
     var view = this.map.getPixelBounds();
-    var padX = (view.max.x - view.min.x) * this.parts.VIEW_PADDING;
-    var padY = (view.max.y - view.min.y) * this.parts.VIEW_PADDING;
+    var padX = (view.max.x - view.min.x) * padding;
+    var padY = (view.max.y - view.min.y) * padding;
     var last = Math.pow(2, zoom) - 1;
     var clamp = function (value) { return Math.min(Math.max(value, 0), last); };
     var found = [];
@@ -80,15 +80,21 @@
     return found;
   };
 
-  /* Load the tiles in view, then show their entries (unless the map moved on meanwhile). */
+  /* Show the entries of the tiles in view as soon as they come, then those of the margin
+     kept for smooth panning (unless the map moved on meanwhile). */
   TileLayer.prototype.update = function () {
     var self = this;
     var zoom = Math.round(this.map.getZoom());
     var generation = ++this.generation;
-    var wanted = this.tilesInView(zoom).map(function (t) { return self.load(t[0], t[1], t[2]); });
-    return Promise.all(wanted).then(function (tiles) {
-      if (generation === self.generation) { self.draw(zoom, tiles); }
-    });
+    function show(padding) {
+      var wanted = self.tilesInView(zoom, padding).map(function (t) {
+        return self.load(t[0], t[1], t[2]);
+      });
+      return Promise.all(wanted).then(function (tiles) {
+        if (generation === self.generation) { self.draw(zoom, tiles); }
+      });
+    }
+    return show(0).then(function () { return show(self.parts.VIEW_PADDING); });
   };
 
   TileLayer.prototype.draw = function (zoom, tiles) {
