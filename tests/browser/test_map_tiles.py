@@ -12,10 +12,9 @@ from tests.browser.conftest import POINTS_SEED, ServerThread, open_page, site_ap
 from tests.browser.test_map import (
     CRISIS_MANAGEMENT,
     LAON,
-    PARTHENAY,
-    PARTHENAY_NAMES,
     SEEDED,
     map_zoom,
+    open_parthenay_spot,
     visible_total,
 )
 
@@ -100,18 +99,7 @@ def test_a_single_marker_is_named_and_opens_its_popup_from_the_keyboard(page):
 
 
 def test_initiatives_at_one_place_are_listed_in_one_popup(page):
-    page.goto(page.base_url + f"/?commune={PARTHENAY}")
-    assert wait_for_map(page) == 3
-    cluster = page.locator(".initiative-cluster")
-    assert cluster.count() == 1 and page.locator(".initiative-marker").count() == 0
-    cluster.focus()
-    page.keyboard.press("Enter")
-    links = page.locator(".initiative-popup--list .initiative-popup__list a")
-    links.first.wait_for()
-    assert page.locator(".initiative-popup--list .initiative-popup__title").inner_text() \
-        == "3 initiatives à cet endroit"
-    assert set(links.all_inner_texts()) == PARTHENAY_NAMES
-    assert page.evaluate(FOCUSED_CLASS) == "initiative-popup__link"
+    open_parthenay_spot(page)
 
 
 def test_a_filter_asks_the_tiles_again_with_it(page):
