@@ -28,6 +28,8 @@ from app.models.harvest import HarvestRun, HarvestSource
 EDITS = ("update", "merge")  # the revisions that change an entry's values
 LIVE = ("pending", "published")
 NOTES_MAX = 12
+# How the harvest's archive of an entry gone from its source begins (told from a moderator's).
+GONE = "Disparue de la source"
 
 
 @dataclass
@@ -135,7 +137,7 @@ class HarvestWrites:
 
     @property
     def gone_reason(self) -> str:
-        return f"Disparue de la source « {self.source.name} »"
+        return f"{GONE} « {self.source.name} »"
 
     def left_source(self, initiative: Initiative) -> bool:
         """Tell whether the entry was archived by this harvest, not by a moderator."""
@@ -144,7 +146,7 @@ class HarvestWrites:
                                       Revision.action == "archive")
             .order_by(Revision.id.desc()).limit(1))
         return last is not None and last.author_id is None and \
-            last.reason.startswith("Disparue de la source")
+            last.reason.startswith(GONE)
 
     def bring_back(self, initiative: Initiative, row: HarvestRow) -> None:
         """An entry back in its source: published again (trusted) or back in the queue."""
