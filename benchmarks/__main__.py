@@ -44,6 +44,10 @@ def arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--report-only", action="store_true",
                         help="write BENCHMARKS.md again from benchmarks/results/results.json")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the previous run's figures (benchmarks/results/results.json) "
+                             "and replace only those of the scenarios, scales and databases "
+                             "measured now")
     parser.add_argument("--profile", nargs="?", const="auto", default=None,
                         metavar="SCENARIO",
                         help="pyinstrument the scenario missing its target by the most (or "
@@ -64,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
                         args.import_ratio, args.import_max)
     command = "python -m benchmarks " + " ".join(sys.argv[1:] if argv is None else argv)
     log(f"scales {scales}; report: BENCHMARKS.md")
-    run = run_all(settings, scales, args.postgres, command.strip())
+    earlier = Run.load(RESULTS_DIR / "results.json") if args.merge else None
+    run = run_all(settings, scales, args.postgres, command.strip(), earlier)
     log(f"done: {len(run.figures)} figures, {len(run.unavailable)} not measured")
     return 0
 

@@ -84,6 +84,8 @@ class Run:
     machine: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
     command: str = ""
+    # Later runs whose figures replaced this run's for the scenarios they measured again.
+    remeasured: list[str] = field(default_factory=list)
 
     def add(self, *args, **kwargs) -> Figure:
         figure = Figure(*args, **kwargs)
@@ -105,6 +107,25 @@ class Run:
                    for f in data.pop("figures")]
         unavailable = [Unavailable(**u) for u in data.pop("unavailable")]
         return cls(**data, figures=figures, unavailable=unavailable)
+
+
+def merged(earlier: "Run", later: "Run") -> "Run":
+    """The earlier run with the scenarios the later one measured replaced by its figures,
+    scale by scale and database by database; the later run named among the re-measured."""
+    redone = {(f.scenario, f.database, f.scale) for f in later.figures}
+    redone |= {(u.scenario, u.database, u.scale) for u in later.unavailable}
+    kept = [f for f in earlier.figures if (f.scenario, f.database, f.scale) not in redone]
+    gone = [u for u in earlier.unavailable if (u.scenario, u.database, u.scale) not in redone]
+    what = ", ".join(sorted({f"{s} ({d}, {n:,})" for s, d, n in redone}))
+    load = (later.machine.get("load average at start (1/5/15 min)", "?"),
+            later.machine.get("load average at end (1/5/15 min)", "?"))
+    said = (f"`{later.command}` on {later.machine.get('date', '?')} (load average at start "
+            f"{load[0]}, at end {load[1]}): {what}")
+    return Run(earlier.size, sorted({*earlier.scales, *later.scales}),
+               figures=kept + later.figures, unavailable=gone + later.unavailable,
+               plans={**earlier.plans, **later.plans}, notes=earlier.notes + later.notes,
+               machine=earlier.machine, timings={**earlier.timings, **later.timings},
+               command=earlier.command, remeasured=[*earlier.remeasured, said])
 
 
 def percentile(values: list[float], share: float) -> float:

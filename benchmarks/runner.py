@@ -6,7 +6,7 @@ from pathlib import Path
 
 from benchmarks import PROJECT_ROOT, RESULTS_DIR, load, machine, postgres, report
 from benchmarks.context import Context, Settings
-from benchmarks.figures import Run
+from benchmarks.figures import Run, merged
 from benchmarks.generate import Generator, load_communes
 from benchmarks.scenarios import (
     bbox,
@@ -23,6 +23,7 @@ from benchmarks.server import Server, status_kb
 
 READING = (collection, bbox, single, map_page, page_weight, directory, listing)
 ERRORS_LOG = RESULTS_DIR / "errors.log"
+IN_PROGRESS = RESULTS_DIR / "results-in-progress.json"
 
 
 def log(message: str) -> None:
@@ -136,7 +137,9 @@ def fresh(dialect: str, scale: int) -> load.Database:
 
 
 def run_all(settings: Settings, scales: list[int], use_postgres: bool | None,
-            command: str) -> Run:
+            command: str, earlier: Run | None = None) -> Run:
+    """Measure every scale on every database; write results.json and BENCHMARKS.md, the
+    earlier run's figures kept where this one measured nothing (--merge)."""
     run = Run(settings.size, scales, machine=machine.describe(), command=command)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     ERRORS_LOG.unlink(missing_ok=True)
@@ -159,9 +162,10 @@ def run_all(settings: Settings, scales: list[int], use_postgres: bool | None,
         if "postgresql" in chosen:
             postgres.drop_database()
         run.machine["load average at end (1/5/15 min)"] = machine.load_average()
-        run.save(RESULTS_DIR / "results.json")
-        report.write(run, PROJECT_ROOT / "BENCHMARKS.md")
-    return run
+        final = merged(earlier, run) if earlier else run
+        final.save(RESULTS_DIR / "results.json")
+        report.write(final, PROJECT_ROOT / "BENCHMARKS.md")
+    return final
 
 
 def measure_database(run: Run, settings: Settings, dialect: str, scale: int,
@@ -173,7 +177,7 @@ def measure_database(run: Run, settings: Settings, dialect: str, scale: int,
     try:
         measure_scale(run, settings, database, scale, communes)
     finally:
-        run.save(RESULTS_DIR / "results.json")
+        run.save(IN_PROGRESS)  # results.json is written once the run ends
         if dialect == "sqlite":
             path = database.url.removeprefix("sqlite:///")
             for suffix in ("", "-wal", "-shm"):
