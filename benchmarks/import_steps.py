@@ -13,6 +13,7 @@ import secrets
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from benchmarks.server import reset_peak, status_kb
 
@@ -58,6 +59,9 @@ def main() -> None:
     from app import create_app
 
     app = create_app({"WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+    # Production settings answer 400 to any host but PUBLIC_URL's (TRUSTED_HOSTS): the
+    # test client asks as SERVER_NAME.
+    app.config["SERVER_NAME"] = urlsplit(app.config["PUBLIC_URL"]).netloc
     client = signed_in_client(app)
     steps = {"before": {"peak_kb": status_kb(os.getpid(), "VmRSS")}}
     with path.open("rb") as handle:
