@@ -44,7 +44,8 @@ METHOD = """\
   a bare Flask route returning fixed bytes; an empty Leaflet page with one marker; pyogrio
   writing the same GeoDataFrame. Ratio = figure ÷ floor.
 - **Whole collection**: *cold* is the first whole fetch after the server started with its
-  page-file directory (`API_PAGE_FILES_DIR`, under the run's work directory) emptied, so
+  page-file directory (`API_PAGE_FILES_DIR`, under the run's work directory, its budget
+  `API_PAGE_FILES_BYTES` 8 GiB: above the whole collection at 1,000,000) emptied, so
   every page is read from the database and written to its file as it is sent; *warm* (the
   "cached" target) is the median of repeated whole fetches, which an app caching its answers
   would serve about as fast as the static files; *revalidated* sends each page's ETag back
