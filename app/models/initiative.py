@@ -166,6 +166,8 @@ class Initiative(ActorColumns, PlaceDetailsColumns, LineageLinks, FreshnessColum
         # generated columns the model does not map (migration 7d3f9b2c5e18, list_sort_keys).
         sa.Index("ix_initiatives_departement_counts", "departement", "insee", "status"),
         sa.Index("ix_initiatives_region_counts", "region", "departement", "status"),
+        # The moderation queue's pages, oldest first (app.moderation.services.SECTIONS).
+        sa.Index("ix_initiatives_queue", "status", "created_at", "id"),
         *HARVEST_CONSTRAINTS,
     )
 

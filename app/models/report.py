@@ -31,6 +31,8 @@ class Report(ModeratedMixin, db.Model):
     __table_args__ = (
         sa.CheckConstraint(in_check("kind", REPORT_KINDS), name="kind"),
         sa.CheckConstraint(in_check("status", REPORT_STATUSES), name="status"),
+        # The moderation queue's pages, oldest first (app.moderation.services.SECTIONS).
+        sa.Index("ix_reports_queue", "status", "created_at", "id"),
     )
 
     def __repr__(self) -> str:

@@ -23,23 +23,27 @@ from app.moderation.forms import (
     ReportDecisionForm,
 )
 from app.moderation.services import (
+    SECTIONS,
     active_reasons,
     load_queue,
     parse_queue_filters,
+    queue_args,
 )
 from app.notifications.messages import change_set_address, proposer_address
+from app.web import keyset
 from app.web.forms import options
 from app.web.history import FIELD_LABELS, diff_rows, shown
 from app.web.i18n import translate
 from app.web.labels import DECISION_LABELS, KIND_LABELS, REPORT_LABELS
 from app.web.maps import initiative_map
 from app.web.markdown import render_markdown
+from app.web.urls import query_string
 
 
 @bp.context_processor
 def moderation_labels() -> dict:
     """Words for the codes the moderation pages show."""
-    return {"report_labels": REPORT_LABELS}
+    return {"report_labels": REPORT_LABELS, "queue_back": queue_args(request.args)}
 
 
 def load_change_set(change_set_id: int) -> ChangeSet:
@@ -55,14 +59,28 @@ def render_queue():
     bulk_form = BulkForm(formdata=None)
     bulk_form.set_reasons(active_reasons())
     gazetteer = current_gazetteer()
-    queue = load_queue(current_user, filters)
+    queue = load_queue(current_user, filters, requested_cursors())
     return render_template(
-        "moderation/queue.html", queue=queue, filters=filters,
-        duplicated=with_duplicates(queue.proposals),
+        "moderation/queue.html", queue=queue, filters=filters, page_links=section_links(),
+        duplicated=with_duplicates(queue.proposals.items if queue.proposals else []),
         bulk_form=bulk_form, report_form=ReportDecisionForm(formdata=None), themes=all_themes(),
         kinds=KIND_LABELS, departements=gazetteer.departements(), regions=gazetteer.regions(),
         awaiting_proposer=awaiting_proposer,
         territories=[territory_name(s.level, s.code) for s in current_user.scopes])
+
+
+def requested_cursors() -> dict[str, keyset.Cursor | None]:
+    """The page of each section the request asks for (a 400 page for a cursor not ours)."""
+    return {section.item_type: keyset.requested(request.args, section.order.code,
+                                                section.order.parsers, param=section.param)
+            for section in SECTIONS}
+
+
+def section_links() -> dict:
+    """For each section, the URL of its page a cursor leads to, the other sections kept."""
+    def link(param: str):
+        return lambda token: request.path + query_string(request.args, **{param: token})
+    return {section.item_type: link(section.param) for section in SECTIONS}
 
 
 def decisions_for(initiative: Initiative) -> list[SelectChoice]:

@@ -37,6 +37,7 @@ from app.moderation.services import (
     decide_initiative,
     decide_item,
     load_bulk_item,
+    queue_args,
     reason_text,
 )
 from app.web.i18n import translate
@@ -89,6 +90,12 @@ def decide(initiative: Initiative):
                          lambda **kwargs: render_review(initiative, **kwargs))
 
 
+def back_to_queue(**default):
+    """Back to the page of the queue the decision was taken from (its filters and cursors),
+    else to the queue with `default`'s filters."""
+    return redirect(url_for("moderation.queue", **(queue_args(request.args) or default)))
+
+
 def take_decision(form, decide_on, item, render):
     """Check a decision form, apply it in one transaction; on a conflict, show the item now."""
     form.set_reasons(active_reasons())
@@ -108,7 +115,7 @@ def take_decision(form, decide_on, item, render):
         flash(" ".join(map(translate, error.errors.values())), "error")
         return render(status=400)
     flash(_("Décision enregistrée."), "success")
-    return redirect(url_for("moderation.queue"))
+    return back_to_queue()
 
 
 @bp.route("/initiatives/<int:initiative_id>/edit", methods=["GET", "POST"])
@@ -195,7 +202,7 @@ def decide_report(report: Report):
     form = ReportDecisionForm()
     if not form.validate():
         flash(_("Choisissez une décision pour le signalement."), "error")
-        return redirect(url_for("moderation.queue", type="report"))
+        return back_to_queue(type="report")
     try:
         with write_transaction():
             close_report(report, form.decision.data, moderator=current_user,
@@ -207,7 +214,7 @@ def decide_report(report: Report):
         flash(" ".join(map(translate, error.errors.values())), "error")
     else:
         flash(_("Signalement traité."), "success")
-    return redirect(url_for("moderation.queue", type="report"))
+    return back_to_queue(type="report")
 
 
 @bp.post("/bulk")
@@ -219,14 +226,14 @@ def bulk():
     if not form.validate() or not form.items.data or (reason := decision_reason(form)) is None:
         flash(_("Cochez des éléments, choisissez une décision et, pour un refus, un motif."),
               "error")
-        return redirect(url_for("moderation.queue"))
+        return back_to_queue()
     counts = {"done": 0, "conflicts": 0, "refused": 0}
     for key in form.items.data:
         counts[bulk_one(key, form.decision.data, reason)] += 1
     flash(_("%(done)d élément(s) traité(s), %(conflicts)d déjà traité(s) par quelqu'un d'autre, "
             "%(refused)d hors de votre territoire ou introuvable(s).", **counts),
           "success" if not counts["conflicts"] else "error")
-    return redirect(url_for("moderation.queue"))
+    return back_to_queue()
 
 
 def bulk_one(key: str, decision: str, reason: str) -> str:

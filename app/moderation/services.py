@@ -1,5 +1,6 @@
 """The moderation queue and the decisions taken from it, with their e-mails; flush only."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -15,11 +16,13 @@ from app.initiatives.scopes import scope_condition
 from app.models import KINDS, ChangeSet, Initiative, RejectReason, Report, User
 from app.models.base import utcnow
 from app.notifications import messages
+from app.web import keyset
 
 ITEM_TYPES = ("proposal", "correction", "report")
 AGES = (0, 7, 30)
-QUEUE_LIMIT = 200
+QUEUE_PAGE = 50  # items per page of each section
 CODE_LENGTHS = {"departement": 3, "region": 2}
+FILTER_PARAMS = ("type", "kind", "theme", "departement", "region", "older_than")
 
 
 @dataclass(frozen=True)
@@ -35,15 +38,41 @@ class QueueFilters:
         return not self.type or self.type == item_type
 
 
+@dataclass(frozen=True)
+class Section:
+    """One section of the queue: what waits in it, its page order and its cursor parameter."""
+
+    item_type: str
+    model: type
+    status: str
+    param: str
+
+    @property
+    def order(self) -> keyset.Order:
+        """Oldest first; the id breaks ties, so every item is on exactly one page."""
+        return keyset.Order(f"queue-{self.item_type}", (self.model.created_at, self.model.id),
+                            (keyset.time_key, keyset.int_key))
+
+
+SECTIONS = (Section("proposal", Initiative, "pending", "proposals"),
+            Section("correction", ChangeSet, "pending", "corrections"),
+            Section("report", Report, "open", "reports"))
+QUEUE_PARAMS = FILTER_PARAMS + tuple(section.param for section in SECTIONS)
+
+
 @dataclass
 class Queue:
-    proposals: list[Initiative]
-    change_sets: list[ChangeSet]
-    reports: list[Report]
+    """A page of each section shown (None for a section the filters hide)."""
+
+    proposals: keyset.Page | None
+    change_sets: keyset.Page | None
+    reports: keyset.Page | None
 
     @property
     def total(self) -> int:
-        return len(self.proposals) + len(self.change_sets) + len(self.reports)
+        """How many items wait in all the sections shown, not only on these pages."""
+        return sum(page.total for page in (self.proposals, self.change_sets, self.reports)
+                   if page is not None)
 
 
 def parse_queue_filters(args: MultiDict) -> QueueFilters:
@@ -63,6 +92,11 @@ def parse_queue_filters(args: MultiDict) -> QueueFilters:
                         older_than=int(older) if older in {str(age) for age in AGES} else 0)
 
 
+def queue_args(args: MultiDict) -> dict[str, str]:
+    """The filters and page cursors of a queue URL: where a decision taken from it leads back."""
+    return {name: args[name] for name in QUEUE_PARAMS if args.get(name)}
+
+
 def initiative_conditions(user: User, filters: QueueFilters) -> list[sa.ColumnElement[bool]]:
     """Conditions on Initiative: the user's territories, then the filters."""
     conditions = [scope_condition(user)]
@@ -77,24 +111,40 @@ def initiative_conditions(user: User, filters: QueueFilters) -> list[sa.ColumnEl
     return conditions
 
 
-def load_queue(user: User, filters: QueueFilters) -> Queue:
-    """What waits for this moderator, oldest first, within their territories."""
+def load_queue(user: User, filters: QueueFilters,
+               cursors: Mapping[str, keyset.Cursor | None] | None = None) -> Queue:
+    """A page of what waits for this moderator in each section, oldest first, within their
+    territories; `cursors` (by item type) say which page of each section to show."""
     conditions = initiative_conditions(user, filters)
     cutoff = utcnow() - timedelta(days=filters.older_than)
+    cursors = cursors or {}
+    pages = {section.item_type: section_page(section, waiting(section, conditions, cutoff),
+                                             cursors.get(section.item_type))
+             for section in SECTIONS if filters.shows(section.item_type)}
+    return Queue(*(pages.get(item_type) for item_type in ITEM_TYPES))
 
-    def waiting(model, status: str, join: bool) -> list:
-        if not filters.shows({Initiative: "proposal", ChangeSet: "correction",
-                              Report: "report"}[model]):
-            return []
-        stmt = sa.select(model)
-        if join:
-            stmt = stmt.join(model.initiative)
-        stmt = stmt.where(model.status == status, model.created_at <= cutoff, *conditions)
-        return list(db.session.scalars(stmt.order_by(model.created_at).limit(QUEUE_LIMIT)))
 
-    return Queue(proposals=waiting(Initiative, "pending", False),
-                 change_sets=waiting(ChangeSet, "pending", True),
-                 reports=waiting(Report, "open", True))
+def waiting(section: Section, conditions: list, cutoff) -> sa.Select:
+    """The section's items waiting since before the cutoff, under the conditions."""
+    model = section.model
+    stmt = sa.select(model)
+    if model is not Initiative:
+        stmt = stmt.join(model.initiative)
+    return stmt.where(model.status == section.status, model.created_at <= cutoff, *conditions)
+
+
+def section_page(section: Section, stmt: sa.Select, cursor: keyset.Cursor | None) -> keyset.Page:
+    """The page of the section's items the cursor leads to, with the section's count."""
+    total = db.session.scalar(stmt.with_only_columns(sa.func.count(), maintain_column_froms=True)
+                              .order_by(None))
+    found = keyset.window(stmt, section.order, cursor, QUEUE_PAGE, total)
+    ids = [keys[-1] for keys in found.keys]
+    model = section.model
+    loaded = {item.id: item for item in db.session.scalars(sa.select(model)
+                                                           .where(model.id.in_(ids)))}
+    # An item decided on between the two reads is left out, not shown in a wrong state.
+    return keyset.paged([loaded[id_] for id_ in ids if id_ in loaded], total, QUEUE_PAGE,
+                        section.order, found)
 
 
 def active_reasons() -> list[RejectReason]:

@@ -58,10 +58,14 @@ def decode(token: str, order: str, parsers: Sequence[Callable]) -> Cursor:
     return Cursor(order, direction, rank, values)
 
 
-def requested(args, order: str, parsers: Sequence[Callable]) -> Cursor | None:
+def requested(args, order: str, parsers: Sequence[Callable],
+              param: str = CURSOR_PARAM) -> Cursor | None:
     """The cursor of the request's page link, if any; a 400 page saying how to go on when it
-    is not one of ours (cut short by a mail client, edited by hand, an older format)."""
-    token = args.get(CURSOR_PARAM)
+    is not one of ours (cut short by a mail client, edited by hand, an older format).
+
+    `param` names the query parameter: a page listing several sections pages each with its
+    own, so that paging one leaves the others where they are."""
+    token = args.get(param)
     if not token:
         return None
     try:
