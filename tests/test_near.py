@@ -60,6 +60,39 @@ def test_near_orders_by_distance_like_the_reference(app, seeded, place, radius):
     same_order(found, expected)
 
 
+# Wallis-et-Futuna (INSEE 986xx) lies by the antimeridian: circles there cross ±180°.
+ANTIMERIDIAN_LONS = (179.2, 179.6, 179.9, 180.0, -180.0, -179.9, -179.4, -178.9, -178.1, -176.2)
+WALLIS_POINTS = {"west of 180": (179.7, -14.0), "east of -180": (-179.5, -14.2),
+                 "futuna": (-178.1, -14.29), "wallis": (-176.2, -13.28)}
+
+
+@pytest.fixture
+def across_the_antimeridian(seeded):
+    """Published entries on both sides of ±180°, copies of a seed entry."""
+    columns = ", ".join(column.name for column in Initiative.__table__.columns
+                        if column.name not in ("id", "external_id", "lon", "lat"))
+    source = db.session.scalar(sa.select(sa.func.min(Initiative.id)).where(
+        Initiative.status == "published", Initiative.lon.is_not(None)))
+    for number, lon in enumerate(ANTIMERIDIAN_LONS):
+        db.session.execute(sa.text(
+            f"INSERT INTO initiatives ({columns}, lon, lat) "
+            f"SELECT {columns}, :lon, :lat FROM initiatives WHERE id = :source"),
+            {"lon": lon, "lat": -14.3 + number * 0.07, "source": source})
+
+
+@pytest.mark.parametrize("place", WALLIS_POINTS)
+@pytest.mark.parametrize("radius", [50, 200])
+def test_near_finds_and_orders_entries_across_the_antimeridian(app, across_the_antimeridian,
+                                                               place, radius):
+    lon, lat = WALLIS_POINTS[place]
+    expected = reference(lon, lat, radius)
+    if radius == 200 and place in ("west of 180", "east of -180"):  # the circle crosses
+        sides = db.session.scalars(sa.select(Initiative.lon > 0).where(
+            Initiative.id.in_([i for i, _ in expected]))).all()
+        assert set(sides) == {True, False}
+    same_order(nearest({"near": f"{lon},{lat}", "radius_km": str(radius)}), expected)
+
+
 def test_near_finds_something_around_paris_and_cluny(app, seeded):
     # Guards the parametrised test above from passing on empty results.
     for place in ("paris", "cluny"):

@@ -19,13 +19,36 @@ def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
 
 
-def box_around(lon: float, lat: float, radius_m: float) -> tuple[float, float, float, float]:
-    """The lon/lat box holding every point within radius_m of (lon, lat), clipped to the world."""
+def half_sizes(lat: float, radius_m: float) -> tuple[float, float]:
+    """Degrees of longitude and latitude on each side of a point holding a circle around it."""
     dlat = radius_m / METRES_PER_DEGREE
     widest = min(89.9, abs(lat) + dlat)  # the parallel where the circle is widest in degrees
     dlon = 180.0 if abs(lat) + dlat >= 89.9 else dlat / math.cos(math.radians(widest))
+    return dlon, dlat
+
+
+def box_around(lon: float, lat: float, radius_m: float) -> tuple[float, float, float, float]:
+    """The lon/lat box holding every point within radius_m of (lon, lat), clipped to the world."""
+    dlon, dlat = half_sizes(lat, radius_m)
     return (max(-180.0, lon - dlon), max(-90.0, lat - dlat),
             min(180.0, lon + dlon), min(90.0, lat + dlat))
+
+
+def boxes_around(lon: float, lat: float,
+                 radius_m: float) -> list[tuple[float, float, float, float]]:
+    """The lon/lat boxes holding every point within radius_m of (lon, lat): one, or two when
+    the circle crosses the antimeridian (Wallis-et-Futuna), the part past ±180° brought back
+    on the other side."""
+    box = box_around(lon, lat, radius_m)
+    dlon, _ = half_sizes(lat, radius_m)
+    south, north = box[1], box[3]
+    if dlon >= 180.0:
+        return [(-180.0, south, 180.0, north)]
+    if lon - dlon < -180.0:
+        return [box, (lon - dlon + 360.0, south, 180.0, north)]
+    if lon + dlon > 180.0:
+        return [box, (-180.0, south, lon + dlon - 360.0, north)]
+    return [box]
 
 
 def outline_distance_m(outline: shapely.Geometry, lon: float, lat: float) -> float:

@@ -8,7 +8,7 @@ from sqlalchemy.sql import Select
 
 from app.extensions import db
 from app.filters import Filters
-from app.geo.distances import EARTH_RADIUS_M, box_around
+from app.geo.distances import EARTH_RADIUS_M, boxes_around
 from app.initiatives.freshness import stale_clause
 from app.models import Actor, Dossier, DossierEntry, Initiative, InitiativePartner, Theme
 from app.models.initiative import initiative_themes
@@ -65,10 +65,11 @@ def near_distance(filters: Filters) -> sa.ColumnElement[float] | None:
 
 
 def near_clause(filters: Filters) -> sa.ColumnElement[bool]:
-    """Initiatives within the radius: the index finds the box, the distance decides."""
+    """Initiatives within the radius: the index finds the box (two across the antimeridian),
+    the distance on the sphere decides."""
     radius_m = filters.radius_km * 1000
-    box = box_around(*filters.near, radius_m)
-    return sa.and_(bbox_clause(box), distance_from(*filters.near) <= radius_m)
+    boxes = [bbox_clause(box) for box in boxes_around(*filters.near, radius_m)]
+    return sa.and_(sa.or_(*boxes), distance_from(*filters.near) <= radius_m)
 
 
 def select_initiatives(filters: Filters) -> Select:
