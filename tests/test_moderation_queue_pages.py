@@ -98,7 +98,8 @@ def test_a_scoped_moderator_pages_through_their_territories_only(client, waiting
 def test_filters_and_other_sections_keep_their_place_when_one_section_pages(client, waiting,
                                                                               accounts):
     with write_transaction():
-        for initiative in db.session.scalars(sa.select(Initiative).order_by(Initiative.id).limit(12)):
+        first = sa.select(Initiative).order_by(Initiative.id).limit(12)
+        for initiative in db.session.scalars(first):
             initiative.status = "published"
             file_report(initiative, "other", "Vu fermé", reporter=None, email=None)
     login(client, accounts.national)

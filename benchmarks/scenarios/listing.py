@@ -3,12 +3,17 @@
 List: the first page of `/initiatives` in each order, the pages after it following
 "Page suivante", a page in the middle of the collection (its cursor made from the keys of
 the row there) and the last page. Floor: the first page; a deep page should cost what it
-does (target ≤ 2×). Disk: PostgreSQL's pg_database_size, pg_total_relation_size and
+does (target ≤ 2×). Moderation queue: the generated data are all published, so the run puts
+a share of them in the queue (1 % of the scale, at least three pages' worth), signs in as an
+admin through the login form, times the queue's first page, a page in the middle of its
+proposals (cursor of the row there) and its last page, then publishes them again. Floor: the
+queue's first page; target ≤ 2×. Disk: PostgreSQL's pg_database_size, pg_total_relation_size and
 pg_indexes_size of `initiatives`; SQLite's file size and, where SQLite has dbstat, the
 bytes of the initiatives table and of its indexes.
 """
 
 import re
+from datetime import UTC, datetime
 from html import unescape
 from pathlib import Path
 
@@ -17,22 +22,25 @@ import sqlalchemy as sa
 from benchmarks.client import get
 from benchmarks.context import Context
 from benchmarks.figures import Target, median
+from benchmarks.moderator import set_pending, signed_in_cookie
 
 NAME = "list pages"
+QUEUE = "moderation queue"
+QUEUE_PATH = "/moderation/"
 DISK = "disk"
 PATH = "/initiatives"
 FOLLOWED = 5  # "next" pages followed from the first
 NEXT_LINK = re.compile(r'<a href="([^"]+)" rel="next">')
 
 
-def timed(ctx: Context, path: str) -> tuple[float, str]:
+def timed(ctx: Context, path: str, headers: dict | None = None) -> tuple[float, str]:
     """Median seconds of the repeats (after a warm-up of each of the two workers), and the
     page's HTML."""
-    answer = get(ctx.base_url, path)
-    get(ctx.base_url, path)
+    answer = get(ctx.base_url, path, headers)
+    get(ctx.base_url, path, headers)
     if answer.status != 200:
         raise RuntimeError(f"{path} answered {answer.status}")
-    times = [get(ctx.base_url, path).seconds for _ in range(ctx.settings.repeats)]
+    times = [get(ctx.base_url, path, headers).seconds for _ in range(ctx.settings.repeats)]
     return median(times), answer.body.decode()
 
 
@@ -75,6 +83,52 @@ def measure_list(ctx: Context) -> None:
                 target=target)
 
 
+def queue_cursors(ctx: Context) -> tuple[int, str, str]:
+    """How many proposals wait, the cursor of the queue's page after the one in the middle,
+    and the cursor of its last page."""
+    from app.extensions import db
+    from app.models import User
+    from app.moderation import services
+    from app.web import keyset
+
+    section = services.SECTIONS[0]
+    with ctx.app.app_context():
+        admin = db.session.scalar(sa.select(User).where(User.role == "admin").limit(1))
+        conditions = services.initiative_conditions(admin, services.QueueFilters())
+        stmt = services.waiting(section, conditions, datetime.now(UTC))
+        total = db.session.scalar(stmt.with_only_columns(sa.func.count(),
+                                                           maintain_column_froms=True))
+        keys = tuple(db.session.execute(keyset.page_statement(stmt, section.order, (), 1)
+                                        .offset(total // 2)).one())
+    middle = keyset.Cursor(section.order.code, keyset.AFTER, total // 2 + 2, keys)
+    last = keyset.Cursor(section.order.code, keyset.LAST, 1)
+    return total, middle.encode(), last.encode()
+
+
+def measure_queue(ctx: Context) -> None:
+    from app.moderation.services import QUEUE_PAGE
+
+    if not ctx.available(QUEUE, QUEUE_PATH):
+        return
+    wanted = min(ctx.scale, max(ctx.scale // 100, 3 * QUEUE_PAGE))
+    set_pending(ctx, wanted, pending=True)
+    try:
+        cookie = {"Cookie": signed_in_cookie(ctx)}
+        total, middle, last = queue_cursors(ctx)
+        first_s, _html = timed(ctx, QUEUE_PATH, cookie)
+        middle_s, _html = timed(ctx, f"{QUEUE_PATH}?proposals={middle}", cookie)
+        last_s, _html = timed(ctx, f"{QUEUE_PATH}?proposals={last}", cookie)
+    finally:
+        set_pending(ctx, wanted, pending=False)
+    target = Target("ratio", 2, text="≤ 2× the first page")
+    note = f"{total:,} proposals waiting, {QUEUE_PAGE} a page, signed in as an admin"
+    ctx.add(QUEUE, "first page", first_s * 1000, "ms", note=note)
+    for label, seconds in ((f"page in the middle ({total // 2:,} rows in)", middle_s),
+                           ("last page", last_s)):
+        ctx.add(QUEUE, label, seconds * 1000, "ms", floor=first_s * 1000,
+                floor_label="first page", target=target, note=note)
+
+
 def measure_disk(ctx: Context) -> None:
     with ctx.app.app_context():
         from app.extensions import db
@@ -113,4 +167,5 @@ def sqlite_sizes(connection: sa.Connection, url: str) -> dict[str, int]:
 
 def measure(ctx: Context) -> None:
     measure_list(ctx)
+    measure_queue(ctx)
     measure_disk(ctx)
