@@ -5,6 +5,7 @@ shown inert: in the follow-up page, the moderation queue, review, edit and histo
 then once published on its page, in the list, the API and the map's popup data.
 """
 
+import html
 import re
 from email import policy
 from email.parser import BytesParser
@@ -67,6 +68,17 @@ def pending_pages(client, moderator, follow_up: str, initiative: Initiative) -> 
             *page_problems(moderator.get(f"/moderation/initiatives/{initiative.id}/edit"))]
 
 
+def queue_problems(moderator, names: list[str]) -> list[str]:
+    """Every page of the queue inert, and each stored name on one of them."""
+    pages = [moderator.get("/moderation/")]
+    while found := re.search(r'<a href="([^"]+)" rel="next">', pages[-1].text):
+        pages.append(moderator.get(html.unescape(found.group(1))))
+    shown = "".join(html.unescape(page.text) for page in pages)
+    return [*(problem for page in pages for problem in page_problems(page)),
+            *(f"/moderation/: does not show {name[:40]!r}" for name in names
+              if name not in shown)]
+
+
 def published_pages(client, moderator, initiative: Initiative) -> list[str]:
     """Approve, then the history, the public page, the list, the API and the popup's data."""
     response = moderator.post(f"/moderation/initiatives/{initiative.id}/decision", data={
@@ -100,7 +112,7 @@ def test_hostile_text_is_refused_or_shown_inert_everywhere(client, moderator, fo
         stored.append(initiative)
         found = pending_pages(client, moderator, response.headers["Location"], initiative)
         problems += [f"{short_id(payload)}: {problem}" for problem in found]
-    problems += page_problems(moderator.get("/moderation/"), *(i.name for i in stored))
+    problems += queue_problems(moderator, [i.name for i in stored])
     for initiative in stored:
         problems += [f"{short_id(initiative.name)}: {problem}"
                      for problem in published_pages(client, moderator, initiative)]
