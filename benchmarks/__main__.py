@@ -41,6 +41,10 @@ def arguments(argv: list[str]) -> argparse.Namespace:
                              "(default 0.1)")
     parser.add_argument("--import-max", type=int, default=100_000,
                         help="at most this many rows imported (default 100000)")
+    parser.add_argument("--keep-database", action="store_true",
+                        help="keep the PostgreSQL database maillage_bench loaded at the end, "
+                             "and reuse it when it holds the scale's rows at the migrations' "
+                             "head (re-measure one scenario at 1,000,000 in minutes)")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--report-only", action="store_true",
                         help="write BENCHMARKS.md again from benchmarks/results/results.json")
@@ -65,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     write_seconds = args.write_seconds or (30 if size >= 100_000 else 10)
     settings = Settings(size, args.load_seconds, write_seconds, max(1, args.repeats),
                         args.chromium, args.profile, tuple(args.only), args.sqlite_max,
-                        args.import_ratio, args.import_max)
+                        args.import_ratio, args.import_max, args.keep_database)
     command = "python -m benchmarks " + " ".join(sys.argv[1:] if argv is None else argv)
     log(f"scales {scales}; report: BENCHMARKS.md")
     earlier = Run.load(RESULTS_DIR / "results.json") if args.merge else None

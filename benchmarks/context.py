@@ -19,6 +19,7 @@ class Settings:
     sqlite_max: int = 1_000_000  # the largest scale measured on SQLite
     import_ratio: float = 0.1  # rows imported, as a share of the scale...
     import_max: int = 100_000  # ...up to this many
+    keep_database: bool = False  # keep maillage_bench loaded at the end, reuse it when it fits
 
     def import_rows(self, scale: int) -> int:
         """The rows of the import scenario's CSV at this scale (at least 100)."""

@@ -49,6 +49,23 @@ def fresh_postgres() -> Database:
     return Database("postgresql", postgres.fresh_database())
 
 
+def kept_postgres(scale: int) -> Database | None:
+    """maillage_bench as a previous run kept it (--keep-database), when it holds this scale's
+    rows at the migrations' head; None when it must be loaded afresh."""
+    url = postgres.kept_database(scale, migration_head())
+    return Database("postgresql", url) if url else None
+
+
+def migration_head() -> str:
+    """The revision `flask db upgrade` brings a database to."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
 def flask_env(database: Database) -> dict:
     """The environment of a `flask --app app` command or a server on this database (a
     production one: PUBLIC_URL is required outside debug mode)."""

@@ -47,7 +47,27 @@ def fresh_database() -> str:
     as_postgres(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
     as_postgres(f"CREATE DATABASE {BENCH_DB} OWNER {ROLE}")
     as_postgres("CREATE EXTENSION IF NOT EXISTS postgis", database=BENCH_DB)
+    return bench_url()
+
+
+def bench_url() -> str:
     return f"postgresql+psycopg://{ROLE}:{PASSWORD}@127.0.0.1:{PORT}/{BENCH_DB}"
+
+
+def kept_database(rows: int, head: str) -> str | None:
+    """The URL of maillage_bench when a previous run kept it loaded with exactly `rows`
+    initiatives at the migrations' head; None when it must be loaded again."""
+    if not server_online():
+        return None
+    if as_postgres(f"SELECT 1 FROM pg_database WHERE datname = '{BENCH_DB}'") != "1":
+        return None
+    try:
+        found = as_postgres("SELECT (SELECT count(*) FROM initiatives) || ' ' || "
+                            "(SELECT string_agg(version_num, ',') FROM alembic_version)",
+                            database=BENCH_DB)
+    except subprocess.CalledProcessError:  # no schema: a load cut short
+        return None
+    return bench_url() if found == f"{rows} {head}" else None
 
 
 def drop_database() -> None:

@@ -76,7 +76,10 @@ most), `--profile [SCENARIO]` (pyinstrument on the scenario missing its target b
 saved under `benchmarks/results/profiles/`), `--merge` (keep the previous run's figures and
 replace only those of the scenarios, scales and databases measured now: e.g. `--scales 1000000
 --only map_page --merge` after a change to the map; the report lists what was measured again,
-when, and under what load).
+when, and under what load), `--keep-database` (PostgreSQL's `maillage_bench` is kept at the
+end and reused by the next run at the same scale when it still holds that scale's rows at the
+migrations' head, so one scenario is measured again at 1,000,000 in minutes: `--scales
+1000000 --sqlite-max 0 --only map_page --keep-database --merge`).
 Raw results: `benchmarks/results/results.json`; failures: `benchmarks/results/errors.log`.
 
 **1,000,000 initiatives**: on a quiet machine with 4 GB of memory or more and about 15 GB of

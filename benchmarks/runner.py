@@ -63,14 +63,19 @@ def scenarios_for(scale: int, scales: list[int], only: tuple[str, ...] = ()) -> 
 
 
 def measure_scale(run: Run, settings: Settings, database: load.Database, scale: int,
-                  communes: list) -> None:
+                  communes: list, loaded: bool = False) -> None:
+    """Load the database (unless a kept one is `loaded` already), then run the scenarios."""
     workdir = RESULTS_DIR / "work" / f"{database.dialect}-{scale}"
     workdir.mkdir(parents=True, exist_ok=True)
-    # Generated while loading, never all in memory; the same seed gives each scale the
-    # first rows of the larger ones.
-    prepared = load.prepare(database, Generator(communes).stream(scale), scale)
-    run.timings[f"migrate {database.dialect} {scale:,}"] = prepared["migrate_s"]
-    run.timings[f"bulk load {database.dialect} {scale:,}"] = prepared["load_s"]
+    if loaded:
+        run.notes.append(f"{database.label}, {scale:,}: the database kept by a previous run "
+                         "(--keep-database) was reused, not loaded again.")
+    else:
+        # Generated while loading, never all in memory; the same seed gives each scale the
+        # first rows of the larger ones.
+        prepared = load.prepare(database, Generator(communes).stream(scale), scale)
+        run.timings[f"migrate {database.dialect} {scale:,}"] = prepared["migrate_s"]
+        run.timings[f"bulk load {database.dialect} {scale:,}"] = prepared["load_s"]
     ctx = Context(run, database, scale, settings, workdir, app=load.bench_app(database))
     try:
         for module in scenarios_for(scale, run.scales, settings.only):
@@ -159,7 +164,7 @@ def run_all(settings: Settings, scales: list[int], use_postgres: bool | None,
                     continue
                 measure_database(run, settings, dialect, scale, communes)
     finally:
-        if "postgresql" in chosen:
+        if "postgresql" in chosen and not settings.keep_database:
             postgres.drop_database()
         run.machine["load average at end (1/5/15 min)"] = machine.load_average()
         final = merged(earlier, run) if earlier else run
@@ -170,12 +175,19 @@ def run_all(settings: Settings, scales: list[int], use_postgres: bool | None,
 
 def measure_database(run: Run, settings: Settings, dialect: str, scale: int,
                      communes: list) -> None:
-    """A fresh database of this scale, measured, then removed (SQLite files are large)."""
-    database = fresh(dialect, scale)
+    """A fresh database of this scale, measured, then removed (SQLite files are large).
+
+    With --keep-database, PostgreSQL's is kept at the end and reused by the next run when
+    it holds this scale's rows at the migrations' head (a scenario that wrote rows, or a
+    new migration, has it loaded again).
+    """
+    kept = load.kept_postgres(scale) if dialect == "postgresql" and settings.keep_database \
+        else None
+    database = kept or fresh(dialect, scale)
     if dialect == "postgresql":
         run.machine["postgresql"] = postgres.versions()
     try:
-        measure_scale(run, settings, database, scale, communes)
+        measure_scale(run, settings, database, scale, communes, loaded=kept is not None)
     finally:
         run.save(IN_PROGRESS)  # results.json is written once the run ends
         if dialect == "sqlite":
