@@ -5,10 +5,13 @@ import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import folium
 import numpy as np
 import shapely
+
+if TYPE_CHECKING:
+    import folium
 
 # ColorBrewer "Blues", light to dark; areas without any initiative are left unfilled.
 PALETTE = ("#C6DBEF", "#6BAED6", "#3182BD", "#08519C")
@@ -56,12 +59,14 @@ def simplified(outlines, tolerance: float):
 
 def choropleth_layer(outlines, key: str, counts: dict[str, int],
                      describe: Callable[[str, int], str],
-                     name: str) -> tuple[folium.GeoJson, list[LegendClass]]:
+                     name: str) -> tuple["folium.GeoJson", list[LegendClass]]:
     """A GeoJson layer of the outlines shaded by count, its tooltips, and its legend classes.
 
     `outlines` is a GeoDataFrame with `key`, `name` and geometry columns (see `simplified`);
     `describe(name, count)` gives the (plain text) tooltip of an area.
     """
+    import folium  # with pandas, 75 MB: only for a territory page's map (see app.geo.maps)
+
     frame = outlines[[key, "name", "geometry"]].copy()
     frame["count"] = frame[key].map(counts).fillna(0).astype(int)
     classes = class_breaks(int(frame["count"].max()) if len(frame) else 0)

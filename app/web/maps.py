@@ -1,24 +1,20 @@
 """The maps of the pages: assets served by the app, translated texts, our layer, and the
 pin of the proposal forms.
 
-The picker map is built like every map of the site (app.geo.maps); our own element hands it
-to static/js/location-picker.js, which also runs the commune autocomplete. Without
-JavaScript the map stays empty and the commune alone is enough.
+The picker map is built like every map of the site (app.geo.folium_map); our own element
+(app.geo.location_picker) hands it to static/js/location-picker.js, which also runs the
+commune autocomplete. Without JavaScript the map stays empty and the commune alone is enough.
 """
 
 import functools
 import re
 
-import folium
 import xstatic.pkg.leaflet
 from flask import current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from folium.elements import JSCSSMixin
-from folium.template import Template
 from werkzeug.datastructures import MultiDict
 
-from app.geo.initiative_layer import InitiativeLayer
 from app.geo.maps import (
     FRANCE_BOUNDS,
     FRANCE_CENTRE,
@@ -26,9 +22,6 @@ from app.geo.maps import (
     MapAssets,
     RenderedMap,
     Tiles,
-    base_map,
-    inert_json,
-    render_parts,
 )
 from app.geo.scope_places import territory_box, territory_outline
 from app.geo.territory import current_gazetteer
@@ -157,6 +150,10 @@ def initiatives_map(filter_args: MultiDict, label: str, *, bounds=None, fit: boo
                     clustered: bool = False) -> RenderedMap:
     """A map of the initiatives matching the filters, loaded and clustered by our layer
     (clustered: by the database, per tile, for a collection past MAP_CLIENT_POINTS_MAX)."""
+    # Folium (and the pandas it brings) only once a map is drawn: see app.geo.maps.
+    from app.geo.folium_map import base_map, render_parts
+    from app.geo.initiative_layer import InitiativeLayer
+
     assets = map_assets()
     page_map = base_map(assets, tiles(), label)
     page_map.fit_bounds(bounds or FRANCE_BOUNDS)
@@ -183,14 +180,13 @@ def initiative_map(initiative: Initiative, label: str) -> RenderedMap:
 def territory_map(scope: str, code: str | None, colour: str, label: str, assets: MapAssets,
                   tiles_: Tiles) -> RenderedMap:
     """The rendered map of a territory's outline, fitted to it, kept like point_map's."""
+    from app.geo.folium_map import add_outline, base_map, render_parts
+
     page_map = base_map(assets, tiles_, label)
     outline = territory_outline(scope, code)
     box = territory_box(scope, code)
     if outline is not None:
-        style = {"color": colour, "weight": 2, "fillColor": colour, "fillOpacity": 0.15}
-        folium.GeoJson({"type": "Feature", "geometry": outline, "properties": {}},
-                       style_function=lambda _feature: style, interactive=False,
-                       ).add_to(page_map)
+        add_outline(page_map, outline, colour)
     page_map.fit_bounds([[box[1], box[0]], [box[3], box[2]]] if box else FRANCE_BOUNDS)
     return render_parts(page_map)
 
@@ -199,31 +195,11 @@ def territory_map(scope: str, code: str | None, colour: str, label: str, assets:
 def point_map(lat: float, lon: float, colour: str, label: str, assets: MapAssets,
               tiles_: Tiles) -> RenderedMap:
     """The rendered map of one point, kept: building it with Folium is most of a page's time."""
+    from app.geo.folium_map import add_point, base_map, render_parts
+
     page_map = base_map(assets, tiles_, label, location=(lat, lon), zoom=INITIATIVE_ZOOM)
-    folium.CircleMarker(
-        location=(lat, lon), radius=10, color="#FFFFFF", weight=3,
-        fill=True, fill_color=colour, fill_opacity=1, interactive=False,
-    ).add_to(page_map)
+    add_point(page_map, lat, lon, colour)
     return render_parts(page_map)
-
-
-class LocationPicker(JSCSSMixin):
-    """Attach the picker script to the map it is added to."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        MaillagePicker.attach({{ this._parent.get_name() }}, {{ this.config_json }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, config: dict):
-        super().__init__()
-        self._name = "LocationPicker"
-        self.config = config
-        self.config_json = inert_json(config)
-        self.default_js = [("maillage_picker", url_for("static", filename="js/location-picker.js"))]
 
 
 def start_view(form) -> tuple[tuple[float, float] | None, tuple[float, float], int]:
@@ -242,10 +218,13 @@ def start_view(form) -> tuple[tuple[float, float] | None, tuple[float, float], i
 
 def location_map(form) -> RenderedMap:
     """The picker map for a form, its pin where the form says."""
+    from app.geo.folium_map import base_map, render_parts
+    from app.geo.location_picker import LocationPicker
+
     pin, centre, zoom = start_view(form)
     page_map = base_map(map_assets(), tiles(), _("Carte pour placer l'initiative"),
                         location=centre, zoom=zoom)
-    LocationPicker({
+    LocationPicker(url_for("static", filename="js/location-picker.js"), {
         "pin": pin, "communeZoom": COMMUNE_ZOOM,
         "communesUrl": url_for("api.communes"),
         "fields": {"commune": form.commune.id, "insee": form.insee.id, "lon": form.lon.id,
