@@ -6,8 +6,8 @@ import random
 
 import sqlalchemy as sa
 
-from app.exchange import imports
-from app.exchange.neighbours import Existing, Neighbours, WebsiteIndex
+from app.exchange import imports, neighbours
+from app.exchange.neighbours import Existing, ExistingNear
 from app.extensions import db
 from app.geo.distances import METRES_PER_DEGREE
 from app.initiatives.duplicates import (
@@ -19,7 +19,7 @@ from app.initiatives.duplicates import (
 )
 from app.models import Initiative, Revision
 from app.text import fold
-from tests.factories import make_initiative, recorded_statements
+from tests.factories import make_initiative
 from tests.test_import import commit, plan
 
 CLUNY = (4.659, 46.434)
@@ -125,17 +125,38 @@ def test_grid_finds_what_find_duplicates_finds_by_website(themes):
     assert {len(row.reasons) for row in report.rows} == {0, 2}
 
 
-def test_grid_reads_the_table_once_and_keeps_no_rows(themes):
-    """The grid's memory grows with the table: one streamed read, plain (id, name) tuples."""
-    for number in range(4):
-        make_initiative(f"Lieu {number}", lon=CLUNY[0], lat=CLUNY[1] + number / 100,
-                        kind="place", status="published", website=f"https://{number}.example.org",
-                        private_email=None, themes=None)
-    with recorded_statements() as statements:
-        websites = WebsiteIndex()
-        grid = Neighbours.of_initiatives(websites)
-        matches = websites.matching("https://2.example.org")
-    assert len([s for s in statements if "FROM initiatives" in s]) == 1
-    kept = [entry[3] for cell in grid.cells.values() for entry in cell]
-    assert len(kept) == 4 and all(type(item) is Existing for item in kept)
-    assert matches == [Existing(kept[2].id, "Lieu 2")] and matches[0] is kept[2]
+def test_a_batch_holds_only_the_initiatives_near_its_rows_or_on_their_websites(themes):
+    """What a batch keeps grows with the batch, not with the table: nothing from Brest."""
+    near = [make_initiative(f"Lieu {number}", lon=CLUNY[0], lat=CLUNY[1] + number / 200,
+                            kind="place", status="published", private_email=None, themes=None,
+                            website=f"https://{number}.example.org/page")
+            for number in range(3)]
+    for number in range(3):
+        make_initiative(f"Lieu {number}", lon=-4.486, lat=48.39, kind="place", status="published",
+                        website=f"https://{number}.example.org/autre", private_email=None,
+                        themes=None)
+    far_site = make_initiative("Loin", lon=-4.486, lat=48.39, kind="place", status="published",
+                               website="https://www.2.example.org/page/", private_email=None,
+                               themes=None)
+    batch = ExistingNear([CLUNY], ["https://2.example.org/page"])
+    held = {item.id for cell in batch.grid.cells.values() for *_, item in cell}
+    assert held == {near[0].id, near[1].id, near[2].id, far_site.id}
+    assert batch.matching("http://2.example.org/page/") == [
+        Existing(near[2].id, "Lieu 2"), Existing(far_site.id, "Loin")]
+    assert all(type(item) is Existing for cell in batch.grid.cells.values() for *_, item in cell)
+
+
+def test_a_large_file_reads_its_possible_duplicates_one_statement_per_batch(themes, monkeypatch):
+    monkeypatch.setattr(imports, "NEAR_BATCH", 20)
+    reads = []
+    read = neighbours.candidates
+    monkeypatch.setattr(neighbours, "candidates", lambda *args: reads.append(read(*args))
+                        or reads[-1])
+    make_initiative("Atelier vélo", lon=CLUNY[0], lat=CLUNY[1], kind="place",
+                    status="published", private_email=None, themes=None)
+    make_initiative("Atelier vélo", lon=-4.486, lat=48.39, kind="place",
+                    status="published", private_email=None, themes=None)
+    rows = [f"{n},Atelier velo,{CLUNY[1]},{CLUNY[0]}" for n in range(imports.FEW_ROWS + 10)]
+    report = plan("id,name,lat,lon\n" + "\n".join(rows) + "\n")
+    assert len(reads) == 3 and all(len(found) == 1 for found in reads)
+    assert {row.action for row in report.rows} == {"duplicate"}

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from app.exchange import rows as r
 from app.exchange.mapping import check_mapping, theme_lookup
-from app.exchange.neighbours import Neighbours, WebsiteIndex
+from app.exchange.neighbours import ExistingNear, Neighbours
 from app.exchange.sources import Source
 from app.exchange.standard_imports import KINDS as STANDARD_KINDS
 from app.extensions import db
@@ -31,6 +31,9 @@ from app.models import Initiative, User
 
 ACTIONS = ("create", "update", "unchanged", "duplicate", "error")
 FEW_ROWS = 50  # below, asking find_duplicates row by row is cheaper than loading the grid
+# Rows whose existing neighbours are read at a time: one statement per batch, and memory that
+# grows with the batch, not with the table.
+NEAR_BATCH = 200
 
 
 @dataclass
@@ -102,22 +105,27 @@ def row_context(source: Source, mapping: dict[str, str], options: ImportOptions,
 
 class Planner:
     """Plans the rows: reads them all, loads the initiatives they may already be in a few
-    queries, then decides row by row, remembering the file's ids and points seen so far."""
+    queries, then decides row by row, remembering the file's ids and points seen so far.
+    On large files, the initiatives a row may duplicate are read a batch of rows at a time."""
 
     def __init__(self, ctx: r.RowContext, user: User | None = None):
         self.ctx, self.user = ctx, user
         self.seen: dict[str, str] = {}
         self.neighbours = Neighbours()
-        self.websites = WebsiteIndex()
         self.known = KnownInitiatives([])
-        self.existing: Neighbours | None = None
+        self.existing: ExistingNear | None = None
 
     def plan_all(self, rows: list) -> list[RowReport]:
         prepared = [self.prepare(row) for row in rows]
         self.known = KnownInitiatives([who for _, _, who in prepared if who is not None])
-        self.existing = (Neighbours.of_initiatives(self.websites) if len(rows) > FEW_ROWS
-                         else None)
-        return [self.decide(*item) for item in prepared]
+        planned = []
+        for start in range(0, len(prepared), NEAR_BATCH):
+            batch = prepared[start:start + NEAR_BATCH]
+            if len(rows) > FEW_ROWS:
+                self.existing = near_batch(batch)
+            planned += [self.decide(*item) for item in batch]
+        self.existing = None
+        return planned
 
     def prepare(self, row) -> tuple:
         values = r.row_values(row, self.ctx)
@@ -168,16 +176,22 @@ class Planner:
         return report
 
     def duplicates(self, data: dict, point) -> list:
-        """find_duplicates' answer, as initiatives or rows (id, name): the website part from
-        an index built once; on large files, the nearby part from the grid built once."""
+        """find_duplicates' answer, as initiatives or (on large files) as rows (id, name)
+        from the initiatives read for the row's batch."""
         if self.existing is None:
             lon, lat = point if point else (None, None)
-            found = {i.id: i for i in find_duplicates(data["name"], lon, lat, None)}
-        else:
-            found = {row.id: row for row in self.existing.similar(data["name"], point)}
-        for initiative in self.websites.matching(data.get("website")):
+            return find_duplicates(data["name"], lon, lat, data.get("website"))
+        found = {row.id: row for row in self.existing.similar(data["name"], point)}
+        for initiative in self.existing.matching(data.get("website")):
             found.setdefault(initiative.id, initiative)
         return sorted(found.values(), key=lambda i: i.id)
+
+
+def near_batch(batch: list[tuple]) -> ExistingNear:
+    """The existing initiatives the batch's readable rows may duplicate."""
+    readable = [values for _, values, who in batch if who is not None]
+    return ExistingNear((values.point for values in readable),
+                        (values.data.get("website") for values in readable))
 
 
 def fail(report: RowReport, reasons: list[str]) -> RowReport:

@@ -1,17 +1,21 @@
-"""Duplicate look-ups that stay fast on large files: rows of the same file near each other,
-and existing initiatives with the same website."""
+"""Duplicate look-ups that stay fast on large files and small in memory: rows of the same
+file near each other, and the existing initiatives near a batch of rows or with their
+websites, read through the indexes a batch at a time (never the whole table)."""
 
 import math
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.geo.distances import METRES_PER_DEGREE
+from app.geo.spatial import bbox_clause
 from app.initiatives.duplicates import (
     RADIUS_M,
     box_around,
     distance_m,
+    same_host,
     similar_folded,
     website_key,
 )
@@ -23,9 +27,6 @@ from app.text import fold
 CELL = 0.02
 DUPLICATE_STATUSES = ("pending", "published")  # those find_duplicates looks at
 WORLD = (-180.0, -90.0, 180.0, 90.0)
-# Rows read by batches of this many: a server-side cursor on PostgreSQL, so a large table is
-# never wholly in the driver's buffers on top of the grid.
-READ_BATCH = 2000
 
 
 class Existing(NamedTuple):
@@ -33,13 +34,6 @@ class Existing(NamedTuple):
 
     id: int
     name: str
-
-
-def existing_rows(*columns) -> Any:
-    """The id, name and given columns of the initiatives find_duplicates looks at, streamed."""
-    stmt = sa.select(Initiative.id, Initiative.name, *columns).where(
-        Initiative.status.in_(DUPLICATE_STATUSES))
-    return db.session.execute(stmt, execution_options={"yield_per": READ_BATCH})
 
 
 class Neighbours:
@@ -69,26 +63,6 @@ class Neighbours:
             self.folded[cell] = len(entries)
         return entries
 
-    @classmethod
-    def of_initiatives(cls, websites: "WebsiteIndex | None" = None) -> "Neighbours":
-        """Existing initiatives in the grid (one query), as Existing (id, name): on large
-        files, they answer for every row what find_duplicates would, with no query per row.
-        The same read fills the website index, which then shares their Existing.
-
-        Its memory grows with the table (about 0.3 kB an initiative): plain tuples, not the
-        Rows, are kept."""
-        # find_duplicates keeps the box around the circle first: a hair narrower than the
-        # circle (111,320 m to a degree, the haversine's 111,195), so keep it here too.
-        grid = cls(boxed=True)
-        index = websites.start() if websites is not None else None
-        for id_, name, lon, lat, website in existing_rows(
-                Initiative.lon, Initiative.lat, Initiative.website):
-            existing = Existing(id_, name)
-            grid.add(name, (lon, lat), existing)
-            if index is not None and website is not None:
-                index.setdefault(website_key(website), []).append(existing)
-        return grid
-
     def similar(self, name: str, point) -> list:
         """Items with a similar name within 1 km of the point, earliest added first by cell."""
         if not point:
@@ -105,25 +79,47 @@ class Neighbours:
                 and distance_m(*point, lon, lat) <= RADIUS_M and similar_folded(folded, other)]
 
 
-class WebsiteIndex:
-    """Initiatives (pending or published) by website, loaded once per import (ids and names)."""
+class ExistingNear:
+    """The initiatives find_duplicates would name for a batch of rows: those within reach
+    of the rows' points and those with their websites, read in one statement through the
+    spatial index and the website index. Its memory grows with the batch and with how
+    crowded its places are, never with the table."""
 
-    def __init__(self):
-        self._index: dict[str, list[Existing]] | None = None
+    def __init__(self, points: Iterable, websites: Iterable[str | None]):
+        # find_duplicates keeps the box around the circle first: a hair narrower than the
+        # circle (111,320 m to a degree, the haversine's 111,195), so keep it here too.
+        self.grid = Neighbours(boxed=True)
+        self.by_site: dict[str, list[Existing]] = {}
+        boxes = {box_around(*point) for point in points if point and None not in point}
+        sites = {key for url in websites if (key := website_key(url))}
+        for row in candidates(sorted(boxes), sorted(sites)):
+            existing = Existing(row.id, row.name)
+            self.grid.add(row.name, (row.lon, row.lat), existing)  # similar() checks the box
+            if (key := website_key(row.website)) in sites:
+                self.by_site.setdefault(key, []).append(existing)
 
-    def start(self) -> dict[str, list[Existing]]:
-        """The empty index, for a reader of the initiatives to fill (Neighbours)."""
-        self._index = {}
-        return self._index
+    def similar(self, name: str, point) -> list[Existing]:
+        """Those within 1 km of the point with a similar name (the point is the batch's)."""
+        return self.grid.similar(name, point)
 
     def matching(self, url: str | None) -> list[Existing]:
-        """The initiatives with the same website, as Existing (id, name)."""
-        key = website_key(url)
-        if not key:
-            return []
-        if self._index is None:
-            index = self.start()
-            for id_, name, website in existing_rows(Initiative.website):
-                if website is not None:
-                    index.setdefault(website_key(website), []).append(Existing(id_, name))
-        return self._index.get(key, [])
+        """Those with the same website (the URL is one of the batch's)."""
+        return self.by_site.get(website_key(url) or "", [])
+
+
+def candidates(boxes: list, sites: list[str]) -> list:
+    """(id, name, lon, lat, website) of the initiatives in the boxes or on the sites' hosts.
+
+    One statement, a part per index (an OR of the places and the websites would scan), the
+    status tested here: SQLite would prefer its index to the spatial one.
+    """
+    columns = (Initiative.id, Initiative.name, Initiative.lon, Initiative.lat,
+               Initiative.website, Initiative.status)
+    conditions = [sa.or_(*(bbox_clause(box) for box in boxes))] if boxes else []
+    if sites:
+        conditions.append(same_host(sites))
+    if not conditions:
+        return []
+    parts = [sa.select(*columns).where(condition) for condition in conditions]
+    rows = db.session.execute(sa.union_all(*parts)).all()
+    return [row for row in rows if row.status in DUPLICATE_STATUSES]

@@ -69,14 +69,15 @@ def with_duplicates(initiatives: list[Initiative],
 
 
 def same_host(sites: list[str]) -> sa.ColumnElement[bool]:
-    """A condition keeping the initiatives whose website is on the host of one of these
-    website keys, answered by the index of the lower-cased website (the exact key is
-    compared in Python). A website is an http or https URL (fields.check_web_url), so its
-    lower-cased form starts with the scheme, maybe www., then the key."""
+    """A condition keeping the initiatives whose website starts as one of these website
+    keys, answered by the index of the lower-cased website (the exact key is compared in
+    Python). A website is an http or https URL (fields.check_web_url), so its lower-cased
+    form starts with the scheme, maybe www., then the key (host and path): the whole key,
+    not the host alone, so a site hosting thousands of pages is not read whole."""
     website = sa.func.lower(Initiative.website)
     if db.engine.dialect.name == "postgresql":
         website = website.collate("C")  # as indexed: compared byte by byte
-    prefixes = sorted({f"{scheme}://{www}{site.split('/')[0]}" for site in sites
+    prefixes = sorted({f"{scheme}://{www}{site}" for site in sites
                        for scheme in ("http", "https") for www in ("", "www.")})
     return sa.or_(*(sa.and_(website >= prefix, website < prefix[:-1] + chr(ord(prefix[-1]) + 1))
                     for prefix in prefixes))
