@@ -143,6 +143,18 @@ def test_the_report_agrees_in_number_and_shows_every_error_of_a_row(client, them
     assert "2 will be created" in english and "3 errors" in english
 
 
+def test_an_english_report_gives_the_rules_messages_in_english(client, themes):
+    sign_in(client, "moderator")
+    token = token_of(upload(client, "Titre;Ville;Site\nAtelier;Cluny;ftp://atelier.example.org\n"))
+    form = mapping_form(map_website="Site", map_description="")
+    english = client.post(f"/import/{token}/apercu?lang=en", data=form).get_data(as_text=True)
+    assert "Website : Invalid web address: it must start with http:// or https://." in english
+    assert "Adresse web invalide" not in english
+    french = client.post(f"/import/{token}/apercu?lang=fr", data=form).get_data(as_text=True)
+    assert ("Site web : Adresse web invalide : elle doit commencer par http:// ou https://."
+            in french)
+
+
 def staged_tokens() -> list[str]:
     return db.session.scalars(sa.select(StagedImport.token)).all()
 

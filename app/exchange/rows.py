@@ -16,6 +16,7 @@ from app.initiatives.umap_markup import umap_to_markdown
 from app.initiatives.values import PLACE_KEYS, CleanValues
 from app.models.place_details import PLACE_DETAIL_FIELDS
 from app.text import fold
+from app.web.i18n import translate
 
 TEXT_TARGETS = ("name", "summary", "actor_name", "public_contact", "source", "life_note")
 DATE_TARGETS = ("started_on", "ended_on", "last_verified_on")
@@ -221,9 +222,12 @@ def checked(values: RowValues, placed: bool = True) -> RowValues:
 
 
 def problems_of(invalid: InvalidInitiative, placed: bool = True) -> list[str]:
-    """The report's lines for values the initiative rules refused: "Field : message"."""
-    return [f"{field_label(name)} : {message}" for name, message in invalid.errors.items()
-            if placed or name != "location"]  # a row not placed has said why already
+    """The report's lines for values the initiative rules refused: "Field : message", in
+    the report's language (the rules give French, with their catalogue template)."""
+    with report_language():
+        return [f"{field_label(name)} : {translate(message)}"
+                for name, message in invalid.errors.items()
+                if placed or name != "location"]  # a row not placed has said why already
 
 
 def place_problems(data: dict, invalid: InvalidInitiative) -> list[str]:
