@@ -1,5 +1,7 @@
 """Imports: uMap's own test files, CSV from spreadsheets, the dry run, the commit, re-imports."""
 
+import json
+
 import pytest
 import shapely
 import sqlalchemy as sa
@@ -393,6 +395,21 @@ def test_import_command_refuses_a_file_over_the_row_cap(app, runner, themes, tmp
     result = runner.invoke(args=["import", str(path), "--publish"])
     assert result.exit_code == 1
     assert "Ce fichier a plus de 2 lignes ou objets" in result.output
+    assert count_initiatives() == 0
+
+
+@pytest.mark.parametrize("cap", ["IMPORT_MAX_BYTES", "IMPORT_MAX_ROWS"])
+def test_import_command_refuses_a_geojson_just_over_a_cap(app, runner, themes, tmp_path, cap):
+    feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [4.659, 46.434]},
+               "properties": {"name": "Atelier"}}
+    path = tmp_path / "lieux.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature] * 3}))
+    app.config[cap] = path.stat().st_size - 1 if cap == "IMPORT_MAX_BYTES" else 2
+    result = runner.invoke(args=["import", str(path), "--publish"])
+    assert result.exit_code == 1
+    assert "Nothing imported: " + ("Fichier trop volumineux : plus de"
+                                   if cap == "IMPORT_MAX_BYTES" else
+                                   "Ce fichier a plus de 2 lignes ou objets") in result.output
     assert count_initiatives() == 0
 
 

@@ -8,7 +8,8 @@ import pytest
 import sqlalchemy as sa
 from flask import g
 
-from app.exchange import routes
+from app.exchange import routes, sources
+from app.exchange.errors import ImportFileError
 from app.exchange.sources import parse_source
 from app.exchange.staging import STAGED_PER_USER
 from app.extensions import db
@@ -194,6 +195,46 @@ def test_a_file_over_the_row_cap_is_refused_at_upload(client, app, themes, conte
     assert "more than 3 rows or features" in english.get_data(as_text=True)
     app.config["IMPORT_MAX_ROWS"] = 4
     assert upload(client, content, filename).status_code == 302
+
+
+def geojson_of(count: int, padding: str = "") -> bytes:
+    feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [4.659, 46.434]},
+               "properties": {"name": f"Atelier{padding}"}}
+    return json.dumps({"type": "FeatureCollection", "features": [feature] * count}).encode()
+
+
+def test_a_geojson_just_over_the_byte_cap_is_refused_next_to_the_file_field(client, app, themes):
+    data = geojson_of(3)
+    app.config["IMPORT_MAX_BYTES"] = len(data) - 1
+    sign_in(client, "moderator")
+    refused = upload(client, data, "a.geojson")
+    assert refused.status_code == 400 and staged_tokens() == []
+    field = re.search(r'id="file".*?</div>', refused.get_data(as_text=True), re.S)[0]
+    assert "Fichier trop volumineux : plus de" in field
+    english = client.post("/import?lang=en", data={"file": (io.BytesIO(data), "a.geojson")})
+    assert "File too large: over" in english.get_data(as_text=True)
+    app.config["IMPORT_MAX_BYTES"] = len(data)
+    assert upload(client, data, "a.geojson").status_code == 302
+
+
+def test_a_geojson_over_the_feature_cap_is_refused_before_it_is_parsed(client, app, themes,
+                                                                      monkeypatch):
+    app.config["IMPORT_MAX_ROWS"] = 3
+    sign_in(client, "moderator")
+    quoted = ' "type": "Feature"'  # in a name: text, not a feature
+    assert upload(client, geojson_of(3, quoted), "a.geojson").status_code == 302
+    monkeypatch.setattr(sources, "load_json", lambda data: pytest.fail("parsed whole"))
+    refused = upload(client, geojson_of(4), "a.geojson")
+    assert refused.status_code == 400 and len(staged_tokens()) == 1
+    assert "plus de 3 lignes ou objets" in refused.get_data(as_text=True)
+
+
+def test_an_upload_is_read_no_further_than_the_byte_cap():
+    stream = io.BytesIO(b"x" * 1_000_000)
+    with pytest.raises(ImportFileError, match="trop volumineux"):
+        sources.read_capped(stream, 1000)
+    assert stream.tell() == 1001
+    assert sources.read_capped(io.BytesIO(b"x" * 1000), 1000) == b"x" * 1000
 
 
 def test_a_file_is_parsed_once_across_the_four_steps(client, themes, monkeypatch):

@@ -23,3 +23,11 @@ def too_many_rows(max_rows: int) -> ImportFileError:
         return ImportFileError(_(
             "Ce fichier a plus de %(max)s lignes ou objets, le maximum d'un import : "
             "découpez-le et importez les parties.", max=format_decimal(max_rows)))
+
+
+def too_large(max_bytes: int) -> ImportFileError:
+    """The refusal of a file over IMPORT_MAX_BYTES."""
+    with report_language():
+        return ImportFileError(_(
+            "Fichier trop volumineux : plus de %(max)s Mo, le maximum d'un import. Découpez-le "
+            "et importez les parties.", max=format_decimal(round(max_bytes / 1e6, 1))))

@@ -23,7 +23,7 @@ from app.exchange.imports import ImportOptions, commit, dry_run
 from app.exchange.mapping import TARGETS, guess_mapping
 from app.exchange.report_text import totals
 from app.exchange.services import FORMATS
-from app.exchange.sources import Source, parse_source
+from app.exchange.sources import Source, parse_source, read_capped
 from app.exchange.standard_routes import standard_reports
 from app.filters import FilterError, parse_filters
 from app.initiatives import geojson
@@ -89,7 +89,7 @@ def importers_only(view):
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@accepts_large_bodies  # the file: IMPORT_MAX_BYTES is checked when it is parsed
+@accepts_large_bodies  # the file: IMPORT_MAX_BYTES is checked as it is read
 @importers_only
 def import_upload():
     """Step 1: upload a file; it is parsed here, once, so a broken file is refused here."""
@@ -98,7 +98,8 @@ def import_upload():
         return render_template("exchange/import_upload.html", form=form)
     config = current_app.config
     try:
-        source = parse_source(form.file.data.read(), form.file.data.filename or "fichier",
+        data = read_capped(form.file.data.stream, config["IMPORT_MAX_BYTES"])
+        source = parse_source(data, form.file.data.filename or "fichier",
                               config["IMPORT_MAX_BYTES"], config["IMPORT_MAX_ROWS"])
         with write_transaction():
             token = staging.store(source, current_user.id)

@@ -6,19 +6,25 @@ failing the whole file.
 """
 
 import codecs
+import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import BinaryIO
 
 import orjson
 
 from app.exchange.csv_format import decode, read_csv
-from app.exchange.errors import ImportFileError, too_many_rows
+from app.exchange.errors import ImportFileError, too_large, too_many_rows
 from app.exchange.standard_imports import is_data_inclusion, standard_format
 from app.exchange.umap import umap_layers
 
 GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon",
                   "MultiPolygon", "GeometryCollection")
 MAX_COLUMNS = 200
+# A feature's `"type": "Feature"` member, not one quoted inside a string: counted in the raw
+# bytes, it tells a file with too many features before they are built (parsed, 32 MB of
+# GeoJSON take ten times that as Python objects).
+FEATURE_MARK = re.compile(rb'(?<!\\)"type"\s*:\s*"Feature"')
 
 
 @dataclass
@@ -53,9 +59,7 @@ def parse_source(data: bytes, filename: str, max_bytes: int,
     """Parse an uploaded file; raise ImportFileError when nothing can be read from it, or
     when it holds more than max_rows rows or features (checked before they are built)."""
     if len(data) > max_bytes:
-        raise ImportFileError(
-            f"Fichier trop volumineux ({len(data) / 1e6:.1f} Mo) : "
-            f"{max_bytes / 1e6:.0f} Mo au plus. Découpez-le et importez les parties.")
+        raise too_large(max_bytes)
     if not data.strip():
         raise ImportFileError("Le fichier est vide.")
     suffix = PurePath(filename or "").suffix.lower()
@@ -65,15 +69,24 @@ def parse_source(data: bytes, filename: str, max_bytes: int,
         raw = [RawRow(line, f"ligne {line}", values, problem=problem)
                for line, values, problem in rows]
         return Source(standard_format(columns) or "csv", filename, raw, columns[:MAX_COLUMNS])
+    check_row_count(len(FEATURE_MARK.findall(data)), max_rows)  # before building any
     return json_source(load_json(data), filename, max_rows)
+
+
+def read_capped(stream: BinaryIO, max_bytes: int) -> bytes:
+    """An upload's bytes, refused as soon as they pass max_bytes (never read whole)."""
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise too_large(max_bytes)
+    return data
 
 
 def load_json(data: bytes):
     """Parse JSON strictly, with an error saying where it breaks."""
-    decode(data)  # a clear message for a file that is not UTF-8
     try:
         return orjson.loads(data.removeprefix(codecs.BOM_UTF8))
     except orjson.JSONDecodeError as error:
+        decode(data)  # a clear message for a file that is not UTF-8 (orjson refuses it)
         raise ImportFileError(
             f"JSON invalide (ligne {error.lineno}, colonne {error.colno}) : {error.msg}."
         ) from None
