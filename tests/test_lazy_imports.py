@@ -7,9 +7,9 @@ import sys
 
 from tests.conftest import PROJECT_ROOT
 
-# Each weighs tens of MB per process (folium brings pandas and numpy's full use; geopandas
-# and pyogrio, GDAL): only the code that draws a map or writes a GeoPackage imports them.
-HEAVY = ("folium", "branca", "pandas", "geopandas", "pyogrio")
+# Each weighs 10 to 75 MB per process (folium brings pandas; geopandas and pyogrio, GDAL;
+# feedgen, lxml): only the code that draws a map, writes a GeoPackage or a feed imports them.
+HEAVY = ("folium", "branca", "pandas", "geopandas", "pyogrio", "feedgen")
 PROBE = """
 import sys
 from app import create_app

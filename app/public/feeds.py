@@ -3,9 +3,9 @@
 import html
 import re
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from feedgen.feed import FeedGenerator
 from flask import Response
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -32,6 +32,9 @@ from app.web.labels import (
 )
 from app.web.markdown import render_markdown
 from app.web.urls import absolute_url, page_url
+
+if TYPE_CHECKING:
+    from feedgen.feed import FeedGenerator
 
 ATOM = "application/atom+xml"
 # The language of a feed whose URL names none (app.select_locale's fallback).
@@ -67,6 +70,8 @@ def feed_response(filters: Filters, query: str) -> Response:
 
 def feed_xml(filters: Filters, query: str, stmt: sa.Select, updated: datetime | None) -> bytes:
     """The feed document: its id and self link are its own URL on PUBLIC_URL."""
+    from feedgen.feed import FeedGenerator  # with lxml, 10 MB: only in a process serving feeds
+
     feed = FeedGenerator()
     own_url = absolute_url("public.feed") + query
     feed.id(own_url)
@@ -86,7 +91,7 @@ def feed_xml(filters: Filters, query: str, stmt: sa.Select, updated: datetime | 
     return feed.atom_str()
 
 
-def add_entry(feed: FeedGenerator, initiative: Initiative) -> None:
+def add_entry(feed: "FeedGenerator", initiative: Initiative) -> None:
     """One initiative: its public fields only, its page's canonical URL as link."""
     locale = str(get_locale())
     entry = feed.add_entry(order="append")
