@@ -31,8 +31,8 @@ from app.models import Initiative, User
 
 ACTIONS = ("create", "update", "unchanged", "duplicate", "error")
 FEW_ROWS = 50  # below, asking find_duplicates row by row is cheaper than loading the grid
-# Rows whose existing neighbours are read at a time: one statement per batch, and memory that
-# grows with the batch, not with the table.
+# Rows planned at a time: their known initiatives and their existing neighbours are read in
+# a few statements per batch, and held no longer than the batch.
 NEAR_BATCH = 200
 
 
@@ -104,9 +104,9 @@ def row_context(source: Source, mapping: dict[str, str], options: ImportOptions,
 
 
 class Planner:
-    """Plans the rows: reads them all, loads the initiatives they may already be in a few
-    queries, then decides row by row, remembering the file's ids and points seen so far.
-    On large files, the initiatives a row may duplicate are read a batch of rows at a time."""
+    """Plans the rows a batch at a time: reads the batch, loads the initiatives its rows may
+    already be (and, on large files, those they may duplicate) in a few queries, then decides
+    row by row, remembering the file's ids and points seen so far."""
 
     def __init__(self, ctx: r.RowContext, user: User | None = None):
         self.ctx, self.user = ctx, user
@@ -116,16 +116,19 @@ class Planner:
         self.existing: ExistingNear | None = None
 
     def plan_all(self, rows: list) -> list[RowReport]:
-        prepared = [self.prepare(row) for row in rows]
-        self.known = KnownInitiatives([who for _, _, who in prepared if who is not None])
         planned = []
-        for start in range(0, len(prepared), NEAR_BATCH):
-            batch = prepared[start:start + NEAR_BATCH]
-            if len(rows) > FEW_ROWS:
-                self.existing = near_batch(batch)
-            planned += [self.decide(*item) for item in batch]
+        for start in range(0, len(rows), NEAR_BATCH):
+            planned += self.plan_batch(rows[start:start + NEAR_BATCH], len(rows) > FEW_ROWS)
         self.existing = None
         return planned
+
+    def plan_batch(self, rows: list, large: bool) -> list[RowReport]:
+        """Plan a batch of rows: only its values and the initiatives it may be or duplicate
+        are held meanwhile, whatever the sizes of the file and of the table."""
+        prepared = [self.prepare(row) for row in rows]
+        self.known = KnownInitiatives([who for _, _, who in prepared if who is not None])
+        self.existing = near_batch(prepared) if large else None
+        return [self.decide(*item) for item in prepared]
 
     def prepare(self, row) -> tuple:
         values = r.row_values(row, self.ctx)
