@@ -6,18 +6,16 @@ import math
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-import sqlalchemy as sa
-
 from app.extensions import db
 from app.geo.distances import METRES_PER_DEGREE
-from app.geo.spatial import bbox_clause
+from app.geo.spatial import in_any_box
 from app.initiatives.duplicates import (
     RADIUS_M,
     box_around,
     distance_m,
-    same_host,
     similar_folded,
     website_key,
+    with_websites,
 )
 from app.models import Initiative
 from app.text import fold
@@ -81,8 +79,8 @@ class Neighbours:
 
 class ExistingNear:
     """The initiatives find_duplicates would name for a batch of rows: those within reach
-    of the rows' points and those with their websites, read in one statement through the
-    spatial index and the website index. Its memory grows with the batch and with how
+    of the rows' points and those with their websites, read through the spatial index and
+    the website index. Its memory grows with the batch and with how
     crowded its places are, never with the table."""
 
     def __init__(self, points: Iterable, websites: Iterable[str | None]):
@@ -108,18 +106,14 @@ class ExistingNear:
 
 
 def candidates(boxes: list, sites: list[str]) -> list:
-    """(id, name, lon, lat, website) of the initiatives in the boxes or on the sites' hosts.
+    """(id, name, lon, lat, website) of the initiatives in the boxes or on the sites.
 
-    One statement, a part per index (an OR of the places and the websites would scan), the
-    status tested here: SQLite would prefer its index to the spatial one.
+    Two statements of the same SQL whatever the batch (its values are parameters), each
+    through its index; the status is tested here, as in find_duplicates.
     """
     columns = (Initiative.id, Initiative.name, Initiative.lon, Initiative.lat,
                Initiative.website, Initiative.status)
-    conditions = [sa.or_(*(bbox_clause(box) for box in boxes))] if boxes else []
+    rows = db.session.execute(in_any_box(boxes, *columns)).all() if boxes else []
     if sites:
-        conditions.append(same_host(sites))
-    if not conditions:
-        return []
-    parts = [sa.select(*columns).where(condition) for condition in conditions]
-    rows = db.session.execute(sa.union_all(*parts)).all()
+        rows += db.session.execute(with_websites(sites, *columns)).all()
     return [row for row in rows if row.status in DUPLICATE_STATUSES]

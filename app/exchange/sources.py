@@ -21,6 +21,7 @@ from app.exchange.umap import umap_layers
 GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon",
                   "MultiPolygon", "GeometryCollection")
 MAX_COLUMNS = 200
+READ_CHUNK = 1024 * 1024
 # A feature's `"type": "Feature"` member, not one quoted inside a string: counted in the raw
 # bytes, it tells a file with too many features before they are built (parsed, 32 MB of
 # GeoJSON take ten times that as Python objects).
@@ -74,11 +75,17 @@ def parse_source(data: bytes, filename: str, max_bytes: int,
 
 
 def read_capped(stream: BinaryIO, max_bytes: int) -> bytes:
-    """An upload's bytes, refused as soon as they pass max_bytes (never read whole)."""
-    data = stream.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise too_large(max_bytes)
-    return data
+    """An upload's bytes, refused as soon as they pass max_bytes (never read whole).
+
+    Read a megabyte at a time: read(max_bytes + 1) would allocate the whole cap at once.
+    """
+    chunks, size = [], 0
+    while chunk := stream.read(min(READ_CHUNK, max_bytes + 1 - size)):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > max_bytes:
+            raise too_large(max_bytes)
+    return b"".join(chunks)
 
 
 def load_json(data: bytes):

@@ -2,8 +2,10 @@
 
 import math
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy import orm
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.sql import Select
 
 from app.extensions import db
@@ -40,6 +42,34 @@ def bbox_clause(bbox: tuple[float, float, float, float]) -> sa.ColumnElement[boo
         sqlite_rtree.c.min_lat <= maxlat,
     )
     return sa.and_(Initiative.id.in_(in_box), exact)
+
+
+def in_any_box(boxes: list[tuple[float, float, float, float]], *columns):
+    """The given columns of the initiatives inside any of the boxes, each once, through the
+    spatial index. The boxes are one JSON parameter: the statement is the same whatever
+    their number, compiled once, however many batches ask."""
+    edges = ("w", "s", "e", "n")
+    boxes_json = orjson.dumps([list(box) for box in boxes]).decode()
+    if db.engine.dialect.name == "postgresql":
+        box = sa.func.jsonb_to_recordset(sa.cast(sa.bindparam("boxes"), JSONB)).table_valued(
+            *(sa.column(edge, sa.Float) for edge in edges)).render_derived("box", with_types=True)
+        w, s, e, n = (box.c[edge] for edge in edges)
+        return sa.select(*columns).select_from(box).join(Initiative, sa.and_(
+            postgis_geom.op("&&")(sa.func.ST_MakeEnvelope(w, s, e, n, 4326)),
+            Initiative.lon.between(w, e), Initiative.lat.between(s, n))
+        ).distinct().params(boxes=boxes_json)
+    # CROSS JOIN keeps the boxes outside: SQLite's planner may otherwise scan the R*Tree.
+    names = ", ".join(f"initiatives.{column.key}" for column in columns)
+    return sa.text(
+        f"SELECT DISTINCT {names} FROM (SELECT"  # noqa: S608 (our columns)
+        " json_extract(value, '$[0]') AS w, json_extract(value, '$[1]') AS s,"
+        " json_extract(value, '$[2]') AS e, json_extract(value, '$[3]') AS n"
+        " FROM json_each(:boxes)) AS box"
+        " CROSS JOIN initiatives_rtree JOIN initiatives ON initiatives.id = initiatives_rtree.id"
+        " WHERE initiatives_rtree.max_lon >= box.w AND initiatives_rtree.min_lon <= box.e"
+        " AND initiatives_rtree.max_lat >= box.s AND initiatives_rtree.min_lat <= box.n"
+        " AND initiatives.lon BETWEEN box.w AND box.e AND initiatives.lat BETWEEN box.s AND box.n"
+    ).bindparams(boxes=boxes_json).columns(*columns)
 
 
 def distance_from(lon: float, lat: float) -> sa.ColumnElement[float]:

@@ -5,7 +5,9 @@ from bisect import bisect_left, bisect_right
 from difflib import SequenceMatcher
 from urllib.parse import urlsplit
 
+import orjson
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 
 from app.extensions import db
 from app.geo.distances import box_around as geo_box_around
@@ -74,13 +76,41 @@ def same_host(sites: list[str]) -> sa.ColumnElement[bool]:
     Python). A website is an http or https URL (fields.check_web_url), so its lower-cased
     form starts with the scheme, maybe www., then the key (host and path): the whole key,
     not the host alone, so a site hosting thousands of pages is not read whole."""
+    website = indexed_website()
+    return sa.or_(*(sa.and_(website >= low, website < high) for low, high in site_ranges(sites)))
+
+
+def indexed_website() -> sa.ColumnElement[str]:
+    """The lower-cased website, as its index holds it."""
     website = sa.func.lower(Initiative.website)
     if db.engine.dialect.name == "postgresql":
         website = website.collate("C")  # as indexed: compared byte by byte
+    return website
+
+
+def site_ranges(sites: list[str]) -> list[tuple[str, str]]:
+    """The ranges of lower-cased websites starting as one of these website keys."""
     prefixes = sorted({f"{scheme}://{www}{site}" for site in sites
                        for scheme in ("http", "https") for www in ("", "www.")})
-    return sa.or_(*(sa.and_(website >= prefix, website < prefix[:-1] + chr(ord(prefix[-1]) + 1))
-                    for prefix in prefixes))
+    return [(prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)) for prefix in prefixes]
+
+
+def with_websites(sites: list[str], *columns) -> sa.Select:
+    """same_host() for many keys as one statement whose SQL is the same for any number of
+    them (the ranges are one JSON parameter), each range through the website index."""
+    ranges = orjson.dumps(site_ranges(sites)).decode()
+    if db.engine.dialect.name == "postgresql":
+        bound = sa.func.jsonb_to_recordset(sa.cast(sa.bindparam("ranges"), JSONB)).table_valued(
+            sa.column("low", sa.Text), sa.column("high", sa.Text)).render_derived(
+            "site", with_types=True)
+        low, high = bound.c.low.collate("C"), bound.c.high.collate("C")
+    else:
+        bound = sa.func.json_each(sa.bindparam("ranges")).table_valued("value").alias("site")
+        low, high = (sa.func.json_extract(bound.c.value, f"$[{i}]") for i in range(2))
+    website = indexed_website()
+    return (sa.select(*columns).select_from(bound)
+            .join(Initiative, sa.and_(website >= low, website < high))
+            .distinct().params(ranges=ranges))
 
 
 class Candidates:
