@@ -80,8 +80,8 @@ class Neighbours:
 class ExistingNear:
     """The initiatives find_duplicates would name for a batch of rows: those within reach
     of the rows' points and those with their websites, read through the spatial index and
-    the website index. Its memory grows with the batch and with how
-    crowded its places are, never with the table."""
+    the website index. Its memory grows with the batch and with how crowded its places are,
+    never with the table."""
 
     def __init__(self, points: Iterable, websites: Iterable[str | None]):
         # find_duplicates keeps the box around the circle first: a hair narrower than the
@@ -109,11 +109,12 @@ def candidates(boxes: list, sites: list[str]) -> list:
     """(id, name, lon, lat, website) of the initiatives in the boxes or on the sites.
 
     Two statements of the same SQL whatever the batch (its values are parameters), each
-    through its index; the status is tested here, as in find_duplicates.
+    through its index; the status is tested here, as in find_duplicates. Each once.
     """
     columns = (Initiative.id, Initiative.name, Initiative.lon, Initiative.lat,
                Initiative.website, Initiative.status)
     rows = db.session.execute(in_any_box(boxes, *columns)).all() if boxes else []
     if sites:
         rows += db.session.execute(with_websites(sites, *columns)).all()
-    return [row for row in rows if row.status in DUPLICATE_STATUSES]
+    return [row for row in {row.id: row for row in rows}.values()
+            if row.status in DUPLICATE_STATUSES]
