@@ -19,7 +19,7 @@ from app.initiatives.duplicates import (
 )
 from app.models import Initiative, Revision
 from app.text import fold
-from tests.factories import make_initiative
+from tests.factories import make_initiative, recorded_statements
 from tests.test_import import commit, plan
 
 CLUNY = (4.659, 46.434)
@@ -160,3 +160,13 @@ def test_a_large_file_reads_its_possible_duplicates_one_statement_per_batch(them
     report = plan("id,name,lat,lon\n" + "\n".join(rows) + "\n")
     assert len(reads) == 3 and all(len(found) == 1 for found in reads)
     assert {row.action for row in report.rows} == {"duplicate"}
+
+
+def test_a_batch_reads_its_candidates_with_the_same_sql_whatever_its_size(themes):
+    """Its boxes and websites are parameters: the statements are compiled once per process."""
+    with recorded_statements() as statements:
+        ExistingNear([CLUNY], ["https://a.example.org"])
+        ExistingNear([offset(number * 100) for number in range(50)],
+                     [f"https://{number}.example.org/lieu" for number in range(30)])
+    reads = [statement for statement in statements if statement.startswith("SELECT DISTINCT")]
+    assert len(reads) == 4 and reads[0] == reads[2] and reads[1] == reads[3]
