@@ -49,7 +49,7 @@ def in_any_box(boxes: list[tuple[float, float, float, float]], *columns):
     spatial index. The boxes are one JSON parameter: the statement is the same whatever
     their number, compiled once, however many batches ask."""
     edges = ("w", "s", "e", "n")
-    boxes_json = orjson.dumps([list(box) for box in boxes]).decode()
+    boxes_json = orjson.dumps([dict(zip(edges, box, strict=True)) for box in boxes]).decode()
     if db.engine.dialect.name == "postgresql":
         box = sa.func.jsonb_to_recordset(sa.cast(sa.bindparam("boxes"), JSONB)).table_valued(
             *(sa.column(edge, sa.Float) for edge in edges)).render_derived("box", with_types=True)
@@ -62,8 +62,8 @@ def in_any_box(boxes: list[tuple[float, float, float, float]], *columns):
     names = ", ".join(f"initiatives.{column.key}" for column in columns)
     return sa.text(
         f"SELECT DISTINCT {names} FROM (SELECT"  # noqa: S608 (our columns)
-        " json_extract(value, '$[0]') AS w, json_extract(value, '$[1]') AS s,"
-        " json_extract(value, '$[2]') AS e, json_extract(value, '$[3]') AS n"
+        " json_extract(value, '$.w') AS w, json_extract(value, '$.s') AS s,"
+        " json_extract(value, '$.e') AS e, json_extract(value, '$.n') AS n"
         " FROM json_each(:boxes)) AS box"
         " CROSS JOIN initiatives_rtree JOIN initiatives ON initiatives.id = initiatives_rtree.id"
         " WHERE initiatives_rtree.max_lon >= box.w AND initiatives_rtree.min_lon <= box.e"

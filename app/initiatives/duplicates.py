@@ -98,7 +98,7 @@ def site_ranges(sites: list[str]) -> list[tuple[str, str]]:
 def with_websites(sites: list[str], *columns) -> sa.Select:
     """same_host() for many keys as one statement whose SQL is the same for any number of
     them (the ranges are one JSON parameter), each range through the website index."""
-    ranges = orjson.dumps(site_ranges(sites)).decode()
+    ranges = orjson.dumps([{"low": low, "high": high} for low, high in site_ranges(sites)]).decode()
     if db.engine.dialect.name == "postgresql":
         bound = sa.func.jsonb_to_recordset(sa.cast(sa.bindparam("ranges"), JSONB)).table_valued(
             sa.column("low", sa.Text), sa.column("high", sa.Text)).render_derived(
@@ -106,7 +106,7 @@ def with_websites(sites: list[str], *columns) -> sa.Select:
         low, high = bound.c.low.collate("C"), bound.c.high.collate("C")
     else:
         bound = sa.func.json_each(sa.bindparam("ranges")).table_valued("value").alias("site")
-        low, high = (sa.func.json_extract(bound.c.value, f"$[{i}]") for i in range(2))
+        low, high = (sa.func.json_extract(bound.c.value, f"$.{edge}") for edge in ("low", "high"))
     website = indexed_website()
     return (sa.select(*columns).select_from(bound)
             .join(Initiative, sa.and_(website >= low, website < high))
