@@ -30,7 +30,7 @@ from app.initiatives.services import NewInitiatives, update_initiative
 from app.models import Initiative, User
 
 ACTIONS = ("create", "update", "unchanged", "duplicate", "error")
-FEW_ROWS = 50  # below, asking find_duplicates row by row is cheaper than loading the grid
+FEW_ROWS = 50  # up to this, find_duplicates row by row: a few rows need no batch reads
 # Rows planned at a time: their known initiatives and their existing neighbours are read in
 # a few statements per batch, and held no longer than the batch.
 NEAR_BATCH = 200
