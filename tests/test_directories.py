@@ -16,7 +16,8 @@ from app.extensions import db
 from app.initiatives.services import update_initiative
 from app.models import Initiative
 from app.public.directory import day_runs
-from app.web.pdf import RefusedURL, StaticOnlyFetcher, render_pdf
+from app.web.pdf import render_pdf
+from app.web.pdf_engine import RefusedURL, StaticOnlyFetcher
 from tests.factories import make_initiative
 
 CLUNY_EPCI = "200040293"

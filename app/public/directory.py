@@ -43,6 +43,7 @@ class Section:
     label: str
     colour: str
     entries: list[Entry]
+    continued: bool = False  # the rest of a category whose first entries end a part
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from app.public.directory import (
     directory_entries,
     max_entries,
 )
+from app.public.directory_parts import directory_parts, part_count, whole
 from app.public.feeds import feed_title
 from app.public.near import page_filters
 from app.public.query import filter_args, read_filters
@@ -33,7 +34,7 @@ from app.public.territory_pages import (
     found_or_404,
     gazetteer_or_503,
 )
-from app.web.pdf import PDF, render_pdf
+from app.web.pdf import PDF, pdf_processes, pdf_renderer, render_pdf
 from app.web.urls import absolute_url, query_string
 
 # Browsers and proxies may keep a directory an hour; the ETag then tells it is current.
@@ -144,12 +145,20 @@ def directory_response(title: str, fixed: dict, outlines: Outlines, page: str):
 
 def directory_pdf(title: str, filters: Filters, outlines: Outlines, layout: Layout,
                   online: str) -> bytes:
-    """Render the directory's PDF."""
-    area, neighbours = outlines()
-    directory = build_directory(title, directory_entries(filters), area, neighbours, layout,
-                                online)
-    html = render_template("public/directory.html", directory=directory)
-    return render_pdf(html)
+    """Render the directory's PDF: whole, or in parts at once when it is long enough (the
+    render processes start first, to get ready while the entries are laid out here)."""
+    initiatives = directory_entries(filters)
+    count = part_count(len(initiatives), pdf_processes())
+    if count == 1:
+        directory = build_directory(title, initiatives, *outlines(), layout, online)
+        return render_pdf(render_template("public/directory.html", directory=directory,
+                                          part=whole(directory), footers=True))
+    with pdf_renderer(count) as renderer:
+        directory = build_directory(title, initiatives, *outlines(), layout, online)
+        pages = [render_template("public/directory.html", directory=directory, part=part,
+                                 footers=False) for part in directory_parts(directory, count)]
+        return renderer.render(pages, lambda total: render_template(
+            "public/directory_footers.html", directory=directory, pages=total))
 
 
 def flag(name: str) -> bool:

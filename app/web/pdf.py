@@ -1,19 +1,15 @@
-"""PDFs from HTML with WeasyPrint, which may read the app's static files and nothing else;
-QR codes as images to embed in them."""
+"""PDFs from HTML, in one process or in parts on several; QR codes as images to embed.
 
-import gc
-import logging
-import mimetypes
-from pathlib import Path
-from urllib.parse import urlsplit
-from urllib.request import url2pathname
+The engine (WeasyPrint, `app.web.pdf_engine`) and the merging (pypdf, `app.web.pdf_parts`)
+are imported when a PDF is rendered, not when the app starts: a worker or a `flask` command
+that never prints one never loads them.
+"""
+
+import os
 
 import segno
 from flask import current_app
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-log = logging.getLogger(__name__)
 PDF = "application/pdf"
 # A module is 1 px in the PNG, scaled by CSS without smoothing (image-rendering: pixelated):
 # the printer and the reader get sharp edges, the engine a tiny image to decode and embed.
@@ -21,45 +17,24 @@ QR_SCALE = 1
 QR_MASK = 2
 
 
-class RefusedURL(ValueError):
-    """A resource the PDF engine may not fetch (WeasyPrint leaves it out and goes on)."""
-
-
-class StaticOnlyFetcher(URLFetcher):
-    """Serve data: URIs and files under one folder; refuse everything else.
-
-    A directory prints what contributors wrote: nothing in it may make the server fetch a
-    remote address (server-side request forgery) or read a file outside its static folder.
-    """
-
-    def __init__(self, root: str | Path):
-        super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
-        self.root = Path(root).resolve()
-
-    def fetch(self, url, headers=None):
-        if url.startswith("data:"):
-            return super().fetch(url, headers)
-        if url.startswith("file:"):
-            path = Path(url2pathname(urlsplit(url).path)).resolve()
-            if path.is_relative_to(self.root) and path.is_file():
-                content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
-        log.warning("PDF resource refused: %.200s", url)
-        raise RefusedURL(url)
-
-
 def render_pdf(html: str) -> bytes:
     """The PDF of a page whose relative links point into the app's static folder."""
-    static = Path(current_app.static_folder)
-    document = HTML(string=html, base_url=static.as_uri() + "/",
-                    url_fetcher=StaticOnlyFetcher(static))
-    # The engine makes hundreds of thousands of boxes and styles: the cyclic collector would
-    # walk them over and over (a fifth of the time). Refcounting frees them all the same.
-    gc.disable()
-    try:
-        return document.write_pdf()
-    finally:
-        gc.enable()
+    from app.web.pdf_engine import render
+
+    return render(html, current_app.static_folder)
+
+
+def pdf_renderer(parts: int):
+    """Processes to render a PDF in `parts` parts at once, starting now (a context manager
+    whose `render(pages, footers)` gives the PDF: `app.web.pdf_parts.PartRenderer`)."""
+    from app.web.pdf_parts import PartRenderer
+
+    return PartRenderer(parts, current_app.static_folder)
+
+
+def pdf_processes() -> int:
+    """How many processes may render one PDF (PDF_PROCESSES, else one per CPU)."""
+    return max(1, int(current_app.config.get("PDF_PROCESSES") or os.cpu_count() or 1))
 
 
 def qr_data_uri(url: str) -> str:
