@@ -143,10 +143,10 @@ def sections(*sizes: int) -> list[Section]:
 
 
 def test_parts_are_cut_between_categories_when_one_is_near():
-    directory = type("Directory", (), {"sections": sections(100, 150, 110, 140), "count": 500})
+    directory = type("Directory", (), {"sections": sections(100, 130, 130, 140), "count": 500})
     parts = directory_parts.directory_parts(directory, 2)
     assert [[len(section.entries) for section in part.sections] for part in parts] == \
-        [[100, 150], [110, 140]]
+        [[100, 130], [130, 140]]
     assert [part.cover for part in parts] == [True, False]
     assert not any(section.continued for part in parts for section in part.sections)
 

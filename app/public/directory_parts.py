@@ -11,10 +11,12 @@ from dataclasses import dataclass, replace
 
 from app.public.directory import Directory, Section
 
-# Rough costs in entries' worth of rendering time (an entry is about 15 ms of one CPU): the
-# cover and the map; what a render process spends starting (Python, the app's package and the
-# engine: about a second) beyond what this one spends meanwhile getting the parts ready.
-COVER_COST = 35
+# Rough costs in entries' worth of rendering time (an entry is about 15 ms of one CPU),
+# measured on 500 entries: the cover and the map (whose hundreds of numbered points take about
+# a second to lay out and draw); what a render process spends starting (Python, the app's
+# package and the engine: about a second) beyond what this one spends meanwhile getting the
+# parts ready (importing the engine too, building the entries' QR codes and HTML).
+COVER_COST = 70
 START_COST = 10
 # The fewest entries worth a process: fewer would cost more CPU to start than they save.
 MIN_PART_ENTRIES = 100
