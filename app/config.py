@@ -97,7 +97,8 @@ def from_environment(instance_path: Path) -> dict:
         "MAP_CLIENT_POINTS_MAX": int(env.get("MAP_CLIENT_POINTS_MAX", 20_000)),
         # Printed directories (PDF): beyond this many entries the visitor is asked to narrow.
         "PDF_MAX_ENTRIES": int(env.get("PDF_MAX_ENTRIES", 1000)),
-        # How many processes render one long directory at once (0: one per CPU; 1: this one).
+        # How many processes render one long directory at once (0: one per idle CPU; 1: the
+        # request's own only).
         "PDF_PROCESSES": int(env.get("PDF_PROCESSES", 0)),
         # Development (`make run`): a thread of the server runs the periodic jobs every
         # JOBS_IN_PROCESS_SECONDS. Off by default: production runs `flask jobs run` from a timer.

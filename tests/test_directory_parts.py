@@ -3,6 +3,7 @@ footer counts through the whole, the outline and links are those of a directory 
 QR codes still decode; the engine is not loaded by the app until a PDF is rendered."""
 
 import io
+import os
 import re
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from pypdf import PdfReader
 from app.public import directory_parts
 from app.public.directory import Section
 from app.public.directory_parts import cut_sections, part_count
+from app.web.pdf import pdf_processes
 from tests.factories import make_initiative
 from tests.test_directories import page_url, qr_codes
 
@@ -165,6 +167,16 @@ def test_small_directories_and_one_process_are_printed_whole():
     assert part_count(500, 1) == 1
     assert part_count(500, 2) == 2
     assert part_count(500, 16) == 5  # no part under about 100 entries
+
+
+@pytest.mark.parametrize(("setting", "load", "processes"), [
+    (0, 0.2, 4), (0, 1.6, 2), (0, 3.9, 1), (0, 12.0, 1), (3, 12.0, 3), (1, 0.0, 1)])
+def test_processes_follow_the_setting_else_the_idle_cpus(app, monkeypatch, setting, load,
+                                                         processes):
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    app.config["PDF_PROCESSES"] = setting
+    assert pdf_processes() == processes
 
 
 def test_creating_the_app_does_not_load_the_pdf_engine(database_url):

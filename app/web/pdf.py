@@ -33,8 +33,14 @@ def pdf_renderer(parts: int):
 
 
 def pdf_processes() -> int:
-    """How many processes may render one PDF (PDF_PROCESSES, else one per CPU)."""
-    return max(1, int(current_app.config.get("PDF_PROCESSES") or os.cpu_count() or 1))
+    """How many processes may render one PDF: PDF_PROCESSES, else one per idle CPU (the CPUs
+    less the last minute's load average, at least one). On a busy machine more processes
+    would only share the same CPUs, and a PDF in parts costs about a third more work."""
+    configured = int(current_app.config.get("PDF_PROCESSES") or 0)
+    if configured > 0:
+        return configured
+    cpus = os.cpu_count() or 1
+    return max(1, min(cpus, round(cpus - os.getloadavg()[0])))
 
 
 def qr_data_uri(url: str) -> str:
