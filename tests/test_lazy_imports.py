@@ -8,8 +8,9 @@ import sys
 from tests.conftest import PROJECT_ROOT
 
 # Each weighs 10 to 75 MB per process (folium brings pandas; geopandas and pyogrio, GDAL;
-# feedgen, lxml): only the code that draws a map, writes a GeoPackage or a feed imports them.
-HEAVY = ("folium", "branca", "pandas", "geopandas", "pyogrio", "feedgen")
+# feedgen, lxml; WeasyPrint): only the code drawing a map or writing a GeoPackage, a feed or
+# a PDF imports them.
+HEAVY = ("folium", "branca", "pandas", "geopandas", "pyogrio", "feedgen", "weasyprint")
 PROBE = """
 import sys
 from app import create_app
