@@ -97,6 +97,26 @@ def test_api_detail_reads_links_only_for_initiatives_that_have_some(client, part
     assert (linked["inspired_by"], linked["inspired"]) == ([], [])
 
 
+def test_a_page_render_reads_links_and_dossiers_only_when_its_stamp_has_some(client,
+                                                                           parthenay):
+    """Most initiatives have no lineage and no dossier: their page's stamp already says so,
+    and rendering it asks nothing more of them (a render per worker and page at 1M)."""
+    model_id, copy_id = (initiative.id for initiative in parthenay)
+    client.get("/")  # the app's first request: its set-up
+    with recorded_statements() as alone:
+        page = client.get(f"/initiatives/{model_id}", follow_redirects=True)
+    assert page.status_code == 200
+    beyond_stamp = [s for s in alone if "public_feature" not in s]  # the stamp reads both
+    assert not [s for s in beyond_stamp if "initiative_lineage" in s]
+    assert not [s for s in beyond_stamp if "dossier_initiatives" in s]
+    link(db.session.get(Initiative, copy_id), model_id)
+    with recorded_statements() as linked:
+        page = client.get(f"/initiatives/{model_id}", follow_redirects=True)
+    assert "Centre d&#39;appel de Châtillon" in page.get_data(as_text=True)
+    assert len([s for s in linked if "initiative_lineage" in s]) == len(
+        [s for s in alone if "initiative_lineage" in s]) + 2  # now read both ways
+
+
 def test_moderator_edits_the_lineage_with_clear_errors(client, accounts):
     model = make_initiative("Centre d'appel de Parthenay", status="published")
     copy = make_initiative("Centre d'appel de Cluny", status="published")

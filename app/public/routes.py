@@ -11,12 +11,12 @@ from app.config import setting
 from app.initiatives.dossiers import dossiers_of
 from app.initiatives.freshness import stale_cutoff
 from app.initiatives.licence import DATA_LICENCE
-from app.initiatives.lineage import lineage_of
+from app.initiatives.lineage import Lineage, lineage_of
 from app.initiatives.paths import initiative_slug
 from app.public import bp
 from app.public.browse import browse, canonical_redirect
 from app.public.feeds import feed_response
-from app.public.initiative_page import json_ld, page_stamp, territory_links
+from app.public.initiative_page import PageStamp, json_ld, page_stamp, territory_links
 from app.public.near import distance_label, map_bounds
 from app.public.query import filter_args, read_filters
 from app.public.scope_panel import whole_territory_sections, wider_sections
@@ -108,24 +108,25 @@ def initiative(initiative_id: int, slug: str | None = None):
     if slug != initiative_slug(stamp.name):
         return redirect(page_url(stamp) + query_string(request.args), 302)
     if stamp.digest is None:
-        return initiative_page(initiative_id)
+        return initiative_page(stamp)
     # Opening hours make the page change with the day and the hour ("ouvert maintenant"),
     # the day's cutoff its "à vérifier" mark.
     return cached_page(("initiative", stamp.id, stamp.digest, *hours_state_key(stamp.hours),
                         stale_cutoff()),
-                       lambda: initiative_page(initiative_id))
+                       lambda: initiative_page(stamp))
 
 
-def initiative_page(initiative_id: int) -> str:
-    """Render an initiative's page from its row."""
-    found = public_initiative(initiative_id)
+def initiative_page(stamp: PageStamp) -> str:
+    """Render an initiative's page from its row; its stamp tells which links to look up."""
+    found = public_initiative(stamp.id)
     if found is None:  # unpublished since its stamp was read
         abort(404, _("Aucune initiative publiée ne porte ce numéro."))
     return render_template(
         "public/initiative.html", initiative=found,
         description=render_markdown(found.description),
         territory=territory_links(found), json_ld=json_ld(found), place=place_view(found),
-        dossiers=dossiers_of(found.id), lineage=lineage_of(found.id),
+        dossiers=dossiers_of(found.id) if stamp.in_dossiers else [],
+        lineage=lineage_of(found.id) if stamp.linked else Lineage([], []),
         map=initiative_map(found, _("Localisation de l'initiative")),
     )
 
