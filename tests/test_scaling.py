@@ -17,7 +17,8 @@ from tests.factories import make_initiative
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REDIS_SERVER = Path("/usr/bin/redis-server")
-CACHED_ANSWERS = ("/api/v1/initiatives", "/api/v1/map/points", "/initiatives")
+CACHED_ANSWERS = ("/api/v1/initiatives", "/api/v1/map/points", "/api/v1/map/tiles/0/0/0.json",
+                  "/initiatives")
 
 
 def answers(client) -> dict[str, tuple[str | None, str]]:

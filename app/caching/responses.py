@@ -1,5 +1,6 @@
 """HTTP validators (ETag, Last-Modified, 304) and the per-worker cache of built bodies."""
 
+import time
 from collections.abc import Callable, Iterator
 
 from flask import Response, current_app, request, stream_with_context
@@ -14,6 +15,7 @@ from app.web.http import GEOJSON
 # Per worker: the memory budget is 300 MB a worker at 100,000 initiatives (BENCHMARKS.md).
 CACHE_BYTES = 64 * 1024 * 1024
 KEPT_HEADERS = ("Link", "Content-Disposition")
+SHARED_MIN_SECONDS = 0.05  # a small body built faster stays in the worker's memory only
 
 
 def response_cache() -> BoundedCache:
@@ -103,6 +105,41 @@ def conditional_built_file(fp: Fingerprint, key: str, build: Callable[[], tuple[
         for _chunk in files.tee(key, mimetype, headers, [body]):
             pass  # the file is written by a thread of its own
     return with_validators(Response(body, mimetype=mimetype, headers=headers), fp, max_age)
+
+
+def conditional_shared(fp: Fingerprint, key: str, build: Callable[[], bytes], mimetype: str,
+                       max_age: int = 60) -> Response:
+    """conditional() for small bodies costly to build (a map tile at a million rows): kept
+    in the worker's memory and in the page files, so the other workers and a restarted
+    server read it instead of building it again. The key must say everything the body
+    depends on (see app.caching.page_files)."""
+    if not is_resource_modified(request.environ, etag=fp.etag, last_modified=fp.last_modified):
+        return with_validators(Response(status=304), fp, max_age)
+    cache = response_cache()
+    body = cache.get(key)
+    if body is None:
+        body = shared_body(key, build, mimetype)
+        cache.put(key, body)
+    return with_validators(Response(body, mimetype=mimetype), fp, max_age)
+
+
+def shared_body(key: str, build: Callable[[], bytes], mimetype: str) -> bytes:
+    """The body of the page file of this key, or built now and written to one."""
+    files = page_files()
+    stored = files.open(key) if files is not None else None
+    if stored is not None:
+        with stored.file as file:
+            body = file.read(stored.length)
+        if len(body) == stored.length:
+            return body
+    started = time.perf_counter()
+    body = build()
+    # Only a body slow to build is worth a file: the cheap ones would crowd the directory
+    # that each new file's eviction scans.
+    if files is not None and time.perf_counter() - started >= SHARED_MIN_SECONDS:
+        for _chunk in files.tee(key, mimetype, {}, [body]):
+            pass  # the file is written by a thread of its own
+    return body
 
 
 def sent_file(stored: StoredPage) -> Response:
