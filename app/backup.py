@@ -24,6 +24,7 @@ from flask import current_app
 from sqlalchemy.engine import URL
 
 from app.extensions import db
+from app.initiatives.data_versions import draw_epoch
 
 APPLICATION_ID = 0x4D41494C  # "MAIL", in the SQLite header of our backups
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -68,6 +69,7 @@ def restore(source: Path) -> BackupInfo:
     else:
         version = postgres_restore(source, db.engine.url)
     db.engine.dispose()  # no pooled connection keeps the old database's state
+    draw_epoch()
     return BackupInfo(source, source.stat().st_size, version)
 
 

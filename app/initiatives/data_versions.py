@@ -19,11 +19,15 @@ A SQLite batch migration that rebuilds one of these tables drops its triggers: i
 create them again (tests/test_data_versions.py checks every write at the head).
 """
 
+import secrets
+
 import sqlalchemy as sa
 
 from app.database import single_read
+from app.extensions import db
 
 SLOTS = 8
+EPOCH_SLOT = -1
 WATCHED = ("initiatives", "initiative_themes", "themes", "actors", "initiative_partners",
            "dossiers", "dossier_initiatives")
 data_versions = sa.table("data_versions", sa.column("slot"), sa.column("version"))
@@ -34,3 +38,13 @@ def data_version() -> str:
     """The current version of the public data, as text: the epoch, then each slot's count."""
     with single_read() as connection:
         return ".".join(str(version) for version in connection.scalars(READ))
+
+
+def draw_epoch() -> None:
+    """Give the database a new epoch: after a restore its versions would go again through
+    numbers the replaced data had, whose tiles may be kept in the page files."""
+    with db.engine.begin() as connection:
+        if sa.inspect(connection).has_table("data_versions"):
+            connection.execute(data_versions.update()
+                               .where(data_versions.c.slot == EPOCH_SLOT)
+                               .values(version=secrets.randbits(62)))

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from app.database import write_transaction
 from app.extensions import db
+from app.initiatives.data_versions import data_version
 from app.models import Initiative, User
 from tests.conftest import PROJECT_ROOT, make_app
 from tests.factories import make_initiative
@@ -48,6 +49,19 @@ def test_backup_then_restore_gives_back_every_row(app, runner, seeded, accounts,
         with sqlite3.connect(db.engine.url.database) as live:
             assert live.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             assert live.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_restored_database_never_takes_a_data_version_seen_before(
+        app, runner, seeded, tmp_path):
+    target = tmp_path / "sauvegarde.db"
+    at_backup = data_version()
+    assert runner.invoke(args=["backup", "-o", str(target)]).exit_code == 0
+    make_initiative("Écrite après la sauvegarde", status="published")
+    after_write = data_version()
+    assert runner.invoke(args=["restore", str(target), "--yes"]).exit_code == 0
+    restored = data_version()
+    make_initiative("Écrite après la restauration", status="published")
+    assert len({at_backup, after_write, restored, data_version()}) == 4
 
 
 def test_restore_asks_before_replacing_the_database(runner, seeded, tmp_path):
