@@ -1,13 +1,15 @@
 """Every cache of the app: what each keeps, where, and for how long.
 
 Nothing is ever invalidated: a key says everything its value depends on (a fingerprint of
-the rows, app.initiatives.fingerprints; the URL, host and language), so a change makes new
+the rows, app.initiatives.fingerprints, or the data version, app.initiatives.data_versions;
+the URL, host and language), so a change makes new
 keys and the stale ones age out.
 
 Per worker process, in memory: `bounded.app_cache(name, budget)`, one `BoundedCache` per
 name in the running app's extensions, least recently used dropped first beyond its budget.
 - "responses" (`responses.py`, 64 MB, RESPONSE_CACHE_BYTES): built API bodies, small
-  exports and the lists' Atom feeds (app.public.feeds), by ETag and site root (`conditional`).
+  exports and the lists' Atom feeds (app.public.feeds), by ETag and site root (`conditional`);
+  map tiles by their key (`conditional_shared`: the data version, tile, filters, database).
 - "pages" (`pages.py`, 16 MB, PAGE_CACHE_BYTES): initiative pages for anonymous visitors,
   by the page's stamp, URL, host and language, with a nonce placeholder.
 - "facets", "area_counts" (app.public.services, 256 entries each): the list's and map's
@@ -20,7 +22,8 @@ name in the running app's extensions, least recently used dropped first beyond i
 Shared by the workers, on disk: `page_files.py` (512 MB under instance/cache/api-pages,
 API_PAGE_FILES_*): large collection pages, written once while streamed, and printed
 directories (app.public.directory_routes, by ETag of their rows and URL, layout, language and
-day, site and database), written once built; sent with sendfile, kept across restarts, least
+day, site and database), written once built, and map tiles slower than 50 ms to build
+(app.api.tiles, by data version, tile, filters and database); sent with sendfile, kept across restarts, least
 recently used removed beyond the budget.
 
 In the clients and proxies: `responses.py` gives every API, export and feed answer its ETag

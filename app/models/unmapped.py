@@ -1,7 +1,8 @@
 """What the migrations build beside the model, which autogenerate must neither drop nor add:
-the spatial side of each dialect, the list's sort keys and expression indexes."""
+the spatial side of each dialect, the list's sort keys and expression indexes, the data version."""
 
-UNMAPPED_TABLES = ("initiatives_rtree", "spatial_ref_sys")
+# data_versions: bumped by triggers, read by app.initiatives.data_versions.
+UNMAPPED_TABLES = ("initiatives_rtree", "spatial_ref_sys", "data_versions")
 # Computed by the database (the PostGIS point, the list's sort keys).
 UNMAPPED_COLUMNS = {("initiatives", "geom"), ("initiatives", "sort_name"),
                     ("initiatives", "commune_sort")}
