@@ -80,24 +80,31 @@
     return found;
   };
 
-  /* Show the entries of the tiles in view as soon as they come, then those of the margin
-     kept for smooth panning (unless the map moved on meanwhile). */
+  /* Show the entries of each tile in view as soon as its answer comes, then those of the
+     margin kept for smooth panning (unless the map moved on meanwhile). Markers of tiles no
+     longer wanted go once every wanted answer came, so none blinks out and back. */
   TileLayer.prototype.update = function () {
     var self = this;
     var zoom = Math.round(this.map.getZoom());
     var generation = ++this.generation;
     function show(padding) {
+      var arrived = [];
       var wanted = self.tilesInView(zoom, padding).map(function (t) {
-        return self.load(t[0], t[1], t[2]);
+        return self.load(t[0], t[1], t[2]).then(function (tile) {
+          arrived.push(tile);
+          if (generation === self.generation) { self.draw(zoom, arrived, false); }
+          return tile;
+        });
       });
       return Promise.all(wanted).then(function (tiles) {
-        if (generation === self.generation) { self.draw(zoom, tiles); }
+        if (generation === self.generation) { self.draw(zoom, tiles, true); }
       });
     }
     return show(0).then(function () { return show(self.parts.VIEW_PADDING); });
   };
 
-  TileLayer.prototype.draw = function (zoom, tiles) {
+  /* Add the tiles' markers not shown yet; with prune, remove those of other tiles. */
+  TileLayer.prototype.draw = function (zoom, tiles, prune) {
     var self = this;
     if (zoom !== this.zoom) {
       this.group.clearLayers();
@@ -123,10 +130,12 @@
       });
     });
     this.shown.forEach(function (marker, key) {
-      if (!next.has(key)) { self.group.removeLayer(marker); }
+      if (!next.has(key)) {
+        if (prune) { self.group.removeLayer(marker); } else { next.set(key, marker); }
+      }
     });
     this.shown = next;
-    if (this.focusIn) {
+    if (prune && this.focusIn) {
       this.parts.focusFirstIn(this.map, this.shown, this.focusIn);
       this.focusIn = null;
     }

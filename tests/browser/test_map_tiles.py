@@ -123,3 +123,33 @@ def test_the_embed_and_the_view_in_the_address_work_on_tiles(page):
     assert tile_zooms(page) >= {0, 9}
     page.goto(page.base_url + "/embed")
     assert wait_for_map(page) == SEEDED
+
+
+def held_requests(page, held: list, settle_ms: int = 300) -> int:
+    """Wait until no new tile request is held for settle_ms; how many are held."""
+    count = -1
+    while count != len(held):
+        count = len(held)
+        page.wait_for_timeout(settle_ms)
+    return count
+
+
+def test_each_tile_is_drawn_as_soon_as_its_answer_comes(page):
+    """The view's tiles answer one by one (held, then let through): the markers grow with
+    each answer, not all at once after the slowest."""
+    held: list = []
+    page.route(re.compile(r"/api/v1/map/tiles/6/"), held.append)
+    page.goto(page.base_url + "/#map=6/47.0000/2.0000")
+    assert held_requests(page, held) > 1
+    totals = []
+    for route in list(held):
+        route.continue_()
+        page.wait_for_timeout(150)
+        totals.append(visible_total(page))
+    while len(held) > len(totals):  # the margin's tiles, asked once the view's came
+        held[len(totals)].continue_()
+        totals.append(None)
+        held_requests(page, held, 150)
+    final = visible_total(page)
+    assert final > 0
+    assert any(0 < total < final for total in totals if total is not None), totals
