@@ -23,8 +23,8 @@ Shared by the workers, on disk: `page_files.py` (512 MB under instance/cache/api
 API_PAGE_FILES_*): large collection pages, written once while streamed, and printed
 directories (app.public.directory_routes, by ETag of their rows and URL, layout, language and
 day, site and database), written once built, and map tiles slower than 50 ms to build
-(app.api.tiles, by data version, tile, filters and database); sent with sendfile, kept across restarts, least
-recently used removed beyond the budget.
+(app.api.tiles, by data version, tile, filters and database); sent with sendfile, kept
+across restarts, least recently used removed beyond the budget.
 
 In the clients and proxies: `responses.py` gives every API, export and feed answer its ETag
 and Last-Modified, and answers 304 before loading a row (max-age 60 s for the data, 300 s for
