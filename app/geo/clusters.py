@@ -18,7 +18,7 @@ from app.extensions import db
 from app.filters import Filters
 from app.geo.points import main_theme_rank, top_categories
 from app.geo.spatial import bbox_clause, select_initiatives
-from app.geo.tiles import MAX_ZOOM, Tile, cell_columns, in_tile
+from app.geo.tiles import MAX_ZOOM, Tile, cell_columns, in_tile, stored_shift
 from app.models import Initiative
 
 # Centres need no more than a metre; points keep the API's six decimals (RFC 7946).
@@ -28,18 +28,23 @@ POINT_DECIMALS = 6
 LIST_LIMIT = 10
 
 
-def tile_statement(filters: Filters, tile: Tile) -> Select:
+def tile_statement(filters: Filters, tile: Tile, stored: bool = True) -> Select:
     """The public initiatives matching the filters whose point lies in the tile.
 
-    Those covering a whole territory have no point: they are in the map's side panel.
+    Up to zoom 11 the index of the stored cells narrows the rows (app.geo.tiles), past it
+    the spatial index; stored=False takes the spatial index and computed cells whatever the
+    zoom (the tests compare both). Those covering a whole territory have no point: they are
+    in the map's side panel.
     """
-    return (select_initiatives(filters).where(Initiative.lon.is_not(None))
-            .where(bbox_clause(tile.box())).where(in_tile(tile)))
+    stmt = select_initiatives(filters).where(Initiative.lon.is_not(None))
+    if not stored or stored_shift(tile) is None:
+        stmt = stmt.where(bbox_clause(tile.box()))
+    return stmt.where(in_tile(tile, stored))
 
 
-def tile_clusters(filters: Filters, tile: Tile) -> bytes:
+def tile_clusters(filters: Filters, tile: Tile, stored: bool = True) -> bytes:
     """The tile's cells as JSON: {"count", "clusters": [...], "points": [...]}."""
-    cells = cell_rows(filters, tile)
+    cells = cell_rows(filters, tile, stored)
     clusters = [cluster(cell, filters, tile) for cell in cells if cell.count > 1]
     points = named_points([cell.first_id for cell in cells if cell.count == 1])
     return orjson.dumps({"z": tile.z, "x": tile.x, "y": tile.y,
@@ -47,10 +52,10 @@ def tile_clusters(filters: Filters, tile: Tile) -> bytes:
                          "clusters": clusters, "points": points})
 
 
-def cell_rows(filters: Filters, tile: Tile) -> list[sa.Row]:
+def cell_rows(filters: Filters, tile: Tile, stored: bool = True) -> list[sa.Row]:
     """Per non-empty cell: count, first id, mean position and extent, in one grouped query."""
-    column, row = cell_columns(tile)
-    rows = tile_statement(filters, tile).order_by(None).with_only_columns(
+    column, row = cell_columns(tile, stored)
+    rows = tile_statement(filters, tile, stored).order_by(None).with_only_columns(
         Initiative.id.label("id"), Initiative.lon.label("lon"), Initiative.lat.label("lat"),
         column.label("cell_column"), row.label("cell_row")).subquery()
     return list(db.session.execute(sa.select(

@@ -15,6 +15,13 @@ from app.extensions import db
 from app.models import Initiative
 
 CELLS_PER_TILE = 4
+# The finest grid stored per initiative (migration e5a1c8f3d9b6: generated columns map_column
+# and map_row, indexed): 2**13 cells across the world, those of the tiles of zoom 11. A tile
+# at that zoom or less reads its cells there, shifted right, instead of computing them.
+STORED_CELL_LEVEL = 13
+STORED_MAX_ZOOM = STORED_CELL_LEVEL - 2  # log2(CELLS_PER_TILE)
+map_column = sa.literal_column("initiatives.map_column", sa.Integer)
+map_row = sa.literal_column("initiatives.map_row", sa.Integer)
 MAX_ZOOM = 18  # app.geo.maps.MAX_ZOOM: a street; no map of ours goes closer
 # Web Mercator stops short of the poles: the latitude of a square world.
 MAX_LAT = math.degrees(math.atan(math.sinh(math.pi)))
@@ -70,9 +77,27 @@ def whole_number(param: str, text: str, highest: int) -> int:
     return int(text)
 
 
-def cell_columns(tile: Tile) -> tuple[sa.ColumnElement[int], sa.ColumnElement[int]]:
-    """Each initiative's cell at the tile's zoom: column and row in the world's grid."""
-    cells = tile.cells_per_world
+def stored_shift(tile: Tile) -> int | None:
+    """How far the stored cells shift right to the tile's (None: finer than stored)."""
+    return STORED_MAX_ZOOM - tile.z if tile.z <= STORED_MAX_ZOOM else None
+
+
+def cell_columns(tile: Tile, stored: bool = True) -> tuple[sa.ColumnElement[int],
+                                                          sa.ColumnElement[int]]:
+    """Each initiative's cell at the tile's zoom: column and row in the world's grid.
+
+    From the stored cells when they are as fine or finer (stored=False: computed, as the
+    finer zooms are). Both give the same cell: the stored one is the same double scaled by
+    a power of two, which is exact, rounded down, and shifting rounds down again.
+    """
+    shift = stored_shift(tile) if stored else None
+    if shift is not None:
+        return map_column.op(">>")(shift), map_row.op(">>")(shift)
+    return computed_cells(tile.cells_per_world)
+
+
+def computed_cells(cells: int) -> tuple[sa.ColumnElement[int], sa.ColumnElement[int]]:
+    """Each initiative's cell in a grid of `cells` across the world, computed per row."""
     # Clamped: the database may test the cell before the box, and ln(0) fails on PostgreSQL.
     lat = sa.func.radians(clamped(Initiative.lat, MAX_LAT))
     mercator = sa.func.ln(sa.func.tan(lat / 2 + math.pi / 4))  # y on a sphere of radius 1
@@ -88,9 +113,18 @@ def clamped(column: sa.ColumnElement[float], limit: float) -> sa.ColumnElement[f
     return sa.func.min(sa.func.max(column, -limit), limit)  # SQLite's scalar min and max
 
 
-def in_tile(tile: Tile) -> sa.ColumnElement[bool]:
-    """Whether an initiative's cell lies in the tile (the box of the index is wider)."""
-    column, row = cell_columns(tile)
+def in_tile(tile: Tile, stored: bool = True) -> sa.ColumnElement[bool]:
+    """Whether an initiative's cell lies in the tile (the box of the index is wider).
+
+    With the stored cells, a range of them, which their index answers alone.
+    """
     first_column, first_row = tile.x * CELLS_PER_TILE, tile.y * CELLS_PER_TILE
+    shift = stored_shift(tile) if stored else None
+    if shift is not None:
+        return sa.and_(map_column.between(first_column << shift,
+                                          ((first_column + CELLS_PER_TILE) << shift) - 1),
+                       map_row.between(first_row << shift,
+                                       ((first_row + CELLS_PER_TILE) << shift) - 1))
+    column, row = cell_columns(tile, stored=False)
     return sa.and_(column.between(first_column, first_column + CELLS_PER_TILE - 1),
                    row.between(first_row, first_row + CELLS_PER_TILE - 1))

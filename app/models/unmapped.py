@@ -5,10 +5,11 @@ the spatial side of each dialect, the list's sort keys and expression indexes, t
 UNMAPPED_TABLES = ("initiatives_rtree", "spatial_ref_sys", "data_versions")
 # Computed by the database (the PostGIS point, the list's sort keys).
 UNMAPPED_COLUMNS = {("initiatives", "geom"), ("initiatives", "sort_name"),
-                    ("initiatives", "commune_sort")}
+                    ("initiatives", "commune_sort"), ("initiatives", "map_column"),
+                    ("initiatives", "map_row")}
 UNMAPPED_INDEXES = {"ix_initiatives_geom", "ix_initiatives_sort_name",
                     "ix_initiatives_sort_commune", "ix_initiatives_sort_updated",
-                    "ix_initiatives_website_lower"}
+                    "ix_initiatives_website_lower", "ix_initiatives_map_cells"}
 
 
 def include_object(object, name, type_, reflected, compare_to):  # noqa: A002 - Alembic's name
