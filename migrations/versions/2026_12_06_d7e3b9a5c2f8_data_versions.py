@@ -4,7 +4,7 @@ The map's tiles take their ETag from it: one read of a few rows instead of an ag
 over every row of the tile (app.initiatives.data_versions).
 
 Revision ID: d7e3b9a5c2f8
-Revises: c4e9a2d7f1b3
+Revises: d5b1e8f3a2c7
 Create Date: 2026-12-06 06:00:00.000000
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd7e3b9a5c2f8'
-down_revision = 'c4e9a2d7f1b3'
+down_revision = 'd5b1e8f3a2c7'
 branch_labels = None
 depends_on = None
 
