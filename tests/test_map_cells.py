@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 from app.database import write_transaction
 from app.extensions import db
 from app.filters import parse_filters
-from app.geo.clusters import tile_clusters, tile_statement
+from app.geo.clusters import cell_statement, tile_clusters
 from app.geo.spatial import explain
 from app.geo.tiles import MAX_LAT, STORED_MAX_ZOOM, Tile, cell_columns
 from app.models import Initiative, Theme
@@ -91,5 +91,5 @@ def test_a_moved_or_unpublished_initiative_leaves_its_stored_cell(scattered):
 def test_a_low_zoom_tile_is_read_from_the_index_of_the_stored_cells(scattered):
     if db.engine.dialect.name == "postgresql":  # a few hundred rows: a scan is cheaper there
         db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
-    plan = explain(tile_statement(parse_filters(MultiDict()), Tile(5, 16, 11)))
+    plan = explain(cell_statement(parse_filters(MultiDict()), Tile(5, 16, 11)))
     assert "ix_initiatives_map_cells" in plan, plan

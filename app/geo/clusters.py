@@ -54,17 +54,22 @@ def tile_clusters(filters: Filters, tile: Tile, stored: bool = True) -> bytes:
 
 def cell_rows(filters: Filters, tile: Tile, stored: bool = True) -> list[sa.Row]:
     """Per non-empty cell: count, first id, mean position and extent, in one grouped query."""
+    return list(db.session.execute(cell_statement(filters, tile, stored)))
+
+
+def cell_statement(filters: Filters, tile: Tile, stored: bool = True) -> Select:
+    """The grouped query of cell_rows."""
     column, row = cell_columns(tile, stored)
     rows = tile_statement(filters, tile, stored).order_by(None).with_only_columns(
         Initiative.id.label("id"), Initiative.lon.label("lon"), Initiative.lat.label("lat"),
         column.label("cell_column"), row.label("cell_row")).subquery()
-    return list(db.session.execute(sa.select(
+    return (sa.select(
         sa.func.count().label("count"), sa.func.min(rows.c.id).label("first_id"),
         sa.func.avg(rows.c.lon).label("lon"), sa.func.avg(rows.c.lat).label("lat"),
         sa.func.min(rows.c.lon).label("west"), sa.func.min(rows.c.lat).label("south"),
         sa.func.max(rows.c.lon).label("east"), sa.func.max(rows.c.lat).label("north"),
     ).group_by(rows.c.cell_column, rows.c.cell_row)
-        .order_by(rows.c.cell_row, rows.c.cell_column)))
+        .order_by(rows.c.cell_row, rows.c.cell_column))
 
 
 def cluster(cell: sa.Row, filters: Filters, tile: Tile) -> dict[str, Any]:

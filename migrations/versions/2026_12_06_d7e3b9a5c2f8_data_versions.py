@@ -27,7 +27,7 @@ WATCHED = ('initiatives', 'initiative_themes', 'themes', 'actors', 'initiative_p
 # Once per transaction, on the slot of its transaction id: concurrent writers seldom wait
 # for one another's row, and a bulk write of a million rows bumps once.
 PG_FUNCTION = """
-CREATE FUNCTION maillage_bump_data_version() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION maillage_bump_data_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF current_setting('maillage.data_version_bumped', true) IS DISTINCT FROM 'on' THEN
         UPDATE data_versions SET version = version + 1
