@@ -138,7 +138,7 @@ def test_each_tile_is_drawn_as_soon_as_its_answer_comes(page):
     """The view's tiles answer one by one (held, then let through): the markers grow with
     each answer, not all at once after the slowest."""
     held: list = []
-    page.route(re.compile(r"/api/v1/map/tiles/6/"), held.append)
+    page.route(re.compile(r"/api/v1/map/tiles/6/"), lambda route: held.append(route))
     page.goto(page.base_url + "/#map=6/47.0000/2.0000")
     assert held_requests(page, held) > 1
     totals = []
