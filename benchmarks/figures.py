@@ -109,14 +109,20 @@ class Run:
         return cls(**data, figures=figures, unavailable=unavailable)
 
 
+MEMORY = "memory"  # the scenario name of every peak-memory figure (benchmarks.context)
+
+
 def merged(earlier: "Run", later: "Run") -> "Run":
     """The earlier run with the scenarios the later one measured replaced by its figures,
     scale by scale and database by database; the later run named among the re-measured."""
-    redone = {(f.scenario, f.database, f.scale) for f in later.figures}
+    # Every scenario adds its own rows to "memory": those are replaced one by one.
+    redone = {(f.scenario, f.database, f.scale) for f in later.figures if f.scenario != MEMORY}
     redone |= {(u.scenario, u.database, u.scale) for u in later.unavailable}
-    kept = [f for f in earlier.figures if (f.scenario, f.database, f.scale) not in redone]
+    measures = {(f.database, f.scale, f.label) for f in later.figures if f.scenario == MEMORY}
+    kept = [f for f in earlier.figures if (f.scenario, f.database, f.scale) not in redone
+            and (f.scenario != MEMORY or (f.database, f.scale, f.label) not in measures)]
     gone = [u for u in earlier.unavailable if (u.scenario, u.database, u.scale) not in redone]
-    what = ", ".join(sorted({f"{s} ({d}, {n:,})" for s, d, n in redone}))
+    what = ", ".join(sorted({f"{s} ({d}, {n:,})" for s, d, n in redone if s != "all"}))
     load = (later.machine.get("load average at start (1/5/15 min)", "?"),
             later.machine.get("load average at end (1/5/15 min)", "?"))
     said = (f"`{later.command}` on {later.machine.get('date', '?')} (load average at start "

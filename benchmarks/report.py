@@ -13,6 +13,7 @@ TITLES = {
     "exports and import": "6. Exports and import",
     "memory": "7. Memory: peak RSS (VmHWM) during each scenario",
     "list pages": "8. List pages by keyset cursor — `/initiatives`",
+    "moderation queue": "8b. Moderation queue by keyset cursor — `/moderation/`",
     "disk": "9. Disk: the database and its indexes",
     "printed directory": "10. Printed directory of 500 entries (PDF)",
     "page weight": "11. Page weight: bytes of a first load without the map",
