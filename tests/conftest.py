@@ -115,9 +115,10 @@ def drop_everything() -> None:
 
 
 @pytest.fixture
-def app(migrated: str):
-    """The app on the session's database, emptied after each test."""
-    app = make_app(migrated)
+def app(migrated: str, tmp_path):
+    """The app on the session's database, emptied after each test; page files of its own,
+    so no test reads what another kept on disk."""
+    app = make_app(migrated, API_PAGE_FILES_DIR=str(tmp_path / "page-files"))
     with app.app_context():
         yield app
         db.session.remove()

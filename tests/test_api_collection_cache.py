@@ -300,3 +300,13 @@ def test_directory_emptied_mid_write_still_sends_the_whole_page(tmp_path):
     assert list(chunks) == [b"two"]
     page_files.settle()
     assert files.open("k") is None
+
+
+def test_small_pages_list_the_directory_once_per_share_of_the_budget(tmp_path, monkeypatch):
+    files = PageFiles(tmp_path, max_bytes=page_files.EVICTION_SHARE * 1000)
+    looks = []
+    monkeypatch.setattr(PageFiles, "evict", lambda self: looks.append(self.directory))
+    monkeypatch.setitem(page_files.WRITTEN_SINCE_EVICTION, tmp_path, 0)
+    for number in range(25):  # 100 bytes each: 1,000 bytes written every ten pages
+        written(files, f"page-{number}", [b"x" * 100])
+    assert looks == [tmp_path, tmp_path]

@@ -1,9 +1,11 @@
 """An initiative's page kept whole for anonymous visitors: always current, never shared wrongly."""
 
 import re
+from pathlib import Path
 
 import pytest
 
+from app.caching import code_stamp, page_files
 from app.caching import pages as page_cache
 from app.caching.bounded import app_cache
 from app.database import write_transaction
@@ -11,6 +13,8 @@ from app.extensions import db
 from app.initiatives.services import update_initiative
 from app.initiatives.themes import save_theme
 from app.models import Initiative, Theme
+from app.public import routes
+from tests.conftest import make_app
 from tests.factories import PARIS, login, make_initiative, recorded_statements
 
 pytestmark = pytest.mark.usefixtures("app")
@@ -43,7 +47,7 @@ def test_each_response_of_a_kept_page_has_its_own_nonce(client, themes):
         assert len(found) == 1, "every script of a response carries the same nonce"
         nonce = found.pop()
         assert f"'nonce-{nonce}'" in response.headers["Content-Security-Policy"]
-        assert page_cache.NONCE_PLACEHOLDER not in html
+        assert page_cache.nonce_placeholder() not in html
         nonces.append(nonce)
     assert nonces[0] != nonces[1]
     assert without_nonces(first.get_data(as_text=True)) == without_nonces(
@@ -65,7 +69,7 @@ def test_a_kept_page_is_byte_for_byte_what_rendering_gives(app, client, themes):
                                     status="published", insee=PARIS, summary="Résumé de test.",
                                     private_email=None).id
     kept = page(client, initiative_id).get_data(as_text=True)
-    app.config["PAGE_CACHE_BYTES"] = 0  # nothing kept: rendered every time
+    app.config.update(PAGE_CACHE_BYTES=0, API_PAGE_FILES_BYTES=0)  # rendered every time
     app.extensions.pop("maillage_cache_pages")
     fresh = page(client, initiative_id).get_data(as_text=True)
     assert without_nonces(kept) == without_nonces(fresh)
@@ -148,3 +152,59 @@ def test_kept_pages_stay_within_their_byte_budget(app, client, themes):
     assert 3 <= len(cache.entries) <= 5
     assert cache.size <= budget
     assert [key[0][1] for key in cache.entries] == ids[-len(cache.entries):]
+
+
+def never_rendered(*_args):
+    raise AssertionError("the page was rendered again")
+
+
+def test_a_page_rendered_by_one_worker_is_read_by_the_others(app, client, themes, migrated,
+                                                             monkeypatch):
+    initiative_id = make_initiative("Réseau solidaire de Cluny", status="published",
+                                    insee=PARIS, private_email=None).id
+    first = page(client, initiative_id)
+    page_files.settle()
+    other = make_app(migrated, API_PAGE_FILES_DIR=app.config["API_PAGE_FILES_DIR"])
+    monkeypatch.setattr(routes, "initiative_page", never_rendered)
+    again = page(other.test_client(), initiative_id)
+    html = again.get_data(as_text=True)
+    assert without_nonces(html) == without_nonces(first.get_data(as_text=True))
+    [nonce] = set(NONCE.findall(html))
+    assert nonce not in first.get_data(as_text=True)
+    assert f"'nonce-{nonce}'" in again.headers["Content-Security-Policy"]
+    assert page_cache.nonce_placeholder() not in html
+
+
+def test_a_page_file_holds_no_nonce_sent(app, client, themes):
+    initiative_id = make_initiative("Visières de Rennes", status="published", insee=PARIS,
+                                    private_email=None).id
+    [nonce] = set(NONCE.findall(page(client, initiative_id).get_data(as_text=True)))
+    page_files.settle()
+    [kept] = Path(app.config["API_PAGE_FILES_DIR"]).glob("*.page")
+    assert nonce.encode() not in kept.read_bytes()
+    assert page_cache.nonce_placeholder().encode() in kept.read_bytes()
+
+
+def test_pages_kept_on_disk_by_other_code_are_rendered_again(app, client, themes, migrated,
+                                                            monkeypatch):
+    initiative_id = make_initiative("Visières de Rennes", status="published", insee=PARIS,
+                                    private_email=None).id
+    page(client, initiative_id)
+    page_files.settle()
+    # A deployment: the same data, the same directory, other templates or views.
+    monkeypatch.setattr(page_cache, "code_stamp", lambda: "another-release")
+    other = make_app(migrated, API_PAGE_FILES_DIR=app.config["API_PAGE_FILES_DIR"])
+    rendered = []
+    monkeypatch.setattr(routes, "initiative_page",
+                        lambda stamp: rendered.append(stamp.id) or "<p>rendered</p>")
+    assert page(other.test_client(), initiative_id).get_data(as_text=True) == "<p>rendered</p>"
+    assert rendered == [initiative_id]
+
+
+def test_the_code_stamp_covers_templates_translations_and_sources():
+    code_stamp.code_stamp.cache_clear()
+    stamp = code_stamp.code_stamp()
+    assert len(stamp) == 16 and stamp == code_stamp.code_stamp()
+    roots = [root for root, _pattern in code_stamp.SOURCES]
+    assert (roots[-1] / "public" / "initiative.html").is_file()
+    assert any(roots[0].rglob("messages.mo")) and (roots[0] / "public" / "routes.py").is_file()

@@ -11,7 +11,8 @@ name in the running app's extensions, least recently used dropped first beyond i
   exports and the lists' Atom feeds (app.public.feeds), by ETag and site root (`conditional`);
   map tiles by their key (`conditional_shared`: the data version, tile, filters, database).
 - "pages" (`pages.py`, 16 MB, PAGE_CACHE_BYTES): initiative pages for anonymous visitors,
-  by the page's stamp, URL, host and language, with a nonce placeholder.
+  by the page's stamp, URL, host and language, with a nonce placeholder; in the page files
+  too, where their key adds the database and the code's stamp (`code_stamp.py`).
 - "facets", "area_counts" (app.public.services, 256 entries each): the list's and map's
   counts by theme and kind, by fingerprint and filters.
 - "territory_maps" (app.public.territory_pages, 16 M characters): rendered choropleths;
@@ -23,8 +24,9 @@ Shared by the workers, on disk: `page_files.py` (512 MB under instance/cache/api
 API_PAGE_FILES_*): large collection pages, written once while streamed, and printed
 directories (app.public.directory_routes, by ETag of their rows and URL, layout, language and
 day, site and database), written once built, and map tiles slower than 50 ms to build
-(app.api.tiles, by data version, tile, filters and database); sent with sendfile, kept
-across restarts, least recently used removed beyond the budget.
+(app.api.tiles, by data version, tile, filters and database), and the kept initiative
+pages; sent with sendfile, kept across restarts, least recently used removed beyond the
+budget (each process lists the directory after writing 1/64 of it).
 
 In the clients and proxies: `responses.py` gives every API, export and feed answer its ETag
 and Last-Modified, and answers 304 before loading a row (max-age 60 s for the data, 300 s for

@@ -41,6 +41,10 @@ DEFAULT_MIN_FEATURES = 500  # about 750 kB: smaller pages stay in the memory cac
 log = logging.getLogger(__name__)
 COMPLETE, ABANDONED = object(), object()  # the end of a page's chunks, for its writer
 WRITERS: set[threading.Thread] = set()  # the page files being written by this process
+# A process lists its directory for eviction after writing 1/64 of the budget (8 MB of the
+# default): the directory may exceed its budget by that much per process meanwhile.
+EVICTION_SHARE = 64
+WRITTEN_SINCE_EVICTION: dict[Path, int] = {}
 
 
 @dataclass
@@ -118,7 +122,7 @@ class PageFiles:
                     writer = None
             if writer is not None:
                 if chunk is COMPLETE and writer.finish(self.path(key)):
-                    self.evict()
+                    self.evict_now_and_then(writer.body_length)
                 else:
                     writer.discard()
         finally:
@@ -137,6 +141,16 @@ class PageFiles:
                              "headers": headers})
         # The length is written over the zeros once known (finish).
         return writer if writer.write(b"0" * LENGTH_DIGITS + b" " + meta + b"\n") else None
+
+    def evict_now_and_then(self, written: int) -> None:
+        """Evict once this process wrote a share of the budget since it last looked: each
+        look lists the whole directory, which holds tens of thousands of kept pages."""
+        pending = WRITTEN_SINCE_EVICTION.get(self.directory, 0) + written
+        if pending < self.max_bytes // EVICTION_SHARE:
+            WRITTEN_SINCE_EVICTION[self.directory] = pending
+            return
+        WRITTEN_SINCE_EVICTION[self.directory] = 0
+        self.evict()
 
     def evict(self) -> None:
         """Remove the least recently used files beyond the byte budget, and dead temporaries."""

@@ -123,8 +123,10 @@ def conditional_shared(fp: Fingerprint, key: str, build: Callable[[], bytes], mi
     return with_validators(Response(body, mimetype=mimetype), fp, max_age)
 
 
-def shared_body(key: str, build: Callable[[], bytes], mimetype: str) -> bytes:
-    """The body of the page file of this key, or built now and written to one."""
+def shared_body(key: str, build: Callable[[], bytes], mimetype: str,
+                min_seconds: float | None = None) -> bytes:
+    """The body of the page file of this key, or built now and written to one when its
+    building took min_seconds (default SHARED_MIN_SECONDS) or more."""
     files = page_files()
     stored = files.open(key) if files is not None else None
     if stored is not None:
@@ -136,7 +138,8 @@ def shared_body(key: str, build: Callable[[], bytes], mimetype: str) -> bytes:
     body = build()
     # Only a body slow to build is worth a file: the cheap ones would crowd the directory
     # that each new file's eviction scans.
-    if files is not None and time.perf_counter() - started >= SHARED_MIN_SECONDS:
+    if files is not None and time.perf_counter() - started >= (
+            SHARED_MIN_SECONDS if min_seconds is None else min_seconds):
         for _chunk in files.tee(key, mimetype, {}, [body]):
             pass  # the file is written by a thread of its own
     return body
