@@ -134,6 +134,16 @@ def empty_tables() -> None:
         else:
             for table in tables:
                 connection.execute(sa.text(f"DELETE FROM {table}"))
+            forget_statistics(connection)
+
+
+def forget_statistics(connection) -> None:
+    """Drop what ANALYZE left in the SQLite file: the next test's plans (several assert an
+    index) must not depend on the statistics of the rows an earlier test had."""
+    if connection.scalar(sa.text(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")):
+        connection.execute(sa.text("DELETE FROM sqlite_stat1"))
+        connection.execute(sa.text("ANALYZE sqlite_master"))  # reload: no statistics
 
 
 @pytest.fixture
