@@ -10,11 +10,14 @@ from flask import Response, request
 from app.api import services
 from app.api.services import PageQuery
 from app.caching import page_files
-from app.caching.responses import conditional, conditional_file
+from app.caching.responses import conditional, conditional_file, kept_response
 from app.extensions import db
 from app.initiatives import stored_features
-from app.initiatives.fingerprints import Fingerprint, fingerprint
+from app.initiatives.fingerprints import Fingerprint, count_up_to, fingerprint
 from app.web.http import GEOJSON, bytes_response
+
+# A minute in caches: a decision shows within a minute, then a revalidation costs a 304.
+MAX_AGE_SECONDS = 60
 
 
 def query_salt(kind: str) -> str:
@@ -26,16 +29,23 @@ def page_response(query: PageQuery, site: str) -> Response:
     """The page of the collection, 304 when the client's copy is current.
 
     A large page is streamed once into a file shared by the workers, then sent from it
-    (app.caching.page_files); a small one is kept in the worker's memory cache.
+    (app.caching.page_files); a small one is kept in the worker's memory cache. Its rows
+    are counted (at most the page's, a limit of 10,000) only when the page is built.
     """
     salt = query_salt("collection")
     fp = fingerprint(query.statement, salt)
     # A page in distance order is bounded by its radius and built whole: its features
     # gain their distance, which no page file stores.
-    if fp.count >= page_files.min_features() and query.distance is None:
-        return conditional_file(fp, page_key(fp, site),
-                                lambda: streamed_page(query, salt, fp, site))
-    return conditional(fp, lambda: whole_page(query, site))
+    if query.distance is None and query.limit >= page_files.min_features():
+        key = page_key(fp, site)
+        kept = kept_response(fp, key, MAX_AGE_SECONDS)
+        if kept is not None:
+            return kept
+        count = count_up_to(query.statement, query.limit + 1)
+        if count >= page_files.min_features():
+            return conditional_file(fp, key, lambda: streamed_page(query, salt, fp, site, count),
+                                    MAX_AGE_SECONDS)
+    return conditional(fp, lambda: whole_page(query, site), MAX_AGE_SECONDS)
 
 
 def whole_page(query: PageQuery, site: str) -> Response:
@@ -53,10 +63,11 @@ def whole_page(query: PageQuery, site: str) -> Response:
     return response
 
 
-def streamed_page(query: PageQuery, salt: str, fp: Fingerprint,
-                  site: str) -> tuple[Iterator[bytes], dict]:
-    """The page's chunks, not read yet, and its headers, for a page file."""
-    number, next_cursor = services.page_bounds(query, fp.count)
+def streamed_page(query: PageQuery, salt: str, fp: Fingerprint, site: str,
+                  count: int) -> tuple[Iterator[bytes], dict]:
+    """The page's chunks, not read yet, and its headers, for a page file (count: its rows,
+    the one more than the page included)."""
+    number, next_cursor = services.page_bounds(query, count)
     links, headers = page_links(next_cursor)
     chunks = page_chunks(query, salt, fp.etag, site,
                          numberReturned=number, next_cursor=next_cursor, links=links)
@@ -102,5 +113,5 @@ def feature_response(feature: bytes, updated_at, site: str) -> Response:
     body = stored_features.with_site(feature, site)
     # One query, no aggregate: the ETag is the hash of the body itself (a theme renamed
     # changes the stored feature without touching the row's version).
-    fp = Fingerprint(1, updated_at, hashlib.sha256(body).hexdigest()[:32])
+    fp = Fingerprint(hashlib.sha256(body).hexdigest()[:32], updated_at)
     return conditional(fp, lambda: bytes_response(body, mimetype=GEOJSON), keep=False)

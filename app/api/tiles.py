@@ -1,7 +1,5 @@
 """The map's clusters per tile: /api/v1/map/tiles/<z>/<x>/<y>.json (HTTP only)."""
 
-import hashlib
-
 from flask import request
 
 from app.api import bp
@@ -13,7 +11,7 @@ from app.filters import Filters, parse_filters
 from app.geo.clusters import tile_clusters
 from app.geo.tiles import Tile, TileError, parse_tile
 from app.initiatives.data_versions import data_version
-from app.initiatives.fingerprints import Fingerprint
+from app.initiatives.fingerprints import Fingerprint, hashed
 from app.initiatives.freshness import stale_cutoff
 from app.initiatives.geojson import check_themes
 
@@ -49,5 +47,5 @@ def tile_fingerprint(tile: Tile, filters: Filters) -> Fingerprint:
     """What decides a tile's body: the data version, the tile, the filters (and the day
     that parts stale entries from the others, when asked for either)."""
     day = stale_cutoff().isoformat() if filters.freshness else ""
-    seed = f"{data_version()}|{query_salt(f'map-tile/{tile}')}|{day}|{TILE_FORMAT}"
-    return Fingerprint(0, None, hashlib.sha256(seed.encode()).hexdigest()[:32])
+    return Fingerprint(hashed(data_version(), query_salt(f"map-tile/{tile}"), day,
+                              str(TILE_FORMAT)))

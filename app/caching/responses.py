@@ -34,15 +34,25 @@ def with_validators(response: Response, fp: Fingerprint, max_age: int) -> Respon
     return response
 
 
+def not_modified(fp: Fingerprint, max_age: int) -> Response | None:
+    """A 304 when the client's copy is current (If-None-Match, or If-Modified-Since where
+    the fingerprint knows its last change), else None."""
+    if is_resource_modified(request.environ, etag=fp.etag, last_modified=fp.last_modified):
+        return None
+    return with_validators(Response(status=304), fp, max_age)
+
+
 def conditional(fp: Fingerprint, build: Callable[[], Response], max_age: int = 60,
                 keep: bool = True) -> Response:
     """Answer 304 when the client's copy is current, else the body built once for this ETag.
 
-    The fingerprint is computed before any row is loaded, so a 304 costs one small query.
+    The fingerprint is computed before any row is loaded, so a 304 costs one read of the
+    data version.
     keep=False: the body is at hand already, not worth a place in the cache.
     """
-    if not is_resource_modified(request.environ, etag=fp.etag, last_modified=fp.last_modified):
-        return with_validators(Response(status=304), fp, max_age)
+    unchanged = not_modified(fp, max_age)
+    if unchanged is not None:
+        return unchanged
     if not keep:
         return with_validators(build(), fp, max_age)
     cache, key = response_cache(), f"{fp.etag}|{request.url_root}"
@@ -85,8 +95,9 @@ def conditional_file(fp: Fingerprint, key: str,
 
 def kept_response(fp: Fingerprint, key: str, max_age: int) -> Response | None:
     """A 304 for a client that has the body, or the kept page file; None to build it."""
-    if not is_resource_modified(request.environ, etag=fp.etag, last_modified=fp.last_modified):
-        return with_validators(Response(status=304), fp, max_age)
+    unchanged = not_modified(fp, max_age)
+    if unchanged is not None:
+        return unchanged
     files = page_files()
     stored = files.open(key) if files is not None else None
     return with_validators(sent_file(stored), fp, max_age) if stored is not None else None
@@ -113,8 +124,9 @@ def conditional_shared(fp: Fingerprint, key: str, build: Callable[[], bytes], mi
     in the worker's memory and in the page files, so the other workers and a restarted
     server read it instead of building it again. The key must say everything the body
     depends on (see app.caching.page_files)."""
-    if not is_resource_modified(request.environ, etag=fp.etag, last_modified=fp.last_modified):
-        return with_validators(Response(status=304), fp, max_age)
+    unchanged = not_modified(fp, max_age)
+    if unchanged is not None:
+        return unchanged
     cache = response_cache()
     body = cache.get(key)
     if body is None:

@@ -4,11 +4,14 @@ from collections.abc import Iterator
 
 from flask import Response, current_app, stream_with_context
 
-from app.caching.responses import conditional
+from app.caching.responses import conditional, not_modified
 from app.exchange import services
 from app.exchange.services import FORMATS
 from app.filters import Filters
-from app.initiatives.fingerprints import fingerprint
+from app.initiatives.fingerprints import count_up_to, fingerprint
+
+# Five minutes in caches: exports are fetched again seldom, then revalidated by their ETag.
+EXPORT_MAX_AGE = 300
 
 
 def export_response(fmt: str, filters: Filters, site: str) -> Response:
@@ -20,9 +23,13 @@ def export_response(fmt: str, filters: Filters, site: str) -> Response:
     (`?x=<random>`) must not make a new body to build.
     """
     salt = f"export.{fmt}?{filters!r}"
-    fp = fingerprint(services.export_statement(filters), salt)
-    whole = fp.count <= services.BATCH_ROWS
-    return conditional(fp, lambda: export_file(fmt, filters, site, whole), max_age=300,
+    stmt = services.export_statement(filters)
+    fp = fingerprint(stmt, salt)
+    unchanged = not_modified(fp, EXPORT_MAX_AGE)
+    if unchanged is not None:
+        return unchanged
+    whole = count_up_to(stmt, services.BATCH_ROWS + 1) <= services.BATCH_ROWS
+    return conditional(fp, lambda: export_file(fmt, filters, site, whole), EXPORT_MAX_AGE,
                        keep=whole)
 
 
