@@ -1,8 +1,8 @@
 """Every cache of the app: what each keeps, where, and for how long.
 
-Nothing is ever invalidated: a key says everything its value depends on (a fingerprint of
-the rows, app.initiatives.fingerprints, or the data version, app.initiatives.data_versions;
-the URL, host and language), so a change makes new
+Nothing is ever invalidated: a key says everything its value depends on (a fingerprint,
+app.initiatives.fingerprints: the data version, app.initiatives.data_versions, with the
+statement and its parameters; the URL, host and language), so a change makes new
 keys and the stale ones age out.
 
 Per worker process, in memory: `bounded.app_cache(name, budget)`, one `BoundedCache` per
@@ -29,7 +29,8 @@ pages; sent with sendfile, kept across restarts, least recently used removed bey
 budget (each process lists the directory after writing 1/64 of it).
 
 In the clients and proxies: `responses.py` gives every API, export and feed answer its ETag
-and Last-Modified, and answers 304 before loading a row (max-age 60 s for the data, 300 s for
+(and a Last-Modified where known without a scan: one initiative, a feed's 50 entries), and
+answers 304 before loading a row (max-age 60 s for the data, 300 s for
 exports, feeds and themes, an hour for communes and the OpenAPI document).
 
 In the database: app.initiatives.stored_features keeps each public initiative's serialised
