@@ -29,8 +29,8 @@ ID_LIST = re.compile(r"^\d{1,10}(,\d{1,10})*$")
 def map_points():
     """The public initiatives matching the filters, as parallel arrays for the map.
 
-    Built once per change of the matching rows and kept by each worker (app.caching):
-    a repeated or revalidated request costs one aggregate query on a covering index.
+    Built once per data version and filters, kept by each worker (app.caching): a
+    repeated or revalidated request costs one read of the data version.
     """
     try:
         filters = parse_filters(request.args)
