@@ -8,6 +8,7 @@ Imported only when a map is drawn: Folium brings pandas with it.
 
 import folium
 from branca.element import Figure
+from folium.map import FitBounds
 from folium.template import Template
 from markupsafe import Markup
 
@@ -57,6 +58,15 @@ def base_map(assets: MapAssets, tiles: Tiles, label: str, *, location=FRANCE_CEN
     folium.TileLayer(tiles=tiles.url, attr=tiles.attribution, name="base", min_zoom=MIN_ZOOM,
                      max_zoom=MAX_ZOOM).add_to(page_map)
     return page_map
+
+
+def fit_view(page_map: folium.Map, bounds) -> None:
+    """Fit the map's first view to the bounds at once, with no zoom animation."""
+    # Animated, the fit would end a frame after our scripts attach: they would first load
+    # the starting zoom's view, and a view asked for in the address would be overridden.
+    fit = FitBounds(bounds)
+    fit.options["animate"] = False
+    page_map.add_child(fit)
 
 
 def render_parts(page_map: folium.Map) -> RenderedMap:

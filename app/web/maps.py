@@ -151,12 +151,12 @@ def initiatives_map(filter_args: MultiDict, label: str, *, bounds=None, fit: boo
     """A map of the initiatives matching the filters, loaded and clustered by our layer
     (clustered: by the database, per tile, for a collection past MAP_CLIENT_POINTS_MAX)."""
     # Folium (and the pandas it brings) only once a map is drawn: see app.geo.maps.
-    from app.geo.folium_map import base_map, render_parts
+    from app.geo.folium_map import base_map, fit_view, render_parts
     from app.geo.initiative_layer import InitiativeLayer
 
     assets = map_assets()
     page_map = base_map(assets, tiles(), label)
-    page_map.fit_bounds(bounds or FRANCE_BOUNDS)
+    fit_view(page_map, bounds or FRANCE_BOUNDS)
     for layer in layers:
         layer.add_to(page_map)
     config = layer_config(filter_args, fit=fit, sync_view=sync_view, new_tab=new_tab,
@@ -180,14 +180,14 @@ def initiative_map(initiative: Initiative, label: str) -> RenderedMap:
 def territory_map(scope: str, code: str | None, colour: str, label: str, assets: MapAssets,
                   tiles_: Tiles) -> RenderedMap:
     """The rendered map of a territory's outline, fitted to it, kept like point_map's."""
-    from app.geo.folium_map import add_outline, base_map, render_parts
+    from app.geo.folium_map import add_outline, base_map, fit_view, render_parts
 
     page_map = base_map(assets, tiles_, label)
     outline = territory_outline(scope, code)
     box = territory_box(scope, code)
     if outline is not None:
         add_outline(page_map, outline, colour)
-    page_map.fit_bounds([[box[1], box[0]], [box[3], box[2]]] if box else FRANCE_BOUNDS)
+    fit_view(page_map, [[box[1], box[0]], [box[3], box[2]]] if box else FRANCE_BOUNDS)
     return render_parts(page_map)
 
 

@@ -2,8 +2,9 @@
  *
  * Past MAP_CLIENT_POINTS_MAX points the page gives map.js a tilesUrl instead of a pointsUrl:
  * rather than every point, the map loads /api/v1/map/tiles/{z}/{x}/{y}.json for the tiles in
- * view (and a margin), each holding at most 4 × 4 entries counted by the database: so the
- * first view weighs the same at a thousand or a million initiatives. A cluster zooms to its
+ * view, each holding at most 4 × 4 entries counted by the database: so the first view weighs
+ * the same at a thousand or a million initiatives. The tiles of a margin around the view come
+ * next, kept (not drawn) for the next move to draw at once. A cluster zooms to its
  * extent when activated, or lists its initiatives in a popup when zooming cannot part them;
  * a single initiative opens the same popup as on a small map. The world's tile (0/0/0)
  * gives the count announced and, when the filters narrow the map, the extent to fit.
@@ -13,6 +14,7 @@
 
   var MAX_KEPT_TILES = 512;  // the answers kept while panning; the browser's cache has more
   var CLUSTER_PADDING = 48;  // pixels around a cluster's extent when zooming to it
+  var WORLD = "0/0/0";  // the world's tile: the count announced, whatever the view
 
   function tileUrl(config, z, x, y) {
     return config.tilesUrl.replace("{z}", z).replace("{x}", x).replace("{y}", y);
@@ -39,6 +41,7 @@
     this.icon = parts.iconFactory(config);
     this.group = L.featureGroup().addTo(map);
     this.tiles = new Map();  // "z/x/y" -> the promise of its answer (null on failure)
+    this.loading = new Map();  // "z/x/y" -> the AbortController of its request in flight
     this.shown = new Map();  // entry key -> marker
     this.zoom = null;
     this.generation = 0;
@@ -47,60 +50,89 @@
     map.on("moveend", this.update, this);
   }
 
-  TileLayer.prototype.load = function (z, x, y) {
-    var key = z + "/" + x + "/" + y;
+  function tileKey(tile) { return tile[0] + "/" + tile[1] + "/" + tile[2]; }
+
+  /* The promise of a tile's answer ([z, x, y]): asked once, then kept (null on failure). */
+  TileLayer.prototype.load = function (tile) {
+    var key = tileKey(tile);
     var tiles = this.tiles;
+    var loading = this.loading;
     if (!tiles.has(key)) {
       if (tiles.size >= MAX_KEPT_TILES) { tiles.clear(); }
-      tiles.set(key, this.parts.fetchJson(tileUrl(this.config, z, x, y)).catch(function (error) {
-        tiles.delete(key);  // asked again on the next move
-        window.console.error("Maillage map:", error);
+      var controller = new AbortController();
+      var url = tileUrl(this.config, tile[0], tile[1], tile[2]);
+      var answer = this.parts.fetchJson(url, { signal: controller.signal }).catch(function (error) {
+        if (tiles.get(key) === answer) { tiles.delete(key); }  // asked again on the next move
+        if (!controller.signal.aborted) { window.console.error("Maillage map:", error); }
         return null;
-      }));
+      }).then(function (answered) {
+        if (loading.get(key) === controller) { loading.delete(key); }
+        return answered;
+      });
+      loading.set(key, controller);
+      tiles.set(key, answer);
     }
     return tiles.get(key);
   };
 
-  /* The tiles covering the view and a margin (a share of its size) around it. */
-  TileLayer.prototype.tilesInView = function (zoom, padding) {
+  /* Give up the requests in flight that the new view does not want: they would hold the
+     browser's few connections to the server before the new view's own. */
+  TileLayer.prototype.cancelAllBut = function (wanted) {
+    var tiles = this.tiles;
+    var loading = this.loading;
+    loading.forEach(function (controller, key) {
+      if (wanted.has(key) || key === WORLD) { return; }
+      tiles.delete(key);
+      loading.delete(key);
+      controller.abort();
+    });
+  };
+
+  /* The tiles at this zoom covering the bounds and a margin (a share of their size): the
+     bounds are projected at that zoom, whatever the map's zoom is by now. */
+  TileLayer.prototype.tilesIn = function (bounds, zoom, padding) {
     var size = this.parts.TILE_PX;
-    var view = this.map.getPixelBounds();
-    var padX = (view.max.x - view.min.x) * padding;
-    var padY = (view.max.y - view.min.y) * padding;
+    var min = this.map.project(bounds.getNorthWest(), zoom);
+    var max = this.map.project(bounds.getSouthEast(), zoom);
+    var padX = (max.x - min.x) * padding;
+    var padY = (max.y - min.y) * padding;
     var last = Math.pow(2, zoom) - 1;
     var clamp = function (value) { return Math.min(Math.max(value, 0), last); };
     var found = [];
-    for (var x = clamp(Math.floor((view.min.x - padX) / size));
-         x <= clamp(Math.floor((view.max.x + padX) / size)); x++) {
-      for (var y = clamp(Math.floor((view.min.y - padY) / size));
-           y <= clamp(Math.floor((view.max.y + padY) / size)); y++) {
+    for (var x = clamp(Math.floor((min.x - padX) / size));
+         x <= clamp(Math.floor((max.x + padX) / size)); x++) {
+      for (var y = clamp(Math.floor((min.y - padY) / size));
+           y <= clamp(Math.floor((max.y + padY) / size)); y++) {
         found.push([zoom, x, y]);
       }
     }
     return found;
   };
 
-  /* Show the entries of each tile in view as soon as its answer comes, then those of the
-     margin kept for smooth panning (unless the map moved on meanwhile). Markers of tiles no
-     longer wanted go once every wanted answer came, so none blinks out and back. */
+  /* Show the entries of each tile in view as soon as its answer comes (at once for a tile
+     already fetched); once all came, prune the markers of other tiles and fetch the margin,
+     kept for the next move but not drawn: markers outside the view would only cost time.
+     A newer move supersedes this one: nothing more is drawn or asked for it. */
   TileLayer.prototype.update = function () {
     var self = this;
     var zoom = Math.round(this.map.getZoom());
+    var bounds = this.map.getBounds();
     var generation = ++this.generation;
-    function show(padding) {
-      var arrived = [];
-      var wanted = self.tilesInView(zoom, padding).map(function (t) {
-        return self.load(t[0], t[1], t[2]).then(function (tile) {
-          arrived.push(tile);
-          if (generation === self.generation) { self.draw(zoom, arrived, false); }
-          return tile;
-        });
+    var margin = this.tilesIn(bounds, zoom, this.parts.VIEW_PADDING);
+    this.cancelAllBut(new Set(margin.map(tileKey)));
+    var arrived = [];
+    var wanted = this.tilesIn(bounds, zoom, 0).map(function (tile) {
+      return self.load(tile).then(function (answer) {
+        arrived.push(answer);
+        if (generation === self.generation) { self.draw(zoom, arrived, false); }
+        return answer;
       });
-      return Promise.all(wanted).then(function (tiles) {
-        if (generation === self.generation) { self.draw(zoom, tiles, true); }
-      });
-    }
-    return show(0).then(function () { return show(self.parts.VIEW_PADDING); });
+    });
+    return Promise.all(wanted).then(function (answers) {
+      if (generation !== self.generation) { return; }
+      self.draw(zoom, answers, true);
+      margin.forEach(function (tile) { self.load(tile); });
+    });
   };
 
   /* Add the tiles' markers not shown yet; with prune, remove those of other tiles. */
@@ -192,7 +224,7 @@
     var layer = new TileLayer(map, config, popups);
     var fits = config.fit && !keepView;
     var shown = fits ? null : layer.update();  // the view is known: load it meanwhile
-    return layer.load(0, 0, 0).then(function (world) {
+    return layer.load([0, 0, 0]).then(function (world) {
       if (!world) { throw new Error("the world's tile did not load"); }
       var extent = extentOf(world);
       if (extent && fits) {

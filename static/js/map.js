@@ -29,8 +29,8 @@
     return node;
   }
 
-  function fetchJson(url) {
-    return fetch(url).then(function (response) {
+  function fetchJson(url, options) {
+    return fetch(url, options).then(function (response) {
       if (!response.ok) { throw new Error("HTTP " + response.status + " for " + url); }
       return response.json();
     });
@@ -503,14 +503,15 @@
   function syncView(map) {
     var view = hashView();
     if (view) { map.setView(view.center, view.zoom, { animate: false }); }
-    map.on("moveend", function () {
+    function record() {
       var centre = map.getCenter();
       var hash = "#map=" + map.getZoom() + "/" + centre.lat.toFixed(4) + "/" + centre.lng.toFixed(4);
       window.history.replaceState(null, "", hash);
       document.dispatchEvent(new CustomEvent("maillage:view", { detail: { hash: hash } }));
       tellBounds(map);
-    });
-    map.whenReady(function () { tellBounds(map); });  // a view from the address: no move
+    }
+    map.on("moveend", record);
+    map.whenReady(record);  // the first view (the page's fit or the address's) was no move
     return Boolean(view);
   }
 
