@@ -346,7 +346,7 @@ def test_large_export_is_streamed_in_batches_without_losing_or_repeating_a_row(
     from app.exchange import gpkg, services
 
     monkeypatch.setattr(services, "BATCH_ROWS", 300)  # MANY is not a multiple of it
-    monkeypatch.setattr(gpkg, "WRITE_ROWS", 700)  # several appends to the layer
+    monkeypatch.setattr(gpkg, "WRITE_BATCHES", 2)  # several appends to the layer
     response = client.get(f"/export/initiatives.{fmt}")
     assert response.status_code == 200 and "Content-Length" not in response.headers  # streamed
     assert f'filename="initiatives.{fmt}"' in response.headers["Content-Disposition"]

