@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from app.public import directory_parts
-from app.public.directory import Section
+from app.public.directory import Directory, Section
 from app.public.directory_parts import cut_sections, part_count
 from app.web.pdf import pdf_processes
 from tests.factories import make_initiative
@@ -162,11 +162,33 @@ def test_a_category_far_longer_than_the_others_is_cut_between_entries():
         [[150], [150], [200]]
 
 
-def test_small_directories_and_one_process_are_printed_whole():
+def test_small_directories_are_printed_whole_and_long_ones_in_parts_of_bounded_size():
     assert part_count(60, 4) == 1
-    assert part_count(500, 1) == 1
-    assert part_count(500, 2) == 2
-    assert part_count(500, 16) == 5  # no part under about 100 entries
+    assert part_count(60, 1) == 1
+    # One process lays out about 100 entries at a time, so its memory does not grow with
+    # the directory, even when it renders every part itself.
+    assert part_count(500, 1) == part_count(500, 2) == part_count(500, 16) == 5
+    assert part_count(2000, 1) == 20
+    parts = directory_parts.directory_parts(
+        Directory("Annuaire", sections(120, 80, 200, 100), "", None, "", ""), part_count(500, 1))
+    sizes = [sum(len(section.entries) for section in part.sections) for part in parts]
+    assert sum(sizes) == 500 and len(sizes) == 5
+    assert sizes[0] + directory_parts.COVER_COST <= 130 and max(sizes) <= 130
+
+
+def test_a_long_directory_on_a_busy_machine_is_rendered_here_one_part_at_a_time(
+        app, client, tmp_path, three_categories, split_small, monkeypatch):
+    from app.web import pdf_engine
+
+    rendered = []
+    real = pdf_engine.render_part
+    monkeypatch.setattr(pdf_engine, "render_part", lambda html, static: (
+        rendered.append(len(html)), real(html, static))[1])
+    monkeypatch.setattr(directory_parts, "MAX_PART_ENTRIES", 2)
+    body = fetched(app, client, tmp_path, processes=1)
+    assert len(rendered) == 3  # in this process, no render process started
+    assert len(assert_numbered_through(body)) == 5
+    assert qr_codes(body) == {page_url(id_) for id_ in three_categories.values()}
 
 
 @pytest.mark.parametrize(("setting", "load", "processes"), [

@@ -148,12 +148,13 @@ def directory_pdf(title: str, filters: Filters, outlines: Outlines, layout: Layo
     """Render the directory's PDF: whole, or in parts at once when it is long enough (the
     render processes start first, to get ready while the entries are laid out here)."""
     initiatives = directory_entries(filters)
-    count = part_count(len(initiatives), pdf_processes())
+    processes = pdf_processes()
+    count = part_count(len(initiatives), processes)
     if count == 1:
         directory = build_directory(title, initiatives, *outlines(), layout, online)
         return render_pdf(render_template("public/directory.html", directory=directory,
                                           part=whole(directory), footers=True))
-    with pdf_renderer(count) as renderer:
+    with pdf_renderer(count, processes) as renderer:
         directory = build_directory(title, initiatives, *outlines(), layout, online)
         pages = [render_template("public/directory.html", directory=directory, part=part,
                                  footers=False) for part in directory_parts(directory, count)]

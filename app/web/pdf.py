@@ -24,12 +24,13 @@ def render_pdf(html: str) -> bytes:
     return render(html, current_app.static_folder)
 
 
-def pdf_renderer(parts: int):
-    """Processes to render a PDF in `parts` parts at once, starting now (a context manager
-    whose `render(pages, footers)` gives the PDF: `app.web.pdf_parts.PartRenderer`)."""
+def pdf_renderer(parts: int, processes: int):
+    """Processes (at most `processes` in all, this one included) to render a PDF in `parts`
+    parts, starting now (a context manager whose `render(pages, footers)` gives the PDF:
+    `app.web.pdf_parts.PartRenderer`)."""
     from app.web.pdf_parts import PartRenderer
 
-    return PartRenderer(parts, current_app.static_folder)
+    return PartRenderer(parts, current_app.static_folder, processes)
 
 
 def pdf_processes() -> int:

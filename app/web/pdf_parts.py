@@ -20,33 +20,59 @@ if TYPE_CHECKING:
 START_METHOD = "spawn"
 
 
-class PartRenderer:
-    """Processes rendering all parts of one PDF but the first, started on entering: they
-    import the engine while the caller gets the parts ready. A context manager."""
+class Later:
+    """A call made here when its result is asked: without render processes, each part is
+    rendered after the one before, and only one is laid out in memory at a time."""
 
-    def __init__(self, parts: int, static: str):
-        self.parts, self.static = parts, static
+    def __init__(self, function: Callable, *args):
+        self.function, self.args = function, args
+
+    def result(self):
+        return self.function(*self.args)
+
+
+class PartRenderer:
+    """Processes rendering all parts of one PDF but the first (as many as `processes` allows,
+    this one included; none on a busy machine, where this one renders them all), started on
+    entering: they import the engine while the caller gets the parts ready. A context
+    manager."""
+
+    def __init__(self, parts: int, static: str, processes: int):
+        self.static = static
+        self.helpers = max(0, min(parts, processes) - 1)
+        self.pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> "PartRenderer":
-        context = multiprocessing.get_context(START_METHOD)
-        self.pool = ProcessPoolExecutor(self.parts - 1, mp_context=context)
-        for _ in range(self.parts - 1):
-            self.pool.submit(load_engine)
+        if self.helpers:
+            context = multiprocessing.get_context(START_METHOD)
+            self.pool = ProcessPoolExecutor(self.helpers, mp_context=context)
+            for _ in range(self.helpers):
+                self.pool.submit(load_engine)
         return self
 
     def __exit__(self, *exc) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, function: Callable, *args) -> Future | Later:
+        """The call, made by a render process, else here when its result is asked."""
+        return self.pool.submit(function, *args) if self.pool else Later(function, *args)
 
     def render(self, pages: list[str], footers: Callable[[int], str]) -> bytes:
-        """The PDF of the pages rendered apart, the first here, and put end to end;
-        `footers(total)` is the HTML of `total` pages holding only their footers, stamped
-        over them."""
+        """The PDF of the pages rendered apart and put end to end; `footers(total)` is the
+        HTML of `total` pages holding only their footers, stamped over them.
+
+        This process takes the first part and every (helpers + 1)th after it, rendering its
+        next one while the render processes do theirs; they are given the others at once.
+        """
         from app.web.pdf_engine import render, render_part
 
-        later = [self.pool.submit(render_part, html, self.static) for html in pages[1:]]
-        rendered = [render_part(pages[0], self.static), *(part.result() for part in later)]
+        later = [Later(render_part, html, self.static) if index % (self.helpers + 1) == 0
+                 else self.submit(render_part, html, self.static)
+                 for index, html in enumerate(pages)]
+        rendered = [part.result() for part in later]
         total = sum(part.pages for part in rendered)
-        return merged(rendered, self.pool.submit(render, footers(total), self.static))
+        return merged(rendered, self.submit(render, footers(total), self.static))
 
 
 def load_engine() -> None:
@@ -55,7 +81,7 @@ def load_engine() -> None:
     import app.web.pdf_engine  # noqa: F401
 
 
-def merged(parts: list["RenderedPart"], footers: Future) -> bytes:
+def merged(parts: list["RenderedPart"], footers: Future | Later) -> bytes:
     """One PDF of the parts, with the footers' pages (when they come) stamped over theirs."""
     writer = PdfWriter()
     readers = [PdfReader(BytesIO(part.pdf)) for part in parts]
