@@ -16,6 +16,7 @@ from sqlalchemy.sql import Select
 
 from app.extensions import db
 from app.filters import Filters
+from app.geo.cell_totals import reads_totals, totals_statement
 from app.geo.points import main_theme_rank, top_categories
 from app.geo.spatial import bbox_clause, select_initiatives
 from app.geo.tiles import MAX_ZOOM, Tile, cell_columns, in_tile, stored_shift
@@ -43,7 +44,9 @@ def tile_statement(filters: Filters, tile: Tile, stored: bool = True) -> Select:
 
 
 def tile_clusters(filters: Filters, tile: Tile, stored: bool = True) -> bytes:
-    """The tile's cells as JSON: {"count", "clusters": [...], "points": [...]}."""
+    """The tile's cells as JSON: {"count", "clusters": [...], "points": [...]}.
+
+    stored=False computes every cell from the initiatives (the tests compare both ways)."""
     cells = cell_rows(filters, tile, stored)
     clusters = [cluster(cell, filters, tile) for cell in cells if cell.count > 1]
     points = named_points([cell.first_id for cell in cells if cell.count == 1])
@@ -58,7 +61,10 @@ def cell_rows(filters: Filters, tile: Tile, stored: bool = True) -> list[sa.Row]
 
 
 def cell_statement(filters: Filters, tile: Tile, stored: bool = True) -> Select:
-    """The grouped query of cell_rows."""
+    """The grouped query of cell_rows: the unfiltered map up to zoom 11 reads the totals
+    kept per stored cell (app.geo.cell_totals), any other tile the initiatives."""
+    if stored and reads_totals(filters, tile):
+        return totals_statement(tile)
     column, row = cell_columns(tile, stored)
     rows = tile_statement(filters, tile, stored).order_by(None).with_only_columns(
         Initiative.id.label("id"), Initiative.lon.label("lon"), Initiative.lat.label("lat"),

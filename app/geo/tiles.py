@@ -118,13 +118,20 @@ def in_tile(tile: Tile, stored: bool = True) -> sa.ColumnElement[bool]:
 
     With the stored cells, a range of them, which their index answers alone.
     """
+    if stored and stored_shift(tile) is not None:
+        columns, rows = stored_ranges(tile)
+        return sa.and_(map_column.between(*columns), map_row.between(*rows))
     first_column, first_row = tile.x * CELLS_PER_TILE, tile.y * CELLS_PER_TILE
-    shift = stored_shift(tile) if stored else None
-    if shift is not None:
-        return sa.and_(map_column.between(first_column << shift,
-                                          ((first_column + CELLS_PER_TILE) << shift) - 1),
-                       map_row.between(first_row << shift,
-                                       ((first_row + CELLS_PER_TILE) << shift) - 1))
     column, row = cell_columns(tile, stored=False)
     return sa.and_(column.between(first_column, first_column + CELLS_PER_TILE - 1),
                    row.between(first_row, first_row + CELLS_PER_TILE - 1))
+
+
+def stored_ranges(tile: Tile) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The first and last columns, then rows, of the stored cells inside the tile."""
+    shift = stored_shift(tile)
+    if shift is None:
+        raise ValueError(f"tile {tile} is finer than the stored cells")
+    first_column, first_row = tile.x * CELLS_PER_TILE, tile.y * CELLS_PER_TILE
+    return ((first_column << shift, ((first_column + CELLS_PER_TILE) << shift) - 1),
+            (first_row << shift, ((first_row + CELLS_PER_TILE) << shift) - 1))

@@ -1,8 +1,10 @@
 """What the migrations build beside the model, which autogenerate must neither drop nor add:
-the spatial side of each dialect, the list's sort keys and expression indexes, the data version."""
+the spatial side of each dialect, the list's sort keys and expression indexes, the data
+version, the map's cell totals."""
 
-# data_versions: bumped by triggers, read by app.initiatives.data_versions.
-UNMAPPED_TABLES = ("initiatives_rtree", "spatial_ref_sys", "data_versions")
+# data_versions: bumped by triggers, read by app.initiatives.data_versions; map_cells: kept
+# by triggers, read by app.geo.cell_totals.
+UNMAPPED_TABLES = ("initiatives_rtree", "spatial_ref_sys", "data_versions", "map_cells")
 # Computed by the database (the PostGIS point, the list's sort keys).
 UNMAPPED_COLUMNS = {("initiatives", "geom"), ("initiatives", "sort_name"),
                     ("initiatives", "commune_sort"), ("initiatives", "map_column"),
