@@ -38,10 +38,11 @@ def totals_statement(tile: Tile) -> Select:
     cells = map_cells.c
     column, row = cells.cell_column.op(">>")(shift), cells.cell_row.op(">>")(shift)
     count = sa.func.sum(cells.total)
+    floating = sa.cast(count, sa.Double)  # the mean as a double, as avg() gives it
     return (sa.select(
         count.label("count"), sa.func.min(cells.first_id).label("first_id"),
-        (sa.func.sum(cells.sum_lon) / count).label("lon"),
-        (sa.func.sum(cells.sum_lat) / count).label("lat"),
+        (sa.func.sum(cells.sum_lon) / floating).label("lon"),
+        (sa.func.sum(cells.sum_lat) / floating).label("lat"),
         sa.func.min(cells.west).label("west"), sa.func.min(cells.south).label("south"),
         sa.func.max(cells.east).label("east"), sa.func.max(cells.north).label("north"),
     ).where(cells.cell_column.between(*columns), cells.cell_row.between(*rows))
