@@ -4,15 +4,17 @@ up to zoom 11 read them (app.geo.cell_totals) instead of the initiatives.
 A row per cell of the finest stored grid (map_column, map_row) holding published points:
 their count, smallest id, sums of lon and lat (for the mean) and extent. An insert adds to
 its cell; a removal (delete, move, unpublishing) subtracts its count and sums, and when it
-bounded the cell (an edge of the extent, or the smallest id) the cell is counted again from
-the initiatives through the stored cells' index (only rows on an edge pay that). Additions
-go first, so a move within one cell compares with the extent that includes its new place.
+bounded the cell (an edge of the extent, or the smallest id) the cell is marked stale, then
+counted again from the initiatives through the stored cells' index (only cells whose edge
+moved pay that). Additions go first, so a move within one cell compares with the extent that
+includes its new place.
 
 PostgreSQL: statement triggers with transition tables for inserts and deletes (a COPY of
 100,000 rows updates each touched cell once), a row trigger for the updates that change a
 status or a point (UPDATE OF ... WHEN: the other updates, such as the stored features'
-rewrite of every row, do not fire it), and a truncate clears the totals. SQLite: row
-triggers with the same statements. Created with op.execute beside data_versions' triggers;
+rewrite of every row, do not fire it) then a statement trigger counting the stale cells
+again (a row trigger sees the statement's final rows), and a truncate clears the totals.
+SQLite: row triggers with the same statements, each row settled at once. Created with op.execute beside data_versions' triggers;
 a SQLite batch migration rebuilding `initiatives` would drop them (create them again).
 
 Revision ID: f3c7a1d9b2e4
@@ -66,26 +68,33 @@ def add(source: str, postgresql: bool) -> str:
 
 
 def remove(source: str) -> list[str]:
-    """Take the counted rows of source out of their cells' totals: subtract, or count the
-    cells they bounded again."""
+    """Take the counted rows of source out of their cells' totals: subtract, and mark the
+    cells they bounded to be counted again (SETTLE)."""
     removed = f"({totals_of(source)}) AS r"
+    cells = KEY.replace('m.', 'map_cells.')
+    # No alias for the updated table: SQLite takes none in a trigger.
     return [
-        # No alias for the updated table: SQLite takes none in a trigger.
         f"UPDATE map_cells SET total = map_cells.total - r.total, "
         f"sum_lon = map_cells.sum_lon - r.sum_lon, sum_lat = map_cells.sum_lat - r.sum_lat "
-        f"FROM {removed} WHERE {KEY.replace('m.', 'map_cells.')} "
-        f"AND {INSIDE.replace('m.', 'map_cells.')}",
-        f"DELETE FROM map_cells WHERE (cell_column, cell_row) IN (SELECT r.cell_column, "
-        f"r.cell_row FROM {removed} JOIN map_cells AS m ON {KEY} WHERE NOT ({INSIDE}))",
-        # The cells just deleted, counted again from the stored cells' index.
-        f"INSERT INTO map_cells ({COLUMNS}) SELECT i.map_column, i.map_row, "
-        f"count(*), min(i.id), sum(i.lon), sum(i.lat), min(i.lon), min(i.lat), max(i.lon), "
-        f"max(i.lat) FROM initiatives AS i JOIN (SELECT DISTINCT map_column, map_row "
-        f"FROM {source} AS s WHERE {COUNTED} AND NOT EXISTS (SELECT 1 FROM map_cells AS m "
-        f"WHERE m.cell_column = s.map_column AND m.cell_row = s.map_row)) AS gone "
-        f"ON i.map_column = gone.map_column AND i.map_row = gone.map_row "
-        f"WHERE i.status = 'published' GROUP BY i.map_column, i.map_row",
+        f"FROM {removed} WHERE {cells} AND {INSIDE.replace('m.', 'map_cells.')}",
+        f"UPDATE map_cells SET stale = true FROM {removed} "
+        f"WHERE {cells} AND NOT ({INSIDE.replace('m.', 'map_cells.')})",
     ]
+
+
+# The stale cells counted again from the stored cells' index; those left empty dropped.
+SETTLE = [
+    "UPDATE map_cells SET total = f.total, first_id = f.first_id, sum_lon = f.sum_lon, "
+    "sum_lat = f.sum_lat, west = f.west, south = f.south, east = f.east, north = f.north, "
+    "stale = false FROM (SELECT i.map_column AS cell_column, i.map_row AS cell_row, "
+    "count(*) AS total, min(i.id) AS first_id, sum(i.lon) AS sum_lon, sum(i.lat) AS sum_lat, "
+    "min(i.lon) AS west, min(i.lat) AS south, max(i.lon) AS east, max(i.lat) AS north "
+    "FROM map_cells AS m JOIN initiatives AS i ON i.map_column = m.cell_column "
+    "AND i.map_row = m.cell_row WHERE m.stale AND i.status = 'published' "
+    "GROUP BY i.map_column, i.map_row) AS f "
+    "WHERE map_cells.cell_column = f.cell_column AND map_cells.cell_row = f.cell_row",
+    "DELETE FROM map_cells WHERE stale",
+]
 
 
 def pg_function(name: str, statements: list[str]) -> str:
@@ -107,6 +116,11 @@ PG_TRIGGERS = {
     'initiatives_map_cells_update': (
         'maillage_map_cells_moved', "AFTER UPDATE OF status, lon, lat ON initiatives "
         f"FOR EACH ROW WHEN ({CHANGED_PG})"),
+    # After the row triggers: a row trigger sees the statement's final rows, so counting a
+    # cell there would miss the removals of the rows not yet handled.
+    'initiatives_map_cells_settle': (
+        'maillage_map_cells_settled', "AFTER UPDATE OF status, lon, lat ON initiatives "
+        "FOR EACH STATEMENT"),
     'initiatives_map_cells_truncate': (
         'maillage_map_cells_cleared', "AFTER TRUNCATE ON initiatives FOR EACH STATEMENT"),
 }
@@ -129,14 +143,18 @@ def create_table():
         sa.Column('first_id', sa.Integer(), nullable=False),
         *(sa.Column(name, sa.Float(53), nullable=False)
           for name in ('sum_lon', 'sum_lat', 'west', 'south', 'east', 'north')),
+        sa.Column('stale', sa.Boolean(), nullable=False, server_default=sa.false()),
     )
+    op.create_index('ix_map_cells_stale', 'map_cells', ['stale'],
+                    postgresql_where=sa.text('stale'), sqlite_where=sa.text('stale'))
 
 
 def create_pg_triggers():
     functions = {
         'maillage_map_cells_added': [add('added_rows', True)],
-        'maillage_map_cells_removed': remove('removed_rows'),
+        'maillage_map_cells_removed': remove('removed_rows') + SETTLE,
         'maillage_map_cells_moved': [add(ROW.format('NEW'), True)] + remove(ROW.format('OLD')),
+        'maillage_map_cells_settled': SETTLE,
         'maillage_map_cells_cleared': ["DELETE FROM map_cells"],
     }
     for name, statements in functions.items():
@@ -148,8 +166,9 @@ def create_pg_triggers():
 def create_sqlite_triggers():
     bodies = {
         'initiatives_map_cells_insert': [add(ROW.format('NEW'), False)],
-        'initiatives_map_cells_delete': remove(ROW.format('OLD')),
-        'initiatives_map_cells_update': [add(ROW.format('NEW'), False)] + remove(ROW.format('OLD')),
+        'initiatives_map_cells_delete': remove(ROW.format('OLD')) + SETTLE,
+        'initiatives_map_cells_update': ([add(ROW.format('NEW'), False)]
+                                         + remove(ROW.format('OLD')) + SETTLE),
     }
     for trigger, when in SQLITE_TRIGGERS.items():
         body = "; ".join(bodies[trigger])
@@ -175,4 +194,5 @@ def downgrade():
     else:
         for trigger in SQLITE_TRIGGERS:
             op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    op.drop_index('ix_map_cells_stale', table_name='map_cells')
     op.drop_table('map_cells')
