@@ -1,5 +1,6 @@
 """Imports: uMap's own test files, CSV from spreadsheets, the dry run, the commit, re-imports."""
 
+import copy
 import json
 
 import pytest
@@ -48,9 +49,22 @@ def source_of(data: bytes | str, filename: str = "test.csv"):
 
 
 def plan(data, filename="test.csv", mapping=None, **options) -> imports.ImportReport:
+    """The dry run's report, each row with the values it planned (which the dry run's own
+    report drops, to stay small)."""
     source = source_of(data, filename) if not hasattr(data, "rows") else data
     chosen = guess_mapping(source) if mapping is None else mapping
-    return imports.dry_run(source, chosen, imports.ImportOptions(**options))
+    report = imports.dry_run(source, chosen, imports.ImportOptions(**options))
+    context = imports.import_context(source, chosen, imports.ImportOptions(**options))
+    planned = imports.Planner(context).plan_all(source.rows)
+    assert [without_values(row) for row in planned] == report.rows
+    report.rows = planned
+    return report
+
+
+def without_values(row: imports.RowReport) -> imports.RowReport:
+    row = copy.copy(row)
+    row.data = None
+    return row
 
 
 def commit(data, filename="test.csv", mapping=None, **options) -> imports.ImportReport:

@@ -7,6 +7,7 @@ import random
 import sqlalchemy as sa
 
 from app.exchange import imports, neighbours
+from app.exchange.mapping import guess_mapping
 from app.exchange.neighbours import Existing, ExistingNear
 from app.extensions import db
 from app.geo.distances import METRES_PER_DEGREE
@@ -20,7 +21,7 @@ from app.initiatives.duplicates import (
 from app.models import Initiative, Revision
 from app.text import fold
 from tests.factories import make_initiative, recorded_statements
-from tests.test_import import commit, plan
+from tests.test_import import commit, plan, source_of
 
 CLUNY = (4.659, 46.434)
 
@@ -157,7 +158,8 @@ def test_a_large_file_reads_its_possible_duplicates_one_statement_per_batch(them
     make_initiative("Atelier vélo", lon=-4.486, lat=48.39, kind="place",
                     status="published", private_email=None, themes=None)
     rows = [f"{n},Atelier velo,{CLUNY[1]},{CLUNY[0]}" for n in range(imports.FEW_ROWS + 10)]
-    report = plan("id,name,lat,lon\n" + "\n".join(rows) + "\n")
+    source = source_of("id,name,lat,lon\n" + "\n".join(rows) + "\n")
+    report = imports.dry_run(source, guess_mapping(source), imports.ImportOptions())
     assert len(reads) == 3 and all(len(found) == 1 for found in reads)
     assert {row.action for row in report.rows} == {"duplicate"}
 

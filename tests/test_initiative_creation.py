@@ -13,7 +13,7 @@ from app.initiatives.taxonomy import ensure_default_themes
 from app.models import Initiative, Revision, User
 from tests.conftest import empty_tables
 from tests.factories import PASSWORD
-from tests.test_import import guess_mapping, source_of
+from tests.test_import import guess_mapping, plan, source_of
 
 CSV = (
     "id,name,summary,commune,lat,lon,themes,tags,website,started_on,actor_type\n"
@@ -79,9 +79,10 @@ def test_import_and_create_initiative_store_the_same_rows_and_revisions(app, mon
     imported = stored()
 
     fresh_start()
+    planned = plan(CSV, status="published")  # the values the commit read, row by row
     moderator = author()
     with write_transaction():
-        for row in report.rows:
+        for row in planned.rows:
             create_initiative({"source": "test.csv", **row.data}, author=moderator,
                               status="published", reason="Import : test.csv")
     created = stored()

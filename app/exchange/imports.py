@@ -9,7 +9,9 @@ under the write lock, so what is written is what the data allows at that moment.
 """
 
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -46,16 +48,17 @@ class ImportOptions:
     site: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class RowReport:
-    """What one row will do (or did), and why."""
+    """What one row will do (or did), and why: its values (data) only while it is planned
+    and written, so a report holds a few short fields per row."""
 
     number: int
     label: str
     name: str
     action: str = "create"
     reasons: list[str] = field(default_factory=list)
-    data: dict = field(default_factory=dict)
+    data: dict | None = field(default_factory=dict)
     target_id: int | None = None
     written_id: int | None = None
 
@@ -84,11 +87,22 @@ def dry_run(source: Source, mapping: dict[str, str], options: ImportOptions,
     With a user, rows outside their territories are skipped. Raise ImportFileError when the
     mapping cannot work for any row (no name, no place).
     """
+    report = ImportReport(source.filename, source.format, [])
+    planner = Planner(import_context(source, mapping, options), user)
+    for batch in planner.plan_batches(source.rows, len(source.rows) > FEW_ROWS):
+        for row in batch:
+            row.data = None  # the commit reads the row again: the report stays small
+        report.rows += batch
+    return report
+
+
+def import_context(source: Source, mapping: dict[str, str],
+                   options: ImportOptions) -> r.RowContext:
+    """The rows' shared context for a file import; raise ImportFileError for a mapping that
+    cannot work for any row."""
     check_mapping(source, mapping)
-    ctx = row_context(source, mapping, options,
-                      r.source_key(options.source_label or source.filename))
-    planner = Planner(ctx, user)
-    return ImportReport(source.filename, source.format, planner.plan_all(source.rows))
+    return row_context(source, mapping, options,
+                       r.source_key(options.source_label or source.filename))
 
 
 def row_context(source: Source, mapping: dict[str, str], options: ImportOptions,
@@ -116,11 +130,13 @@ class Planner:
         self.existing: ExistingNear | None = None
 
     def plan_all(self, rows: list) -> list[RowReport]:
-        planned = []
-        for start in range(0, len(rows), NEAR_BATCH):
-            planned += self.plan_batch(rows[start:start + NEAR_BATCH], len(rows) > FEW_ROWS)
+        return [row for batch in self.plan_batches(rows, len(rows) > FEW_ROWS) for row in batch]
+
+    def plan_batches(self, rows: Iterable, large: bool) -> Iterator[list[RowReport]]:
+        """The rows' reports, NEAR_BATCH at a time, the rows read as they are planned."""
+        for batch in batches(rows, NEAR_BATCH):
+            yield self.plan_batch(batch, large)
         self.existing = None
-        return planned
 
     def plan_batch(self, rows: list, large: bool) -> list[RowReport]:
         """Plan a batch of rows: only its values and the initiatives it may be or duplicate
@@ -148,7 +164,7 @@ class Planner:
             if report.action == "update":
                 self.refuse_outside_scope(report, existing)
             return report
-        report.data = {**values.data, "external_id": who.key}
+        report.data = new_values(values, who)
         # Even a pending row: its moderators would review what another wrote there.
         if self.refuse_outside_scope(report, None):
             return report
@@ -188,6 +204,18 @@ class Planner:
         for initiative in self.existing.matching(data.get("website")):
             found.setdefault(initiative.id, initiative)
         return sorted(found.values(), key=lambda i: i.id)
+
+
+def batches(items: Iterable, size: int) -> Iterator[list]:
+    """The items, size at a time (the last batch may be shorter)."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def new_values(values: r.RowValues, who: r.Identity) -> dict:
+    """The values a new initiative gets from its row."""
+    return {**values.data, "external_id": who.key}
 
 
 def near_batch(batch: list[tuple]) -> ExistingNear:
@@ -249,16 +277,26 @@ def planned_update(report: RowReport, initiative: Initiative, data: dict) -> Row
 
 def commit(source: Source, mapping: dict[str, str], options: ImportOptions,
            author: User | None) -> ImportReport:
-    """Write every accepted row (run inside write_transaction: all rows or none)."""
+    """Write every accepted row (run inside write_transaction: all rows or none).
+
+    Planned whole first, as the dry run (the rows written must not change what later rows
+    are found to duplicate), then each accepted row is read again and written, a batch at
+    a time: neither the file's values nor its initiatives are held together.
+    """
     report = dry_run(source, mapping, options, author)
+    ctx = import_context(source, mapping, options)
     writer = Writer(options.source_label or source.filename, options.status, author)
-    for row in report.rows:
+    for raw, row in zip(source.rows, report.rows, strict=True):
         if row.action == "create" or (row.action == "duplicate" and options.include_duplicates):
+            values = r.row_values(raw, ctx)
+            row.data = new_values(values, r.identity(raw, values, ctx))
             writer.create(row)
+            row.data = None
         elif row.action == "update":
             writer.write()  # in the file's order, as row by row
             initiative = db.session.get(Initiative, row.target_id)
-            update_initiative(initiative, row.data, author=author, reason=writer.reason)
+            changes = changed_values(initiative, r.row_values(raw, ctx).data)
+            update_initiative(initiative, changes, author=author, reason=writer.reason)
             row.written_id = initiative.id
     writer.write()
     report.committed = True
