@@ -6,9 +6,10 @@ import click
 from flask import current_app
 from werkzeug.datastructures import MultiDict
 
-from app.exchange.errors import ImportFileError, too_large
+from app.exchange.errors import ImportFileError
+from app.exchange.file_sources import parse_file
 from app.exchange.mapping import TARGETS, guess_mapping
-from app.exchange.sources import Source, parse_source, read_capped
+from app.exchange.sources import Source
 from app.filters import FilterError, Filters, parse_filters
 from app.initiatives.geojson import check_themes
 
@@ -17,13 +18,10 @@ DEV_SERVER = "http://127.0.0.1:5000"
 
 def load_source(path: Path, max_bytes: int, max_rows: int | None = None) -> Source:
     """Parse the file, refusing an oversized one before reading it, and one holding more
-    than max_rows rows as soon as it reaches them."""
+    than max_rows rows as soon as it reaches them (a CSV's rows are read again at each
+    pass, never held whole)."""
     try:
-        if path.stat().st_size > max_bytes:
-            raise too_large(max_bytes)
-        with path.open("rb") as file:  # capped as it is read too: the file may be growing
-            data = read_capped(file, max_bytes)
-        return parse_source(data, path.name, max_bytes, max_rows)
+        return parse_file(path, max_bytes, max_rows)
     except ImportFileError as error:
         raise click.ClickException(f"Nothing imported: {error}") from None
 

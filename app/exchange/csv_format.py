@@ -4,6 +4,7 @@ import csv
 import io
 import itertools
 from collections.abc import Iterable, Iterator
+from typing import TextIO
 
 from app.exchange.errors import ImportFileError, too_many_rows
 from app.exchange.flat import ExportItem, flat_properties
@@ -81,11 +82,13 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ImportFileError(
-            f"Le fichier n'est pas encodé en UTF-8 (octet invalide ligne {line}). "
-            "Enregistrez-le au format « CSV UTF-8 » et recommencez."
-        ) from None
+        raise not_utf8(data[: error.start].count(b"\n") + 1) from None
+
+
+def not_utf8(line: int) -> ImportFileError:
+    return ImportFileError(
+        f"Le fichier n'est pas encodé en UTF-8 (octet invalide ligne {line}). "
+        "Enregistrez-le au format « CSV UTF-8 » et recommencez.")
 
 
 def detect_delimiter(text: str) -> str:
@@ -130,19 +133,38 @@ def read_csv(data: bytes, max_rows: int | None = None
     delimiter = detect_delimiter(decode(data))  # the whole text decoded once, to check it
     # Decoded as it is read: io.StringIO would hold the text at 4 bytes a character.
     lines = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
-    reader = csv.reader(lines, delimiter=delimiter)
-    try:
-        columns = header_names(next(reader, []))
-        if not columns:
-            raise ImportFileError("Le fichier CSV est vide.")
-        records = (parsed_row(reader.line_num, values, columns)
-                   for values in reader if any(values))
-        rows = list(itertools.islice(records, None if max_rows is None else max_rows + 1))
-    except csv.Error as error:
-        raise ImportFileError(f"CSV illisible ligne {reader.line_num} : {error}.") from None
+    columns, records = csv_records(lines, delimiter)
+    rows = list(itertools.islice(records, None if max_rows is None else max_rows + 1))
     if max_rows is not None and len(rows) > max_rows:
         raise too_many_rows(max_rows)
     return columns, rows
+
+
+def csv_records(lines: TextIO, delimiter: str
+                ) -> tuple[list[str], Iterator[tuple[int, dict, str | None]]]:
+    """The columns of a CSV text, and its rows (line number, values, problem) as they are
+    read; raise ImportFileError for a file without columns or one the reader cannot read."""
+    reader = csv.reader(lines, delimiter=delimiter)
+    try:
+        columns = header_names(next(reader, []))
+    except csv.Error as error:
+        raise unreadable(reader, error) from None
+    if not columns:
+        raise ImportFileError("Le fichier CSV est vide.")
+    return columns, records_of(reader, columns)
+
+
+def records_of(reader, columns: list[str]) -> Iterator[tuple[int, dict, str | None]]:
+    try:
+        for values in reader:
+            if any(values):
+                yield parsed_row(reader.line_num, values, columns)
+    except csv.Error as error:
+        raise unreadable(reader, error) from None
+
+
+def unreadable(reader, error: csv.Error) -> ImportFileError:
+    return ImportFileError(f"CSV illisible ligne {reader.line_num} : {error}.")
 
 
 def parsed_row(line: int, values: list[str], columns: list[str]) -> tuple[int, dict, str | None]:

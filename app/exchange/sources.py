@@ -63,15 +63,20 @@ def parse_source(data: bytes, filename: str, max_bytes: int,
         raise too_large(max_bytes)
     if not data.strip():
         raise ImportFileError("Le fichier est vide.")
-    suffix = PurePath(filename or "").suffix.lower()
-    looks_json = data.lstrip(codecs.BOM_UTF8 + b" \t\r\n")[:1] in (b"{", b"[")
-    if suffix == ".csv" or (suffix not in (".json", ".geojson", ".umap") and not looks_json):
+    if is_csv(data, filename):
         columns, rows = read_csv(data, max_rows)
         raw = [RawRow(line, f"ligne {line}", values, problem=problem)
                for line, values, problem in rows]
         return Source(standard_format(columns) or "csv", filename, raw, columns[:MAX_COLUMNS])
     check_row_count(len(FEATURE_MARK.findall(data)), max_rows)  # before building any
     return json_source(load_json(data), filename, max_rows)
+
+
+def is_csv(head: bytes, filename: str) -> bool:
+    """Whether a file (its first bytes, its name) is read as CSV rather than JSON."""
+    suffix = PurePath(filename or "").suffix.lower()
+    looks_json = head.lstrip(codecs.BOM_UTF8 + b" \t\r\n")[:1] in (b"{", b"[")
+    return suffix == ".csv" or (suffix not in (".json", ".geojson", ".umap") and not looks_json)
 
 
 def read_capped(stream: BinaryIO, max_bytes: int) -> bytes:
