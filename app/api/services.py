@@ -13,7 +13,7 @@ from app.api.params import encode_cursor, parse_cursor, parse_limit, parse_since
 from app.extensions import db
 from app.filters import Filters, parse_filters
 from app.geo.gazetteer import GazetteerMissing
-from app.geo.spatial import count_per_theme, near_distance, select_initiatives
+from app.geo.spatial import count_per_theme, links_of, near_distance, select_initiatives
 from app.geo.territory import current_gazetteer
 from app.initiatives import fingerprints, geojson, stored_features
 from app.initiatives.taxonomy import all_themes
@@ -138,7 +138,7 @@ def counts(matching: Select) -> dict:
     total = db.session.scalar(sa.select(sa.func.count()).select_from(inner))
     return {
         "total": total,
-        "themes": count_per_theme(matching),
+        "themes": count_per_theme(links_of(matching)),
         "kinds": grouped(inner.c.kind, inner),
         "departements": grouped(inner.c.departement, inner),
     }

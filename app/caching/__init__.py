@@ -14,7 +14,8 @@ name in the running app's extensions, least recently used dropped first beyond i
   by the page's stamp, URL, host and language, with a nonce placeholder; in the page files
   too, where their key adds the database and the code's stamp (`code_stamp.py`).
 - "facets", "area_counts" (app.public.services, 256 entries each): the list's and map's
-  counts by theme and kind, by fingerprint and filters.
+  counts by theme and kind, by fingerprint and filters; those slower than 50 ms to count
+  are also written to the page files (`shared_values.py`), read by the other workers.
 - "territory_maps" (app.public.territory_pages, 16 M characters): rendered choropleths;
   "territory_areas" (36 entries): simplified outlines per gazetteer and département;
   "territory_links" (app.public.initiative_page, 4,096 entries): an initiative page's
@@ -24,9 +25,11 @@ Shared by the workers, on disk: `page_files.py` (512 MB under instance/cache/api
 API_PAGE_FILES_*): large collection pages, written once while streamed, and printed
 directories (app.public.directory_routes, by ETag of their rows and URL, layout, language and
 day, site and database), written once built, and map tiles slower than 50 ms to build
-(app.api.tiles, by data version, tile, filters and database), and the kept initiative
-pages; sent with sendfile, kept across restarts, least recently used removed beyond the
-budget (each process lists the directory after writing 1/64 of it).
+(app.api.tiles, by data version, tile, filters and database), the kept initiative
+pages, and facet and territory counts slower than 50 ms (`shared_values.py`, as JSON, by
+their key, database and code stamp); sent with sendfile, kept across restarts, least
+recently used removed beyond the budget (each process lists the directory after writing
+1/64 of it).
 
 In the clients and proxies: `responses.py` gives every API, export and feed answer its ETag
 (and a Last-Modified where known without a scan: one initiative, a feed's 50 entries), and
