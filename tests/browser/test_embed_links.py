@@ -21,8 +21,9 @@ def framed(page, other_site, live_server, query: str):
 def test_popup_link_of_a_framed_embed_opens_in_the_whole_window(page, other_site, live_server):
     frame = framed(page, other_site, live_server, f"commune={LAON}")
     frame.locator(".initiative-marker").click()
-    frame.get_by_role("link", name=re.compile("^Voir la fiche")).click()
-    page.wait_for_url(INITIATIVE_PAGE)
+    frame.locator(".initiative-popup__title").wait_for()  # its details came: no more redraw
+    with page.expect_navigation(url=INITIATIVE_PAGE):
+        frame.get_by_role("link", name=re.compile("^Voir la fiche")).click()
     assert page.locator("h1").inner_text()  # the page itself, not a refused frame
     assert page.locator("#framed").count() == 0
 
