@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from app.caching import code_stamp, page_files
+from app.caching import code_stamp, page_files, shared_values
 from app.caching import pages as page_cache
 from app.caching.bounded import app_cache
 from app.database import write_transaction
@@ -192,7 +192,7 @@ def test_pages_kept_on_disk_by_other_code_are_rendered_again(app, client, themes
     page(client, initiative_id)
     page_files.settle()
     # A deployment: the same data, the same directory, other templates or views.
-    monkeypatch.setattr(page_cache, "code_stamp", lambda: "another-release")
+    monkeypatch.setattr(shared_values, "code_stamp", lambda: "another-release")
     other = make_app(migrated, API_PAGE_FILES_DIR=app.config["API_PAGE_FILES_DIR"])
     rendered = []
     monkeypatch.setattr(routes, "initiative_page",

@@ -19,9 +19,8 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from app.caching.bounded import app_cache, byte_size
-from app.caching.code_stamp import code_stamp
 from app.caching.responses import shared_body
-from app.extensions import db
+from app.caching.shared_values import file_key
 from app.web.security import csp_nonce
 
 # Per worker; a page is 10-20 KB.
@@ -48,17 +47,11 @@ def cached_page(stamp: tuple, render: Callable[[], str]) -> Response | str:
     markup = cache.get(key)
     if markup is None:
         # Every page is worth a file: a first render costs 40-60 ms at a million rows.
-        markup = shared_body(shared_key(key), lambda: render_with_placeholder(render), HTML,
-                             min_seconds=0)
+        markup = shared_body(file_key("page", key), lambda: render_with_placeholder(render),
+                             HTML, min_seconds=0)
         cache.put(key, markup)
     return Response(markup.replace(nonce_placeholder().encode(), csp_nonce().encode()),
                     mimetype="text/html")
-
-
-def shared_key(key: tuple) -> str:
-    """The page files' key of a kept page: with the database and the code rendering it."""
-    database = db.engine.url.render_as_string(hide_password=True)
-    return f"page|{key!r}|{database}|{code_stamp()}"
 
 
 def nonce_placeholder() -> str:

@@ -24,9 +24,14 @@ def shared_value(name: str, key, build: Callable[[], object], kept: int,
     cache = app_cache(name, kept)
     value = cache.get(key)
     if value is None:
-        database = db.engine.url.render_as_string(hide_password=True)
-        body = shared_body(f"{name}|{key!r}|{database}|{code_stamp()}",
-                           lambda: orjson.dumps(dump(build())), "application/json")
+        body = shared_body(file_key(name, key), lambda: orjson.dumps(dump(build())),
+                           "application/json")
         value = load(orjson.loads(body))
         cache.put(key, value)
     return value
+
+
+def file_key(name: str, key) -> str:
+    """The page files' key of a value computed by this code from this database's rows."""
+    database = db.engine.url.render_as_string(hide_password=True)
+    return f"{name}|{key!r}|{database}|{code_stamp()}"
