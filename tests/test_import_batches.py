@@ -5,6 +5,7 @@ import difflib
 import random
 
 import sqlalchemy as sa
+from rapidfuzz.distance import LCSseq
 
 from app.exchange import imports, neighbours
 from app.exchange.mapping import guess_mapping
@@ -14,9 +15,9 @@ from app.geo.distances import METRES_PER_DEGREE
 from app.initiatives.duplicates import (
     RADIUS_M,
     SIMILARITY,
-    common_subsequence,
     find_duplicates,
     similar,
+    with_websites,
 )
 from app.models import Initiative, Revision
 from app.text import fold
@@ -53,7 +54,7 @@ def test_bounds_before_the_ratio_give_the_same_answer():
         a = " ".join(chooser.choices(words, k=chooser.randint(0, 6)))
         b = " ".join(chooser.choices(words, k=chooser.randint(0, 6)))
         assert similar(a, b) == plain_similar(a, b), (a, b)
-        assert common_subsequence(fold(a), fold(b)) == longest_common_subsequence(
+        assert LCSseq.similarity(fold(a), fold(b)) == longest_common_subsequence(
             fold(a), fold(b))
 
 
@@ -172,3 +173,52 @@ def test_a_batch_reads_its_candidates_with_the_same_sql_whatever_its_size(themes
                      [f"https://{number}.example.org/lieu" for number in range(30)])
     reads = [statement for statement in statements if statement.startswith("SELECT DISTINCT")]
     assert len(reads) == 4 and reads[0] == reads[2] and reads[1] == reads[3]
+
+
+def test_a_website_key_reads_its_own_websites_not_those_it_begins(themes):
+    """The ranges read the key with nothing, slashes, a query or a fragment after it: not
+    "/10" for "/1" (at a million initiatives, "…/1" read a ninth of a town's pages), nor a
+    longer host for a host, but a host's pages for the host (compared in Python)."""
+    kept = ["https://x.example.org/1", "http://www.x.example.org/1/", "https://x.example.org/1?p=2",
+            "https://X.example.org/1#haut", "https://x.example.org"]
+    others = ["https://x.example.org/10", "https://x.example.org/1a", "https://x.example.org/2",
+              "https://x.example.org.autre.fr/1", "https://x.example.orga/1"]
+    made = {site: make_initiative(f"Lieu {number}", lon=-4.486, lat=48.39, kind="place",
+                                  status="published", website=site, private_email=None,
+                                  themes=None).id
+            for number, site in enumerate(kept + others)}
+    read = {row.id for row in db.session.execute(with_websites(
+        ["x.example.org/1"], Initiative.id, Initiative.website))}
+    assert read == {made[site] for site in kept[:4]}
+    host = {row.id for row in db.session.execute(with_websites(["x.example.org"], Initiative.id))}
+    assert made["https://x.example.org/10"] in host and made["https://x.example.orga/1"] not in host
+    assert ExistingNear([], ["https://x.example.org/"]).matching("https://x.example.org") == [
+        Existing(made["https://x.example.org"], "Lieu 4")]
+    assert sorted(ExistingNear([], ["https://www.x.example.org/1/"]).matching(
+        "http://x.example.org/1")) == [Existing(made[site], name) for site, name in
+                                     zip(kept[:4], ("Lieu 0", "Lieu 1", "Lieu 2", "Lieu 3"),
+                                         strict=True)]
+
+
+def test_rows_near_each_other_share_a_read_wherever_they_are_in_the_file(themes, monkeypatch):
+    """Rows in Cluny and in Brest, alternating in the file: each read of the table is for
+    one town's rows, and each row gets find_duplicates' answer."""
+    monkeypatch.setattr(imports, "NEAR_BATCH", 10)
+    reads = []
+    read = neighbours.candidates
+    monkeypatch.setattr(neighbours, "candidates", lambda boxes, sites: reads.append(
+        (boxes, read(boxes, sites))) or reads[-1][1])
+    brest = (-4.486, 48.39)
+    for town in (CLUNY, brest):
+        make_initiative("Atelier vélo", lon=town[0], lat=town[1], kind="place",
+                        status="published", private_email=None, themes=None)
+    rows = [f"{n},Atelier velo,{town[1] + n / 100_000},{town[0]}"
+            for n in range(imports.FEW_ROWS + 10) for town in [(CLUNY, brest)[n % 2]]]
+    report = plan("id,name,lat,lon\n" + "\n".join(rows) + "\n")
+    assert len(reads) == 12  # plan() plans twice: 60 rows, 30 a town, 10 a read
+    for boxes, found in reads:
+        assert len({round(box[0]) for box in boxes}) == 1 and len(found) == 1
+    for row in report.rows:
+        assert row.reasons == [f"Doublon possible de l'initiative n° {i.id} « {i.name} »."
+                               for i in find_duplicates(row.data["name"], row.data["lon"],
+                                                        row.data["lat"])] != []

@@ -11,14 +11,13 @@ under the write lock, so what is written is what the data allows at that moment.
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
 from app.exchange import rows as r
 from app.exchange.mapping import check_mapping, theme_lookup
-from app.exchange.neighbours import ExistingNear, Neighbours
+from app.exchange.neighbours import ExistingDuplicates, Neighbours, batches
 from app.exchange.sources import Source
 from app.exchange.standard_imports import KINDS as STANDARD_KINDS
 from app.extensions import db
@@ -127,23 +126,32 @@ class Planner:
         self.seen: dict[str, str] = {}
         self.neighbours = Neighbours()
         self.known = KnownInitiatives([])
-        self.existing: ExistingNear | None = None
+        self.existing: ExistingDuplicates | None = None
 
     def plan_all(self, rows: list) -> list[RowReport]:
         return [row for batch in self.plan_batches(rows, len(rows) > FEW_ROWS) for row in batch]
 
     def plan_batches(self, rows: Iterable, large: bool) -> Iterator[list[RowReport]]:
-        """The rows' reports, NEAR_BATCH at a time, the rows read as they are planned."""
+        """The rows' reports, NEAR_BATCH at a time, the rows read as they are planned (on a
+        large file, read once before for the initiatives they may duplicate)."""
+        self.existing = ExistingDuplicates(self.looked_up(rows), NEAR_BATCH) if large else None
         for batch in batches(rows, NEAR_BATCH):
-            yield self.plan_batch(batch, large)
+            yield self.plan_batch(batch)
         self.existing = None
 
-    def plan_batch(self, rows: list, large: bool) -> list[RowReport]:
-        """Plan a batch of rows: only its values and the initiatives it may be or duplicate
-        are held meanwhile, whatever the sizes of the file and of the table."""
+    def looked_up(self, rows: Iterable) -> Iterator[tuple]:
+        """What a duplicate is looked up by, for each readable row: its number, name, point
+        and website."""
+        for row in rows:
+            values = r.row_values(row, self.ctx)
+            if not values.problems:
+                yield row.number, values.data["name"], values.point, values.data.get("website")
+
+    def plan_batch(self, rows: list) -> list[RowReport]:
+        """Plan a batch of rows: only its values and the initiatives it may be are held
+        meanwhile, whatever the sizes of the file and of the table."""
         prepared = [self.prepare(row) for row in rows]
         self.known = KnownInitiatives([who for _, _, who in prepared if who is not None])
-        self.existing = near_batch(prepared) if large else None
         return [self.decide(*item) for item in prepared]
 
     def prepare(self, row) -> tuple:
@@ -185,7 +193,7 @@ class Planner:
         (two rows with their own ids are two things, however alike)."""
         data = report.data
         reasons = [f"Doublon possible de l'initiative n° {i.id} « {i.name} »."
-                   for i in self.duplicates(data, point)]
+                   for i in self.duplicates(report.number, data, point)]
         if not named:
             reasons += [f"Doublon possible de {other} du fichier."
                         for other in self.neighbours.similar(data["name"], point)]
@@ -194,35 +202,18 @@ class Planner:
             report.action, report.reasons = "duplicate", reasons
         return report
 
-    def duplicates(self, data: dict, point) -> list:
-        """find_duplicates' answer, as initiatives or (on large files) as rows (id, name)
-        from the initiatives read for the row's batch."""
+    def duplicates(self, number: int, data: dict, point) -> list:
+        """find_duplicates' answer, as initiatives or (on large files) as (id, name) found
+        for the row before the planning."""
         if self.existing is None:
             lon, lat = point if point else (None, None)
             return find_duplicates(data["name"], lon, lat, data.get("website"))
-        found = {row.id: row for row in self.existing.similar(data["name"], point)}
-        for initiative in self.existing.matching(data.get("website")):
-            found.setdefault(initiative.id, initiative)
-        return sorted(found.values(), key=lambda i: i.id)
-
-
-def batches(items: Iterable, size: int) -> Iterator[list]:
-    """The items, size at a time (the last batch may be shorter)."""
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
+        return self.existing.of(number)
 
 
 def new_values(values: r.RowValues, who: r.Identity) -> dict:
     """The values a new initiative gets from its row."""
     return {**values.data, "external_id": who.key}
-
-
-def near_batch(batch: list[tuple]) -> ExistingNear:
-    """The existing initiatives the batch's readable rows may duplicate."""
-    readable = [values for _, values, who in batch if who is not None]
-    return ExistingNear((values.point for values in readable),
-                        (values.data.get("website") for values in readable))
 
 
 def fail(report: RowReport, reasons: list[str]) -> RowReport:
