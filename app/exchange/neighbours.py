@@ -119,20 +119,25 @@ class ExistingDuplicates:
 
     def __init__(self, rows: Iterable[tuple[int, str, Any, str | None]], size: int):
         """rows: (number, name, point or None, website or None) of each readable row."""
-        self.found: dict[int, list[Existing]] = {}
-        for group in batches(sorted(rows, key=place_order), size):
+        self.found: dict[int, tuple[int, ...]] = {}  # a row's number: the ids it may be
+        self.names: dict[int, str] = {}  # each initiative named once, however many rows
+        pending = sorted(rows, key=place_order)
+        while pending:  # from the end, so the rows looked up are let go as the answers grow
+            group = pending[-size:]
+            del pending[-size:]
             near = ExistingNear((point for _, _, point, _ in group),
                                 (website for *_, website in group))
             for number, name, point, website in group:
-                found = {existing.id: existing for existing in near.similar(name, point)}
+                found = {existing.id: existing.name for existing in near.similar(name, point)}
                 for existing in near.matching(website):
-                    found.setdefault(existing.id, existing)
+                    found.setdefault(existing.id, existing.name)
                 if found:
-                    self.found[number] = sorted(found.values(), key=lambda e: e.id)
+                    self.found[number] = tuple(sorted(found))
+                    self.names.update(found)
 
     def of(self, number: int) -> list[Existing]:
         """The initiatives the row numbered so may duplicate, by id."""
-        return self.found.get(number, [])
+        return [Existing(id_, self.names[id_]) for id_ in self.found.get(number, ())]
 
 
 # Places are ordered by blocks of 10 × 10 grid cells, then by cell: a batch of rows in that
