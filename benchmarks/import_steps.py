@@ -67,6 +67,9 @@ def main() -> None:
     with path.open("rb") as handle:
         uploaded = measured(steps, "upload", lambda: client.post(
             "/import", data={"file": (handle, path.name)}, content_type="multipart/form-data"))
+    if "Location" not in uploaded.headers:
+        raise SystemExit(f"the upload was refused ({uploaded.status}): "
+                         f"{uploaded.get_data(as_text=True)[:500]}")
     location = uploaded.headers["Location"]
     token = location.split("/import/")[1].split("?")[0]
     page = measured(steps, "mapping", lambda: client.get(location)).get_data(as_text=True)
