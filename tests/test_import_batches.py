@@ -80,8 +80,7 @@ def test_grid_finds_what_find_duplicates_finds_at_the_radius(themes):
     assert len(report.rows) > imports.FEW_ROWS
     for row in report.rows:
         lon, lat = row.data["lon"], row.data["lat"]
-        expected = [f"Doublon possible de l'initiative n° {i.id} « {i.name} »."
-                    for i in find_duplicates(row.data["name"], lon, lat)]
+        expected = imports.duplicate_reasons(find_duplicates(row.data["name"], lon, lat), [])
         assert row.reasons == expected
         assert row.action == ("duplicate" if expected else "create")
     assert {row.action for row in report.rows} == {"duplicate", "create"}
@@ -120,9 +119,8 @@ def test_grid_finds_what_find_duplicates_finds_by_website(themes):
             for n in range(imports.FEW_ROWS + 3)]
     report = plan("id,name,lat,lon,website\n" + "\n".join(rows) + "\n")
     for row in report.rows:
-        expected = [f"Doublon possible de l'initiative n° {i.id} « {i.name} »."
-                    for i in find_duplicates(row.data["name"], row.data["lon"], row.data["lat"],
-                                             row.data.get("website"))]
+        expected = imports.duplicate_reasons(find_duplicates(
+            row.data["name"], row.data["lon"], row.data["lat"], row.data.get("website")), [])
         assert row.reasons == expected
     assert {len(row.reasons) for row in report.rows} == {0, 2}
 
@@ -219,6 +217,27 @@ def test_rows_near_each_other_share_a_read_wherever_they_are_in_the_file(themes,
     for boxes, found in reads:
         assert len({round(box[0]) for box in boxes}) == 1 and len(found) == 1
     for row in report.rows:
-        assert row.reasons == [f"Doublon possible de l'initiative n° {i.id} « {i.name} »."
-                               for i in find_duplicates(row.data["name"], row.data["lon"],
-                                                        row.data["lat"])] != []
+        assert row.reasons == imports.duplicate_reasons(find_duplicates(
+            row.data["name"], row.data["lon"], row.data["lat"]), []) != []
+
+
+def test_a_row_names_its_first_possible_duplicates_and_counts_the_others(themes):
+    """Dozens of look-alikes in a crowded town: five named by id, the rest counted; the
+    file's own look-alikes likewise."""
+    made = [make_initiative(f"Atelier vélo {number}", lon=CLUNY[0], lat=CLUNY[1], kind="place",
+                            status="published", private_email=None, themes=None)
+            for number in range(12)]
+    rows = [f"Atelier velo,{CLUNY[1] + n / 10_000},{CLUNY[0]}"  # 11 m apart
+            for n in range(imports.FEW_ROWS + 2)]
+    report = plan("name,lat,lon\n" + "\n".join(rows) + "\n")  # no ids: file look-alikes
+    first, last = report.rows[0], report.rows[-1]
+    named = [f"Doublon possible de l'initiative n° {i.id} « {i.name} »." for i in made[:5]]
+    assert first.reasons == [*named, "Et 7 autres initiatives semblables à moins de 1 km ou "
+                             "au même site."]
+    assert last.reasons[:6] == first.reasons
+    assert last.reasons[6:] == [*(f"Doublon possible de ligne {n} du fichier." for n in
+                                  range(2, 7)),
+                                f"Et {imports.FEW_ROWS - 4} autres lignes semblables du "
+                                "fichier à moins de 1 km."]
+    six = imports.duplicate_reasons(made[:6], [])
+    assert len(six) == 6 and six[-1].startswith(f"Doublon possible de l'initiative n° {made[5].id}")
