@@ -9,7 +9,7 @@ under the write lock, so what is written is what the data allows at that moment.
 """
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -216,22 +216,21 @@ class Planner:
 def duplicate_reasons(existing: list, in_file: list[str]) -> list[str]:
     """Why a row may be a duplicate: the existing initiatives (id, name) and the file's rows
     it looks like, the first NAMED_DUPLICATES of each named and the others counted."""
-    reasons = [f"Doublon possible de l'initiative n° {i.id} « {i.name} »."
-               for i in named_first(existing)]
-    if len(existing) > len(named_first(existing)):
-        reasons.append(f"Et {len(existing) - NAMED_DUPLICATES} autres initiatives semblables "
-                       "à moins de 1 km ou au même site.")
-    reasons += [f"Doublon possible de {other} du fichier." for other in named_first(in_file)]
-    if len(in_file) > len(named_first(in_file)):
-        reasons.append(f"Et {len(in_file) - NAMED_DUPLICATES} autres lignes semblables du "
-                       "fichier à moins de 1 km.")
-    return reasons
+    return (named_then_counted(existing, lambda i: f"Doublon possible de l'initiative n° "
+                               f"{i.id} « {i.name} ».", "autres initiatives semblables à "
+                               "moins de 1 km ou au même site")
+            + named_then_counted(in_file, lambda other: f"Doublon possible de {other} du "
+                                 "fichier.", "autres lignes semblables du fichier à moins de "
+                                 "1 km"))
 
 
-def named_first(found: list) -> list:
-    """Those a report names: all of them, or the first NAMED_DUPLICATES when at least two
-    more would be counted."""
-    return found if len(found) <= NAMED_DUPLICATES + 1 else found[:NAMED_DUPLICATES]
+def named_then_counted(found: list, reason: Callable, others: str) -> list[str]:
+    """A reason for each of found, or for the first NAMED_DUPLICATES when at least two more
+    would be counted, then the count of the others."""
+    if len(found) <= NAMED_DUPLICATES + 1:
+        return [reason(item) for item in found]
+    return [*(reason(item) for item in found[:NAMED_DUPLICATES]),
+            f"Et {len(found) - NAMED_DUPLICATES} {others}."]
 
 
 def new_values(values: r.RowValues, who: r.Identity) -> dict:
