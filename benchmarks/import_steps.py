@@ -49,6 +49,7 @@ def measured(steps: dict, name: str, call):
     reset = reset_peak([os.getpid()])
     started = time.perf_counter()
     answer = call()
+    answer.get_data()  # a streamed page is rendered as it is read
     steps[name] = {"seconds": time.perf_counter() - started, "reset": reset,
                    "peak_kb": status_kb(os.getpid(), "VmHWM"), "status": answer.status_code}
     return answer

@@ -56,7 +56,7 @@ def plan(data, filename="test.csv", mapping=None, **options) -> imports.ImportRe
     report = imports.dry_run(source, chosen, imports.ImportOptions(**options))
     context = imports.import_context(source, chosen, imports.ImportOptions(**options))
     planned = imports.Planner(context).plan_all(source.rows)
-    assert [without_values(row) for row in planned] == report.rows
+    assert [without_values(row) for row in planned] == list(report.rows)
     report.rows = planned
     return report
 

@@ -9,7 +9,8 @@ from rapidfuzz.distance import LCSseq
 
 from app.exchange import imports, neighbours
 from app.exchange.mapping import guess_mapping
-from app.exchange.neighbours import Existing, ExistingNear
+from app.exchange.neighbours import Existing, ExistingDuplicates, ExistingNear
+from app.exchange.report_rows import ReportRows, RowReport
 from app.extensions import db
 from app.geo.distances import METRES_PER_DEGREE
 from app.initiatives.duplicates import (
@@ -239,5 +240,48 @@ def test_a_row_names_its_first_possible_duplicates_and_counts_the_others(themes)
                                   range(2, 7)),
                                 f"Et {imports.FEW_ROWS - 4} autres lignes semblables du "
                                 "fichier à moins de 1 km."]
+    looked_up = ExistingDuplicates([(1, "Atelier velo", CLUNY, None)], imports.NEAR_BATCH,
+                                   kept=imports.NAMED_DUPLICATES + 1)
+    assert looked_up.of(1) == ([Existing(i.id, i.name) for i in made[:6]], 12)
+    assert set(looked_up.names) == {i.id for i in made[:6]}  # the others' names not kept
     six = imports.duplicate_reasons(made[:6], [])
     assert len(six) == 6 and six[-1].startswith(f"Doublon possible de l'initiative n° {made[5].id}")
+
+
+def test_a_report_is_read_back_from_its_file_in_order_as_often_as_needed():
+    rows = ReportRows()
+    for numbers in (range(1, 4), range(4, 6), range(6, 7)):
+        rows.extend(RowReport(n, f"ligne {n}", f"Lieu {n}", "duplicate", [f"Raison {n}."],
+                              data={"name": f"Lieu {n}"}, target_id=n * 10) for n in numbers)
+    assert len(rows) == 6 and len(rows.batches) == 3
+    first, second = iter(rows), iter(rows)
+    interleaved = [(next(first).number, next(second).number) for _ in range(4)]
+    assert interleaved == [(1, 1), (2, 2), (3, 3), (4, 4)]
+    assert [row.number for row in first] == [5, 6]
+    read = list(rows)
+    assert read == list(rows) and [row.reasons for row in read][-1] == ["Raison 6."]
+    assert {row.data for row in read} == {None}  # values are not kept
+    assert rows[-1].target_id == 60 and [row.label for row in rows[1:3]] == ["ligne 2",
+                                                                             "ligne 3"]
+
+
+def test_a_commit_reports_every_row_in_file_order_between_its_batches(themes, monkeypatch):
+    """Rows that create nothing wait for the created ones before them: the report keeps the
+    file's order whatever the batches, each created row saying what it became."""
+    monkeypatch.setattr(imports.Writer, "BATCH", 2)
+    csv = ("id,name,commune\n1,Lieu A,Cluny\n2,,Cluny\n3,,Cluny\n4,,Cluny\n5,Lieu B,Rennes\n"
+           "6,Lieu C,Lyon\n7,,Lyon\n8,Lieu D,Lille\n")
+    report = commit(csv)
+    rows = list(report.rows)
+    assert [(row.label, row.action) for row in rows] == [
+        ("ligne 2", "create"), *((f"ligne {n}", "error") for n in (3, 4, 5)),
+        ("ligne 6", "create"), ("ligne 7", "create"), ("ligne 8", "error"),
+        ("ligne 9", "create")]
+    created = [row.written_id for row in rows if row.action == "create"]
+    assert created == sorted(created) and len(set(created)) == 4 == report.written
+    assert [db.session.get(Initiative, id_).name for id_ in created] == [
+        "Lieu A", "Lieu B", "Lieu C", "Lieu D"]
+    assert {row.written_id for row in rows if row.action == "error"} == {None}
+    assert report.committed and report.counts == {"create": 4, "update": 0, "unchanged": 0,
+                                                  "duplicate": 0, "error": 4}
+    assert len(report.rows.batches) > 2  # written out as the batches went

@@ -16,8 +16,9 @@ from flask import current_app
 
 from app.exchange import rows as r
 from app.exchange.errors import ImportFileError
-from app.exchange.imports import ImportOptions, Planner, RowReport, row_context
+from app.exchange.imports import ImportOptions, Planner, row_context
 from app.exchange.mapping import TARGETS, check_mapping, guess_mapping
+from app.exchange.report_rows import RowReport
 from app.exchange.sources import Source, json_source, parse_source
 from app.models.harvest import HarvestSource
 

@@ -10,7 +10,7 @@ under the write lock, so what is written is what the data allows at that moment.
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from app.exchange import rows as r
 from app.exchange.mapping import check_mapping, theme_lookup
 from app.exchange.neighbours import ExistingDuplicates, Neighbours, batches
+from app.exchange.report_rows import ReportRows, RowReport
 from app.exchange.sources import Source
 from app.exchange.standard_imports import KINDS as STANDARD_KINDS
 from app.extensions import db
@@ -51,26 +52,13 @@ class ImportOptions:
     site: str = ""
 
 
-@dataclass(slots=True)
-class RowReport:
-    """What one row will do (or did), and why: its values (data) only while it is planned
-    and written, so a report holds a few short fields per row."""
-
-    number: int
-    label: str
-    name: str
-    action: str = "create"
-    reasons: list[str] = field(default_factory=list)
-    data: dict | None = field(default_factory=dict)
-    target_id: int | None = None
-    written_id: int | None = None
-
-
 @dataclass
 class ImportReport:
+    """A file's rows and what each will do (or did): the rows are read back from a file."""
+
     filename: str
     format: str
-    rows: list[RowReport]
+    rows: ReportRows
     committed: bool = False
 
     @property
@@ -90,12 +78,10 @@ def dry_run(source: Source, mapping: dict[str, str], options: ImportOptions,
     With a user, rows outside their territories are skipped. Raise ImportFileError when the
     mapping cannot work for any row (no name, no place).
     """
-    report = ImportReport(source.filename, source.format, [])
+    report = ImportReport(source.filename, source.format, ReportRows())
     planner = Planner(import_context(source, mapping, options), user)
     for batch in planner.plan_batches(source.rows, len(source.rows) > FEW_ROWS):
-        for row in batch:
-            row.data = None  # the commit reads the row again: the report stays small
-        report.rows += batch
+        report.rows.extend(batch)  # without their values: the commit reads the rows again
     return report
 
 
@@ -138,7 +124,8 @@ class Planner:
     def plan_batches(self, rows: Iterable, large: bool) -> Iterator[list[RowReport]]:
         """The rows' reports, NEAR_BATCH at a time, the rows read as they are planned (on a
         large file, read once before for the initiatives they may duplicate)."""
-        self.existing = ExistingDuplicates(self.looked_up(rows), NEAR_BATCH) if large else None
+        self.existing = (ExistingDuplicates(self.looked_up(rows), NEAR_BATCH,
+                                            NAMED_DUPLICATES + 1) if large else None)
         for batch in batches(rows, NEAR_BATCH):
             yield self.plan_batch(batch)
         self.existing = None
@@ -199,38 +186,43 @@ class Planner:
         in_file = [] if named else self.neighbours.similar(data["name"], point)
         if not named:
             self.neighbours.add(data["name"], point, label)
-        reasons = duplicate_reasons(self.duplicates(report.number, data, point), in_file)
+        existing, total = self.duplicates(report.number, data, point)
+        reasons = duplicate_reasons(existing, in_file, total)
         if reasons:
             report.action, report.reasons = "duplicate", reasons
         return report
 
-    def duplicates(self, number: int, data: dict, point) -> list:
-        """find_duplicates' answer, as initiatives or (on large files) as (id, name) found
-        for the row before the planning."""
+    def duplicates(self, number: int, data: dict, point) -> tuple[list, int]:
+        """find_duplicates' answer (on large files, its first few as (id, name), found for
+        the row before the planning), and how many it holds in all."""
         if self.existing is None:
             lon, lat = point if point else (None, None)
-            return find_duplicates(data["name"], lon, lat, data.get("website"))
+            found = find_duplicates(data["name"], lon, lat, data.get("website"))
+            return found, len(found)
         return self.existing.of(number)
 
 
-def duplicate_reasons(existing: list, in_file: list[str]) -> list[str]:
-    """Why a row may be a duplicate: the existing initiatives (id, name) and the file's rows
-    it looks like, the first NAMED_DUPLICATES of each named and the others counted."""
-    return (named_then_counted(existing, lambda i: f"Doublon possible de l'initiative n° "
-                               f"{i.id} « {i.name} ».", "autres initiatives semblables à "
+def duplicate_reasons(existing: list, in_file: list[str], total: int | None = None
+                      ) -> list[str]:
+    """Why a row may be a duplicate: the existing initiatives (id, name), total of them in
+    all (when only the first are given), and the file's rows it looks like; the first
+    NAMED_DUPLICATES of each named and the others counted."""
+    total = len(existing) if total is None else total
+    return (named_then_counted(existing, total, lambda i: f"Doublon possible de l'initiative "
+                               f"n° {i.id} « {i.name} ».", "autres initiatives semblables à "
                                "moins de 1 km ou au même site")
-            + named_then_counted(in_file, lambda other: f"Doublon possible de {other} du "
-                                 "fichier.", "autres lignes semblables du fichier à moins de "
-                                 "1 km"))
+            + named_then_counted(in_file, len(in_file), lambda other: f"Doublon possible de "
+                                 f"{other} du fichier.", "autres lignes semblables du fichier "
+                                 "à moins de 1 km"))
 
 
-def named_then_counted(found: list, reason: Callable, others: str) -> list[str]:
-    """A reason for each of found, or for the first NAMED_DUPLICATES when at least two more
-    would be counted, then the count of the others."""
-    if len(found) <= NAMED_DUPLICATES + 1:
+def named_then_counted(found: list, total: int, reason: Callable, others: str) -> list[str]:
+    """A reason for each of the total found (the first of them given), or for the first
+    NAMED_DUPLICATES when at least two more would be counted, then the count of the others."""
+    if total <= NAMED_DUPLICATES + 1:
         return [reason(item) for item in found]
     return [*(reason(item) for item in found[:NAMED_DUPLICATES]),
-            f"Et {len(found) - NAMED_DUPLICATES} {others}."]
+            f"Et {total - NAMED_DUPLICATES} {others}."]
 
 
 def new_values(values: r.RowValues, who: r.Identity) -> dict:
@@ -294,45 +286,60 @@ def commit(source: Source, mapping: dict[str, str], options: ImportOptions,
 
     Planned whole first, as the dry run (the rows written must not change what later rows
     are found to duplicate), then each accepted row is read again and written, a batch at
-    a time: neither the file's values nor its initiatives are held together.
+    a time: neither the file's values, nor its initiatives, nor its report are held together.
     """
-    report = dry_run(source, mapping, options, author)
+    planned = dry_run(source, mapping, options, author)
     ctx = import_context(source, mapping, options)
-    writer = Writer(options.source_label or source.filename, options.status, author)
-    for raw, row in zip(source.rows, report.rows, strict=True):
+    report = ImportReport(source.filename, source.format, ReportRows(), committed=True)
+    writer = Writer(options.source_label or source.filename, options.status, author,
+                    report.rows)
+    for raw, row in zip(source.rows, planned.rows, strict=True):
         if row.action == "create" or (row.action == "duplicate" and options.include_duplicates):
             values = r.row_values(raw, ctx)
             row.data = new_values(values, r.identity(raw, values, ctx))
             writer.create(row)
-            row.data = None
-        elif row.action == "update":
+            continue
+        if row.action == "update":
             writer.write()  # in the file's order, as row by row
             initiative = db.session.get(Initiative, row.target_id)
             changes = changed_values(initiative, r.row_values(raw, ctx).data)
             update_initiative(initiative, changes, author=author, reason=writer.reason)
             row.written_id = initiative.id
+        writer.keep(row)
     writer.write()
-    report.committed = True
     return report
 
 
 class Writer(NewInitiatives):
-    """Creates the rows' initiatives, a batch at a time, and says which row became which."""
+    """Creates the rows' initiatives a batch at a time, each row saying which initiative it
+    became; with a report (done), adds the rows to it in the file's order once written."""
 
     BATCH = 500
 
-    def __init__(self, source: str, status: str, author: User | None):
+    def __init__(self, source: str, status: str, author: User | None,
+                 done: ReportRows | None = None):
         super().__init__(author=author, status=status, reason=f"Import : {source}")
-        self.source = source
-        self.rows: list[RowReport] = []
+        self.source, self.done = source, done
+        self.rows: list[RowReport] = []  # since the last write, in order
+        self.created: list[RowReport] = []  # those of them to create
 
     def create(self, row: RowReport) -> None:
         self.rows.append(row)
+        self.created.append(row)
         self.add({"source": self.source, **row.data})
+        row.data = None
+
+    def keep(self, row: RowReport) -> None:
+        """Add a row that creates nothing, after those before it."""
+        self.rows.append(row)
+        if len(self.rows) >= self.BATCH:
+            self.write()
 
     def write(self) -> list[Initiative]:
         written = super().write()
-        for row, initiative in zip(self.rows, written, strict=True):
+        for row, initiative in zip(self.created, written, strict=True):
             row.written_id = initiative.id
-        self.rows = []
+        if self.done is not None:
+            self.done.extend(self.rows)
+        self.rows, self.created = [], []
         return written

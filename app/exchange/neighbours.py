@@ -117,10 +117,12 @@ class ExistingDuplicates:
     70,000 initiatives in file order (a few hundred for each row, in dense towns) and
     13,500 on average in place order; each name read is folded once per batch."""
 
-    def __init__(self, rows: Iterable[tuple[int, str, Any, str | None]], size: int):
-        """rows: (number, name, point or None, website or None) of each readable row."""
-        self.found: dict[int, tuple[int, ...]] = {}  # a row's number: the ids it may be
-        self.names: dict[int, str] = {}  # each initiative named once, however many rows
+    def __init__(self, rows: Iterable[tuple[int, str, Any, str | None]], size: int,
+                 kept: int):
+        """rows: (number, name, point or None, website or None) of each readable row; a
+        row keeps the first `kept` ids it may be (by id) and how many there are."""
+        self.found: dict[int, tuple[int, tuple[int, ...]]] = {}  # a row's number: see of()
+        self.names: dict[int, str] = {}  # each initiative kept named once, however many rows
         pending = sorted(rows, key=place_order)
         while pending:  # from the end, so the rows looked up are let go as the answers grow
             group = pending[-size:]
@@ -132,12 +134,15 @@ class ExistingDuplicates:
                 for existing in near.matching(website):
                     found.setdefault(existing.id, existing.name)
                 if found:
-                    self.found[number] = tuple(sorted(found))
-                    self.names.update(found)
+                    first = sorted(found)[:kept]
+                    self.found[number] = (len(found), tuple(first))
+                    self.names.update((id_, found[id_]) for id_ in first)
 
-    def of(self, number: int) -> list[Existing]:
-        """The initiatives the row numbered so may duplicate, by id."""
-        return [Existing(id_, self.names[id_]) for id_ in self.found.get(number, ())]
+    def of(self, number: int) -> tuple[list[Existing], int]:
+        """The first initiatives (by id) the row numbered so may duplicate, and how many
+        it may duplicate in all."""
+        total, first = self.found.get(number, (0, ()))
+        return [Existing(id_, self.names[id_]) for id_ in first], total
 
 
 # Places are ordered by blocks of 10 × 10 grid cells, then by cell: a batch of rows in that

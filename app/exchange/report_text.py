@@ -1,10 +1,13 @@
 """The import report in words: the totals with their plurals, and the plain text of the
 command line."""
 
+from collections.abc import Iterator
+
 from flask_babel import ngettext
 
 from app.exchange.errors import report_language
-from app.exchange.imports import ImportReport, RowReport
+from app.exchange.imports import ImportReport
+from app.exchange.report_rows import RowReport
 
 ACTION_LABELS = {"create": "sera créée", "update": "mettra à jour", "unchanged": "inchangée",
                  "duplicate": "doublon possible", "error": "erreur"}
@@ -30,11 +33,13 @@ def totals(report: ImportReport) -> list[tuple[str, str]]:
             for action, count in report.counts.items() if count]
 
 
-def report_lines(report: ImportReport) -> list[str]:
-    """One line per row, then the totals (in French: the command line has no language)."""
+def report_lines(report: ImportReport) -> Iterator[str]:
+    """One line per row, then the totals, as they are read from the report (in French: the
+    command line has no language)."""
     with report_language():
-        return [*(row_line(row, report.committed) for row in report.rows),
-                *closing_lines(report)]
+        for row in report.rows:
+            yield row_line(row, report.committed)
+        yield from closing_lines(report)
 
 
 def row_line(row: RowReport, committed: bool) -> str:
