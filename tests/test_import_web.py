@@ -10,7 +10,6 @@ from flask import g
 
 from app.exchange import routes, sources
 from app.exchange.errors import ImportFileError
-from app.exchange.sources import parse_source
 from app.exchange.staging import STAGED_PER_USER
 from app.extensions import db
 from app.models import Initiative, Revision, StagedImport
@@ -238,9 +237,9 @@ def test_an_upload_is_read_no_further_than_the_byte_cap():
 
 
 def test_a_file_is_parsed_once_across_the_four_steps(client, themes, monkeypatch):
-    parsed = []
-    monkeypatch.setattr(routes, "parse_source",
-                        lambda *args: parsed.append(args[1]) or parse_source(*args))
+    parsed, parse_file = [], routes.parse_file
+    monkeypatch.setattr(routes, "parse_file", lambda *args, **kwargs: parsed.append(
+        kwargs["filename"]) or parse_file(*args, **kwargs))
     sign_in(client, "moderator")
     token = token_of(upload(client))
     assert client.get(f"/import/{token}").status_code == 200

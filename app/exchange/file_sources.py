@@ -8,8 +8,11 @@ readable as CSV and within IMPORT_MAX_ROWS. It must not change during the import
 import codecs
 import io
 import itertools
+import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from app.exchange.csv_format import SNIFF_BYTES, csv_records, detect_delimiter, not_utf8
 from app.exchange.errors import too_large, too_many_rows
@@ -18,6 +21,7 @@ from app.exchange.sources import (
     READ_CHUNK,
     RawRow,
     Source,
+    capped_chunks,
     is_csv,
     parse_source,
     read_capped,
@@ -48,16 +52,21 @@ def text_lines(file) -> io.TextIOWrapper:
     return io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
 
 
-def parse_file(path: Path, max_bytes: int, max_rows: int | None = None) -> Source:
+def parse_file(path: Path, max_bytes: int, max_rows: int | None = None,
+               filename: str | None = None) -> Source:
     """Parse an import file on disk, as parse_source parses its bytes (same checks, same
-    rows); only a CSV's rows are left on disk (JSON is parsed whole: orjson has no stream)."""
+    rows); only a CSV's rows are left on disk (JSON is parsed whole: orjson has no stream).
+
+    filename: the name the file came with (an upload spooled under another), else its own.
+    """
+    name = filename or path.name
     if path.stat().st_size > max_bytes:
         raise too_large(max_bytes)
     with path.open("rb") as file:
         head = file.read(SNIFF_BYTES * UTF8_MAX_BYTES)
-    if not head.strip() or not is_csv(head, path.name):
+    if not head.strip() or not is_csv(head, name):
         with path.open("rb") as file:  # capped as it is read too: the file may be growing
-            return parse_source(read_capped(file, max_bytes), path.name, max_bytes, max_rows)
+            return parse_source(read_capped(file, max_bytes), name, max_bytes, max_rows)
     check_utf8(path)
     delimiter = detect_delimiter(sniffed_text(head))
     with path.open("rb") as file:
@@ -66,8 +75,19 @@ def parse_file(path: Path, max_bytes: int, max_rows: int | None = None) -> Sourc
                                                  else max_rows + 1))
     if max_rows is not None and count > max_rows:
         raise too_many_rows(max_rows)
-    return Source(standard_format(columns) or "csv", path.name,
+    return Source(standard_format(columns) or "csv", name,
                   CsvFileRows(path, delimiter, count), columns[:MAX_COLUMNS])
+
+
+@contextmanager
+def spooled(stream: BinaryIO, max_bytes: int) -> Iterator[Path]:
+    """An upload copied to a temporary file as it is read (refused past max_bytes), deleted
+    when the block ends, however it ends: parse_file reads it, never whole for a CSV."""
+    with tempfile.NamedTemporaryFile(prefix="maillage-import-") as file:
+        for chunk in capped_chunks(stream, max_bytes):
+            file.write(chunk)
+        file.flush()
+        yield Path(file.name)
 
 
 def sniffed_text(head: bytes) -> str:

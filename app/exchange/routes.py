@@ -1,6 +1,7 @@
 """Exports and imports: GeoJSON, uMap, CSV, GeoPackage (HTTP only)."""
 
 from functools import wraps
+from itertools import islice
 from urllib.parse import quote
 
 from flask import (
@@ -18,12 +19,14 @@ from flask_login import current_user
 from app.database import write_transaction
 from app.exchange import bp, downloads, staging
 from app.exchange.errors import ImportFileError
+from app.exchange.file_sources import parse_file, spooled
 from app.exchange.forms import UploadForm, mapping_form
 from app.exchange.imports import ImportOptions, commit, dry_run
 from app.exchange.mapping import TARGETS, guess_mapping
 from app.exchange.report_text import totals
 from app.exchange.services import FORMATS
-from app.exchange.sources import Source, parse_source, read_capped
+from app.exchange.sources import Source
+from app.exchange.spooled_pages import spooled_template
 from app.exchange.standard_routes import standard_reports
 from app.filters import FilterError, parse_filters
 from app.initiatives import geojson
@@ -33,6 +36,7 @@ from app.web.limits import accepts_large_bodies
 from app.web.permissions import may_import
 from app.web.urls import umap_link
 
+SAMPLE_ROWS = 5  # the file's first rows, shown on the mapping page
 PUBLIC_ENDPOINTS = ("exchange.export", "exchange.export_page", "exchange.open_in_umap",
                     "exchange.export_mediation_num", "exchange.export_di_structures",
                     "exchange.export_di_services")
@@ -92,17 +96,22 @@ def importers_only(view):
 @accepts_large_bodies  # the file: IMPORT_MAX_BYTES is checked as it is read
 @importers_only
 def import_upload():
-    """Step 1: upload a file; it is parsed here, once, so a broken file is refused here."""
+    """Step 1: upload a file; it is parsed here, once, so a broken file is refused here.
+
+    Spooled to a temporary file, then staged a chunk of rows at a time as they are read
+    from it: a CSV is never held whole (a JSON file is, parsed: orjson has no stream).
+    """
     form = UploadForm()
     if not form.validate_on_submit():
         return render_template("exchange/import_upload.html", form=form)
-    config = current_app.config
+    max_bytes, max_rows = current_app.config["IMPORT_MAX_BYTES"], current_app.config[
+        "IMPORT_MAX_ROWS"]
     try:
-        data = read_capped(form.file.data.stream, config["IMPORT_MAX_BYTES"])
-        source = parse_source(data, form.file.data.filename or "fichier",
-                              config["IMPORT_MAX_BYTES"], config["IMPORT_MAX_ROWS"])
-        with write_transaction():
-            token = staging.store(source, current_user.id)
+        with spooled(form.file.data.stream, max_bytes) as path:
+            source = parse_file(path, max_bytes, max_rows,
+                                filename=form.file.data.filename or "fichier")
+            with write_transaction():
+                token = staging.store(source, current_user.id)
     except ImportFileError as error:
         form.file.errors = [str(error)]
         return render_template("exchange/import_upload.html", form=form), 400
@@ -132,7 +141,8 @@ def import_mapping(token: str):
 
 def mapping_page(form, source, token: str, error: str | None = None) -> str:
     return render_template("exchange/import_mapping.html", form=form, source=source,
-                           token=token, sample=source.rows[:5], error=error)
+                           token=token, sample=list(islice(source.rows, SAMPLE_ROWS)),
+                           error=error)
 
 
 def options_from(form) -> ImportOptions:
@@ -162,14 +172,17 @@ def import_preview(token: str):
                          current_user._get_current_object())
     except ImportFileError as error:
         return mapping_page(form, source, token, error=str(error)), 400
-    return render_template("exchange/import_report.html", form=form, report=report,
+    # Spooled: the table of 100,000 rows is never one string (planned above, so a file's
+    # error still gets its 400 page).
+    return spooled_template("exchange/import_report.html", form=form, report=report,
                            totals=totals(report), token=token, targets=TARGETS)
 
 
 @bp.post("/import/<token>/valider")
 @importers_only
 def import_commit(token: str):
-    """Step 4: write every accepted row and forget the file, in one transaction."""
+    """Step 4: write every accepted row and forget the file, in one transaction (the file
+    stays locked while its rows are read and written)."""
     user = current_user._get_current_object()
     try:
         with write_transaction():
@@ -178,6 +191,7 @@ def import_commit(token: str):
             if not valid:
                 abort(400)
             report = commit(source, form.mapping(), options_from(form), user)
+            staging.forget(token)
     except (ImportFileError, InvalidInitiative) as error:
         return error_response(409, "import_failed", f"Rien n'a été écrit : {error}")
-    return render_template("exchange/import_done.html", report=report)
+    return spooled_template("exchange/import_done.html", report=report)

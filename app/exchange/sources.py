@@ -7,9 +7,10 @@ failing the whole file.
 
 import codecs
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 import orjson
 
@@ -41,13 +42,20 @@ class RawRow:
     problem: str | None = None
 
 
+class Rows(Iterable[RawRow], Protocol):
+    """A file's rows: read in order, as often as needed, their number known."""
+
+    def __len__(self) -> int: ...
+
+
 @dataclass
 class Source:
-    """A parsed file: its format, its columns (or property keys) and its rows."""
+    """A parsed file: its format, its columns (or property keys) and its rows (a list, or
+    rows read again at each pass: from the file on disk, or from the staged chunks)."""
 
     format: str
     filename: str
-    rows: list[RawRow]
+    rows: Rows
     columns: list[str] = field(default_factory=list)
 
     @property
@@ -80,17 +88,21 @@ def is_csv(head: bytes, filename: str) -> bool:
 
 
 def read_capped(stream: BinaryIO, max_bytes: int) -> bytes:
-    """An upload's bytes, refused as soon as they pass max_bytes (never read whole).
+    """An upload's bytes, refused as soon as they pass max_bytes (never read whole)."""
+    return b"".join(capped_chunks(stream, max_bytes))
 
-    Read a megabyte at a time: read(max_bytes + 1) would allocate the whole cap at once.
+
+def capped_chunks(stream: BinaryIO, max_bytes: int) -> Iterator[bytes]:
+    """A stream's bytes a megabyte at a time, refused as soon as they pass max_bytes.
+
+    A megabyte at a time: read(max_bytes + 1) would allocate the whole cap at once.
     """
-    chunks, size = [], 0
+    size = 0
     while chunk := stream.read(min(READ_CHUNK, max_bytes + 1 - size)):
-        chunks.append(chunk)
         size += len(chunk)
         if size > max_bytes:
             raise too_large(max_bytes)
-    return b"".join(chunks)
+        yield chunk
 
 
 def load_json(data: bytes):

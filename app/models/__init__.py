@@ -30,7 +30,7 @@ from app.models.report import REPORT_KINDS, REPORT_STATUSES, Report
 from app.models.revision import Revision
 from app.models.scope import SCOPES
 from app.models.source import InitiativeSource
-from app.models.staged_import import StagedImport
+from app.models.staged_import import StagedImport, StagedImportChunk
 from app.models.used_stamp import UsedStamp
 from app.models.user import ROLES, SCOPE_LEVELS, User, UserScope
 
@@ -74,6 +74,7 @@ __all__ = [
     "Report",
     "Revision",
     "StagedImport",
+    "StagedImportChunk",
     "Tag",
     "Theme",
     "UsedStamp",
