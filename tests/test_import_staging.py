@@ -205,3 +205,17 @@ def test_the_report_and_done_pages_are_sent_from_a_file(client, themes):
     done = client.post(f"/import/{token}/valider", data=mapping_form())
     assert done.is_streamed and "7 initiatives écrites" in done.get_data(as_text=True)
 
+
+
+def test_a_file_gone_while_its_rows_are_read_is_not_half_read(app, client, themes,
+                                                              small_chunks):
+    user = sign_in(client, "moderator")
+    token = token_of(upload(client, CSV))
+    rows = iter(staging.load(token, user.id).rows)
+    assert next(rows).properties["Titre"] == NAMES[0]
+    with write_transaction():
+        staging.forget(token)  # a commit of the same file ended meanwhile
+    with pytest.raises(staging.UploadMissing):
+        list(rows)
+    gone = client.post(f"/import/{token}/apercu", data=mapping_form())
+    assert gone.status_code == 404 and "plus disponible" in gone.get_data(as_text=True)

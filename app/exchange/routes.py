@@ -119,12 +119,16 @@ def import_upload():
                             source=form.source.data or None))
 
 
+@bp.errorhandler(staging.UploadMissing)
+def upload_missing(_error: staging.UploadMissing):
+    """A staged file unknown, expired or someone else's, or gone while its rows were read."""
+    return error_response(404, "not_found",
+                          _("Ce fichier n'est plus disponible : recommencez l'import."))
+
+
 def staged_source(token: str, claim: bool = False) -> Source:
     """The rows parsed at upload (claim: taken for the commit, see staging.load)."""
-    try:
-        return staging.load(token, current_user.id, claim=claim)
-    except staging.UploadMissing:
-        abort(404, description=_("Ce fichier n'est plus disponible : recommencez l'import."))
+    return staging.load(token, current_user.id, claim=claim)
 
 
 @bp.get("/import/<token>")

@@ -47,11 +47,16 @@ class StagedRows:
         return self.count
 
     def __iter__(self) -> Iterator[RawRow]:
+        read = 0
         for position in itertools.count():
             data = chunk_at(self.token, position)
             if data is None:
-                return
-            yield from unpack(data)
+                break
+            rows = unpack(data)
+            read += len(rows)
+            yield from rows
+        if read < self.count:  # committed or purged meanwhile: never plan half a file
+            raise UploadMissing(self.token)
 
 
 def chunk_at(token: str, position: int) -> bytes | None:
