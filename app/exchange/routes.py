@@ -104,11 +104,11 @@ def import_upload():
     form = UploadForm()
     if not form.validate_on_submit():
         return render_template("exchange/import_upload.html", form=form)
-    max_bytes, max_rows = current_app.config["IMPORT_MAX_BYTES"], current_app.config[
-        "IMPORT_MAX_ROWS"]
+    config = current_app.config
+    max_bytes = config["IMPORT_MAX_BYTES"]
     try:
         with spooled(form.file.data.stream, max_bytes) as path:
-            source = parse_file(path, max_bytes, max_rows,
+            source = parse_file(path, max_bytes, config["IMPORT_MAX_ROWS"],
                                 filename=form.file.data.filename or "fichier")
             with write_transaction():
                 token = staging.store(source, current_user.id)
