@@ -17,9 +17,9 @@ import sqlalchemy as sa
 
 from app.exchange import rows as r
 from app.exchange.mapping import check_mapping, theme_lookup
-from app.exchange.neighbours import ExistingDuplicates, Neighbours, batches
+from app.exchange.neighbours import ExistingDuplicates, Neighbours
 from app.exchange.report_rows import ReportRows, RowReport
-from app.exchange.sources import Source
+from app.exchange.sources import Source, batches
 from app.exchange.standard_imports import KINDS as STANDARD_KINDS
 from app.extensions import db
 from app.geo.territory import current_gazetteer

@@ -3,8 +3,7 @@ file near each other, and the existing initiatives near a batch of rows or with 
 websites, read through the indexes a batch at a time (never the whole table)."""
 
 import math
-from collections.abc import Iterable, Iterator
-from itertools import islice
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
@@ -157,13 +156,6 @@ def place_order(row: tuple) -> tuple:
         return (1,)
     x, y = Neighbours.cell(*point)
     return 0, x // BLOCK, y // BLOCK, x, y
-
-
-def batches(items: Iterable, size: int) -> Iterator[list]:
-    """The items, size at a time (the last batch may be shorter)."""
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 class Candidate(NamedTuple):

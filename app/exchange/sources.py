@@ -9,6 +9,7 @@ import codecs
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import PurePath
 from typing import BinaryIO, Protocol
 
@@ -46,6 +47,13 @@ class Rows(Iterable[RawRow], Protocol):
     """A file's rows: read in order, as often as needed, their number known."""
 
     def __len__(self) -> int: ...
+
+
+def batches(items: Iterable, size: int) -> Iterator[list]:
+    """The items, size at a time (the last batch may be shorter)."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 @dataclass

@@ -14,7 +14,7 @@ import itertools
 import re
 import secrets
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 
 import orjson
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.exchange.errors import ImportFileError
-from app.exchange.sources import RawRow, Source
+from app.exchange.sources import RawRow, Source, batches
 from app.extensions import db
 from app.models import StagedImport, StagedImportChunk
 from app.models.base import utcnow
@@ -75,16 +75,10 @@ def store(source: Source, owner_id: int) -> str:
         token=token, owner_id=owner_id, filename=source.filename[:200], format=source.format,
         columns=source.columns, row_count=len(source.rows)))
     db.session.flush()
-    for position, rows in enumerate(batched(source.rows, CHUNK_ROWS)):
+    for position, rows in enumerate(batches(source.rows, CHUNK_ROWS)):
         db.session.execute(sa.insert(StagedImportChunk).values(
             token=token, position=position, rows=pack(rows)))
     return token
-
-
-def batched(rows: Iterable[RawRow], size: int) -> Iterator[list[RawRow]]:
-    iterator = iter(rows)
-    while batch := list(itertools.islice(iterator, size)):
-        yield batch
 
 
 def load(token: str, owner_id: int, *, claim: bool = False) -> Source:
