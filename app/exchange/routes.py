@@ -126,16 +126,11 @@ def upload_missing(_error: staging.UploadMissing):
                           _("Ce fichier n'est plus disponible : recommencez l'import."))
 
 
-def staged_source(token: str, claim: bool = False) -> Source:
-    """The rows parsed at upload (claim: taken for the commit, see staging.load)."""
-    return staging.load(token, current_user.id, claim=claim)
-
-
 @bp.get("/import/<token>")
 @importers_only
 def import_mapping(token: str):
     """Step 2: say which column is which field (guessed from the headers)."""
-    source = staged_source(token)
+    source = staging.load(token, current_user.id)
     guessed = {f"map_{target}": column for target, column in guess_mapping(source).items()}
     form = mapping_form(source.columns, data={
         **guessed, "source": request.args.get("source") or source.filename,
@@ -167,7 +162,7 @@ def posted_mapping(source: Source):
 @importers_only
 def import_preview(token: str):
     """Step 3: the dry run, row by row, with the button that commits it."""
-    source = staged_source(token)
+    source = staging.load(token, current_user.id)
     form, valid = posted_mapping(source)
     if not valid:
         return mapping_page(form, source, token, error=_("Formulaire invalide : réessayez.")), 400
@@ -190,7 +185,7 @@ def import_commit(token: str):
     user = current_user._get_current_object()
     try:
         with write_transaction():
-            source = staged_source(token, claim=True)
+            source = staging.load(token, current_user.id, claim=True)
             form, valid = posted_mapping(source)
             if not valid:
                 abort(400)
